@@ -1,0 +1,21 @@
+// The table of cairn-cli commands. Each command lives in its own cmd_*.cpp and returns an exit code:
+// 0 success, 1 the work failed (message on stderr), 2 bad usage.
+#pragma once
+
+namespace cairn::cli {
+
+struct Command {
+    const char* name;    // "demo export", "bench nab" — one or two words
+    const char* summary; // one line for --help
+    int (*run)(int argc, char** argv, int first);
+};
+
+// Declared here, defined in the cmd_*.cpp files. Keep sorted by name.
+int runDemoExport(int argc, char** argv, int first);
+
+inline constexpr Command kCommands[] = {
+    {"demo export", "write the demo's metrics (CSV), logs (text) and traces (Jaeger JSON) for a time range",
+     runDemoExport},
+};
+
+} // namespace cairn::cli

@@ -1,0 +1,63 @@
+// PluginHost: finds remediation plugins in folders, validates their JSON metadata before any of their
+// code runs, loads the valid ones on request and keeps a state and an error string per plugin.
+// Thread-safety: use from one thread (the app's main thread).
+#pragma once
+
+#include "remediationplugin.h"
+
+#include <QObject>
+#include <QPluginLoader>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <vector>
+
+namespace cairn::plugins {
+
+// Version of the plugin API this host implements; plugins declare the oldest API they work with.
+inline constexpr const char* kPluginApiVersion = "1.0.0";
+
+enum class PluginState { Found, Invalid, Loaded, Initialized, Failed };
+QString toString(PluginState state);
+
+struct PluginSpec {
+    QString path;
+    QString id;
+    QString name;
+    QString version;
+    QString compatVersion;
+    QStringList actionKinds;
+    QString risk;
+    PluginState state = PluginState::Found;
+    QString error;
+};
+
+// Compares dotted versions numerically: -1, 0 or 1.
+int compareVersions(const QString& a, const QString& b);
+
+class PluginHost {
+public:
+    PluginHost() = default;
+    ~PluginHost();
+    PluginHost(const PluginHost&) = delete;
+    PluginHost& operator=(const PluginHost&) = delete;
+
+    // The default search path: CAIRN_PLUGIN_PATH (colon-separated), then <app>/../lib/cairn/plugins
+    // and the build tree's plugin folder.
+    static QStringList defaultSearchPaths(const QString& applicationDir);
+
+    // Reads metadata of every shared library in the folders; loads nothing.
+    void discover(const QStringList& folders);
+    // Loads and initialises every valid plugin; failures are recorded per plugin, never thrown.
+    void loadAll();
+
+    const std::vector<PluginSpec>& plugins() const { return m_specs; }
+    RemediationPlugin* pluginFor(const QString& actionKind) const;
+
+private:
+    std::vector<PluginSpec> m_specs;
+    std::vector<std::unique_ptr<QPluginLoader>> m_loaders; // parallel to m_specs
+};
+
+} // namespace cairn::plugins

@@ -1,0 +1,53 @@
+# Fails when a layer depends on one it must not (ARCHITECTURE.md, "Dependency rule"):
+#  - core/ includes no Qt header and its CMake never finds Qt; the built library links no Qt;
+#  - ui/ includes nothing from plugins/ (app wires plugins to the UI);
+#  - plugins/ include nothing from ui/.
+set(failures "")
+
+file(GLOB_RECURSE core_files ${SOURCE_DIR}/core/*.h ${SOURCE_DIR}/core/*.cpp ${SOURCE_DIR}/core/*.in)
+foreach(f ${core_files})
+  file(STRINGS ${f} hits REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"](Q[A-Za-z]|qt)")
+  if(hits)
+    list(APPEND failures "${f}: core includes Qt: ${hits}")
+  endif()
+endforeach()
+file(GLOB_RECURSE core_cmake ${SOURCE_DIR}/core/CMakeLists.txt ${SOURCE_DIR}/core/*.cmake)
+foreach(f ${core_cmake})
+  file(STRINGS ${f} hits REGEX "^[^#]*(find_package[ \t]*\\([ \t]*Qt|Qt[56]?::)")
+  if(hits)
+    list(APPEND failures "${f}: core's CMake uses Qt: ${hits}")
+  endif()
+endforeach()
+
+file(GLOB_RECURSE ui_files ${SOURCE_DIR}/ui/*.h ${SOURCE_DIR}/ui/*.cpp)
+foreach(f ${ui_files})
+  file(STRINGS ${f} hits REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"](plugins/|.*pluginhost)")
+  if(hits)
+    list(APPEND failures "${f}: ui includes plugin code: ${hits}")
+  endif()
+endforeach()
+
+file(GLOB_RECURSE plugin_files ${SOURCE_DIR}/plugins/*.h ${SOURCE_DIR}/plugins/*.cpp)
+foreach(f ${plugin_files})
+  file(STRINGS ${f} hits REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"](ui/|QtWidgets|QWidget|QtCharts)")
+  if(hits)
+    list(APPEND failures "${f}: a plugin uses the UI layer: ${hits}")
+  endif()
+endforeach()
+
+if(CORE_LIB AND EXISTS ${CORE_LIB})
+  find_program(OBJDUMP objdump)
+  if(OBJDUMP)
+    execute_process(COMMAND ${OBJDUMP} -p ${CORE_LIB} OUTPUT_VARIABLE dump)
+    string(REGEX MATCHALL "NEEDED[ \t]+[^\n]*Qt[^\n]*" qt_needed "${dump}")
+    if(qt_needed)
+      list(APPEND failures "${CORE_LIB} links Qt: ${qt_needed}")
+    endif()
+  endif()
+endif()
+
+if(failures)
+  list(JOIN failures "\n  " msg)
+  message(FATAL_ERROR "Layering rule broken:\n  ${msg}")
+endif()
+message(STATUS "layering ok: core is Qt-free, ui does not load plugins, plugins do not use ui")
