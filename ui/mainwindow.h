@@ -126,8 +126,10 @@ private:
     TimeRange m_range;
     TimeRange m_customRange;
     bool m_started = false;
-    bool m_inventoryDone = false;
+    bool m_inventoryDone = false; // the listing finished, successfully or not
+    bool m_inventoryOk = false;
     bool m_settled = false;
+    quint64 m_inventoryJob = 0;
     quint64 m_healthJob = 0;
     quint64 m_chartsJob = 0;
     QString m_restoredSelectionKey;

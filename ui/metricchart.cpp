@@ -22,16 +22,28 @@
 namespace cairn::ui {
 
 namespace chartcolors {
-QColor background() { return QColor(0x1b, 0x20, 0x27); }
-QColor text() { return QColor(0xc5, 0xcd, 0xd8); }
-QColor grid() { return QColor(0x2e, 0x35, 0x3f); }
-QColor line() { return QColor(0x4d, 0xa3, 0xff); }
-QColor band() { return QColor(0x4d, 0xa3, 0xff, 60); }
-QColor anomaly() { return QColor(0xff, 0x5a, 0x52); }
-QColor extra(int i)
-{
-    static const QColor colors[] = {QColor(0xb3, 0x92, 0xf0), QColor(0x8b, 0x94, 0x9e), QColor(0x3f, 0xb9, 0x50),
-                                    QColor(0xe3, 0xa0, 0x08), QColor(0xff, 0x7b, 0xc0), QColor(0x39, 0xc5, 0xcf)};
+QColor background() {
+    return QColor(0x1b, 0x20, 0x27);
+}
+QColor text() {
+    return QColor(0xc5, 0xcd, 0xd8);
+}
+QColor grid() {
+    return QColor(0x2e, 0x35, 0x3f);
+}
+QColor line() {
+    return QColor(0x4d, 0xa3, 0xff);
+}
+QColor band() {
+    return QColor(0x4d, 0xa3, 0xff, 60);
+}
+QColor anomaly() {
+    return QColor(0xff, 0x5a, 0x52);
+}
+QColor extra(int i) {
+    static const QColor colors[] = {QColor(0xb3, 0x92, 0xf0), QColor(0x8b, 0x94, 0x9e),
+                                    QColor(0x3f, 0xb9, 0x50), QColor(0xe3, 0xa0, 0x08),
+                                    QColor(0xff, 0x7b, 0xc0), QColor(0x39, 0xc5, 0xcf)};
     return colors[static_cast<std::size_t>(i) % std::size(colors)];
 }
 } // namespace chartcolors
@@ -40,8 +52,7 @@ namespace {
 
 constexpr TimeMs kMinViewMs = 5 * kMinuteMs;
 
-QString timeFormatFor(TimeMs span)
-{
+QString timeFormatFor(TimeMs span) {
     if (span <= 2 * kHourMs)
         return QStringLiteral("HH:mm");
     if (span <= 2 * kDayMs)
@@ -49,8 +60,7 @@ QString timeFormatFor(TimeMs span)
     return QStringLiteral("MMM d");
 }
 
-QList<QPointF> toPoints(const ts::Series& s, double scale)
-{
+QList<QPointF> toPoints(const ts::Series& s, double scale) {
     QList<QPointF> pts;
     pts.reserve(static_cast<qsizetype>(s.size()));
     for (std::size_t i = 0; i < s.size(); ++i)
@@ -60,8 +70,8 @@ QList<QPointF> toPoints(const ts::Series& s, double scale)
 
 } // namespace
 
-MetricChart::MetricChart(QWidget* parent) : QChartView(parent)
-{
+MetricChart::MetricChart(QWidget* parent)
+    : QChartView(parent) {
     auto* chart = new QChart();
     chart->setBackgroundBrush(chartcolors::background());
     chart->setBackgroundRoundness(6);
@@ -129,9 +139,10 @@ MetricChart::MetricChart(QWidget* parent) : QChartView(parent)
         const auto t = static_cast<TimeMs>(p.x());
         for (const auto& a : m_data.anomalies) {
             if (a.peak == t) {
-                QToolTip::showText(QCursor::pos(),
-                                   QString::fromStdString(a.explanation.empty() ? a.series.toString() : a.explanation),
-                                   this);
+                QToolTip::showText(
+                    QCursor::pos(),
+                    QString::fromStdString(a.explanation.empty() ? a.series.toString() : a.explanation),
+                    this);
                 return;
             }
         }
@@ -142,11 +153,11 @@ MetricChart::MetricChart(QWidget* parent) : QChartView(parent)
     setMinimumHeight(200);
     setMouseTracking(false);
     setFocusPolicy(Qt::NoFocus);
-    setToolTip(QStringLiteral("Wheel: zoom  ·  Drag: pan  ·  Shift+drag: zoom to area  ·  Double-click: reset"));
+    setToolTip(
+        QStringLiteral("Wheel: zoom  ·  Drag: pan  ·  Shift+drag: zoom to area  ·  Double-click: reset"));
 }
 
-void MetricChart::setData(ChartData data)
-{
+void MetricChart::setData(ChartData data) {
     m_data = std::move(data);
     m_lower.assign(m_data.main.series.size(), std::numeric_limits<double>::quiet_NaN());
     m_upper = m_lower;
@@ -166,7 +177,8 @@ void MetricChart::setData(ChartData data)
     chart()->setTitleBrush(m_data.error.isEmpty() ? chartcolors::text() : chartcolors::anomaly());
     m_axisY->setTitleText(m_data.unit);
     m_line->setName(m_data.main.name.isEmpty() ? QStringLiteral("observed") : m_data.main.name);
-    const bool hasBand = std::any_of(m_lower.begin(), m_lower.end(), [](double v) { return std::isfinite(v); });
+    const bool hasBand =
+        std::any_of(m_lower.begin(), m_lower.end(), [](double v) { return std::isfinite(v); });
     m_band->setVisible(hasBand);
     rebuildExtras();
     // Hide legend entries for series with nothing to show.
@@ -180,8 +192,7 @@ void MetricChart::setData(ChartData data)
     redraw();
 }
 
-void MetricChart::rebuildExtras()
-{
+void MetricChart::rebuildExtras() {
     for (auto* s : m_extraLines) {
         chart()->removeSeries(s);
         delete s;
@@ -206,26 +217,26 @@ void MetricChart::rebuildExtras()
     chart()->removeSeries(m_marks);
     chart()->addSeries(m_line);
     chart()->addSeries(m_marks);
-    for (QAbstractSeries* s : {static_cast<QAbstractSeries*>(m_line), static_cast<QAbstractSeries*>(m_marks)}) {
+    for (QAbstractSeries* s :
+         {static_cast<QAbstractSeries*>(m_line), static_cast<QAbstractSeries*>(m_marks)}) {
         s->attachAxis(m_axisX);
         s->attachAxis(m_axisY);
     }
 }
 
-void MetricChart::setViewRange(TimeRange range)
-{
+void MetricChart::setViewRange(TimeRange range) {
     if (!range.valid() || range == m_view)
         return;
     m_view = range;
     redraw();
 }
 
-void MetricChart::redraw()
-{
+void MetricChart::redraw() {
     if (!m_view.valid())
         return;
     const double plotWidth = chart()->plotArea().width();
-    const auto columns = static_cast<std::size_t>(std::clamp(plotWidth > 10 ? plotWidth : 800.0, 50.0, 4000.0));
+    const auto columns =
+        static_cast<std::size_t>(std::clamp(plotWidth > 10 ? plotWidth : 800.0, 50.0, 4000.0));
     const double scale = m_data.scale;
 
     double lo = std::numeric_limits<double>::infinity();
@@ -285,26 +296,23 @@ void MetricChart::redraw()
         yMin = 0.0; // non-negative metrics keep a zero floor rather than a negative axis
     m_axisY->setRange(yMin, hi + pad);
     m_axisX->setFormat(timeFormatFor(m_view.duration()));
-    m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(m_view.start), QDateTime::fromMSecsSinceEpoch(m_view.end));
+    m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(m_view.start),
+                      QDateTime::fromMSecsSinceEpoch(m_view.end));
 }
 
-int MetricChart::drawnPointCount() const
-{
+int MetricChart::drawnPointCount() const {
     return static_cast<int>(m_line->count());
 }
 
-int MetricChart::drawnBandPointCount() const
-{
+int MetricChart::drawnBandPointCount() const {
     return m_band->isVisible() ? static_cast<int>(m_bandUpper->count()) : 0;
 }
 
-int MetricChart::drawnAnomalyCount() const
-{
+int MetricChart::drawnAnomalyCount() const {
     return static_cast<int>(m_marks->count());
 }
 
-TimeMs MetricChart::timeAtX(double x) const
-{
+TimeMs MetricChart::timeAtX(double x) const {
     const QRectF plot = chart()->plotArea();
     if (plot.width() <= 0)
         return m_view.start;
@@ -312,8 +320,7 @@ TimeMs MetricChart::timeAtX(double x) const
     return m_view.start + static_cast<TimeMs>(f * static_cast<double>(m_view.duration()));
 }
 
-void MetricChart::wheelEvent(QWheelEvent* event)
-{
+void MetricChart::wheelEvent(QWheelEvent* event) {
     if (!m_view.valid())
         return;
     const int delta = event->angleDelta().y();
@@ -321,15 +328,15 @@ void MetricChart::wheelEvent(QWheelEvent* event)
         return;
     const double factor = delta > 0 ? 0.8 : 1.25;
     const TimeMs anchor = timeAtX(event->position().x());
-    const auto newDuration = std::max<TimeMs>(kMinViewMs, static_cast<TimeMs>(static_cast<double>(m_view.duration()) * factor));
+    const auto newDuration =
+        std::max<TimeMs>(kMinViewMs, static_cast<TimeMs>(static_cast<double>(m_view.duration()) * factor));
     const double f = static_cast<double>(anchor - m_view.start) / static_cast<double>(m_view.duration());
     const TimeMs start = anchor - static_cast<TimeMs>(f * static_cast<double>(newDuration));
     emit viewRangeRequested({start, start + newDuration});
     event->accept();
 }
 
-void MetricChart::mousePressEvent(QMouseEvent* event)
-{
+void MetricChart::mousePressEvent(QMouseEvent* event) {
     if (event->button() != Qt::LeftButton || !m_view.valid()) {
         QChartView::mousePressEvent(event);
         return;
@@ -341,7 +348,8 @@ void MetricChart::mousePressEvent(QMouseEvent* event)
         if (!m_rubber)
             m_rubber = new QRubberBand(QRubberBand::Rectangle, this);
         const QRectF plot = chart()->plotArea();
-        m_rubber->setGeometry(QRect(m_pressPos.x(), static_cast<int>(plot.top()), 1, static_cast<int>(plot.height())));
+        m_rubber->setGeometry(
+            QRect(m_pressPos.x(), static_cast<int>(plot.top()), 1, static_cast<int>(plot.height())));
         m_rubber->show();
     } else {
         m_drag = Drag::Pan;
@@ -350,8 +358,7 @@ void MetricChart::mousePressEvent(QMouseEvent* event)
     event->accept();
 }
 
-void MetricChart::mouseMoveEvent(QMouseEvent* event)
-{
+void MetricChart::mouseMoveEvent(QMouseEvent* event) {
     const QPoint pos = event->position().toPoint();
     if (m_drag == Drag::Pan) {
         const double width = chart()->plotArea().width();
@@ -367,15 +374,15 @@ void MetricChart::mouseMoveEvent(QMouseEvent* event)
         const QRectF plot = chart()->plotArea();
         const int x0 = std::min(pos.x(), m_pressPos.x());
         const int x1 = std::max(pos.x(), m_pressPos.x());
-        m_rubber->setGeometry(QRect(x0, static_cast<int>(plot.top()), std::max(1, x1 - x0), static_cast<int>(plot.height())));
+        m_rubber->setGeometry(
+            QRect(x0, static_cast<int>(plot.top()), std::max(1, x1 - x0), static_cast<int>(plot.height())));
         event->accept();
         return;
     }
     QChartView::mouseMoveEvent(event);
 }
 
-void MetricChart::mouseReleaseEvent(QMouseEvent* event)
-{
+void MetricChart::mouseReleaseEvent(QMouseEvent* event) {
     if (m_drag == Drag::None) {
         QChartView::mouseReleaseEvent(event);
         return;
@@ -388,7 +395,8 @@ void MetricChart::mouseReleaseEvent(QMouseEvent* event)
             const QRectF plot = chart()->plotArea();
             auto at = [&](double px) {
                 const double f = std::clamp((px - plot.left()) / plot.width(), 0.0, 1.0);
-                return m_pressView.start + static_cast<TimeMs>(f * static_cast<double>(m_pressView.duration()));
+                return m_pressView.start +
+                       static_cast<TimeMs>(f * static_cast<double>(m_pressView.duration()));
             };
             TimeMs a = at(std::min<double>(x, m_pressPos.x()));
             TimeMs b = at(std::max<double>(x, m_pressPos.x()));
@@ -402,14 +410,12 @@ void MetricChart::mouseReleaseEvent(QMouseEvent* event)
     event->accept();
 }
 
-void MetricChart::mouseDoubleClickEvent(QMouseEvent* event)
-{
+void MetricChart::mouseDoubleClickEvent(QMouseEvent* event) {
     emit resetRequested();
     event->accept();
 }
 
-void MetricChart::resizeEvent(QResizeEvent* event)
-{
+void MetricChart::resizeEvent(QResizeEvent* event) {
     QChartView::resizeEvent(event);
     redraw();
 }

@@ -1,7 +1,7 @@
-// MetricChart: one metric over time (Qt Charts) with the detector's expected band (QAreaSeries), anomaly marks
-// (scatter) and optional extra lines (p50, a limit, other pods). Holds the full-resolution data and draws only
-// an M4 reduction for the visible range at one column per pixel, so 20,000+ samples pan without lag.
-// User gestures (wheel, drag, Shift+drag, double-click) do not move the view themselves: they emit
+// MetricChart: one metric over time (Qt Charts) with the detector's expected band (QAreaSeries), anomaly
+// marks (scatter) and optional extra lines (p50, a limit, other pods). Holds the full-resolution data and
+// draws only an M4 reduction for the visible range at one column per pixel, so 20,000+ samples pan without
+// lag. User gestures (wheel, drag, Shift+drag, double-click) do not move the view themselves: they emit
 // viewRangeRequested()/resetRequested() so a page can keep several charts in step.
 // Thread-safety: UI thread only.
 #pragma once
@@ -31,14 +31,14 @@ struct ChartLine {
 };
 
 struct ChartData {
-    QString title;                          // "Latency p95"
-    QString unit;                           // shown on the value axis: "ms", "%", "GiB"
-    double scale = 1.0;                     // display value = raw value * scale
-    ChartLine main;                         // the analysed series
-    std::vector<ChartLine> extras;          // drawn under the main line, not analysed
+    QString title;                           // "Latency p95"
+    QString unit;                            // shown on the value axis: "ms", "%", "GiB"
+    double scale = 1.0;                      // display value = raw value * scale
+    ChartLine main;                          // the analysed series
+    std::vector<ChartLine> extras;           // drawn under the main line, not analysed
     std::vector<detect::Estimate> estimates; // aligned with main.series (may be empty: no band)
     std::vector<detect::Anomaly> anomalies;
-    QString error;                          // why the data is missing, shown in the chart
+    QString error; // why the data is missing, shown in the chart
 };
 
 class MetricChart : public QChartView {
