@@ -2,6 +2,7 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QIcon>
 
 #include <algorithm>
 
@@ -76,7 +77,7 @@ QVariant HealthModel::data(const QModelIndex& index, int role) const {
         }
     }
     if (role == Qt::DecorationRole && index.column() == ServiceCol)
-        return statusColor(h.status);
+        return statusIcon(h.status);
     if (role == Qt::ForegroundRole && index.column() == StatusCol)
         return QBrush(statusColor(h.status));
     if (role == Qt::ForegroundRole && index.column() == FindingCol && !h.error.empty())

@@ -419,8 +419,15 @@ void MainWindow::start() {
             m_banner->hide();
             m_navModel->setInventory(*inv);
             m_navView->expandToDepth(0);
+            m_navView->setFocus();
             emit inventoryLoaded();
             Selection wanted = Selection::fromKey(m_restoredSelectionKey);
+            if (wanted.kind == Selection::Kind::Pod && wanted.host.empty()) {
+                // "pod:SERVICE/POD" without the host: take it from the inventory.
+                for (const auto& p : inv->pods)
+                    if (p.service == wanted.service && p.pod == wanted.pod)
+                        wanted.host = p.host;
+            }
             if (!m_navModel->indexFor(wanted).isValid() && !inv->services.empty())
                 wanted = Selection::ofService(inv->services.front());
             loadHealth();

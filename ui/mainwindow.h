@@ -62,6 +62,8 @@ public:
     QString errorText() const;
 
     void select(const Selection& selection);
+    // What start() selects once the services are listed (instead of the last session's selection).
+    void setInitialSelection(const Selection& selection) { m_restoredSelectionKey = selection.key(); }
     void setRangePreset(RangePreset preset);
     void setCustomRange(TimeRange range);
     void setLiveRefreshInterval(int ms); // 0 disables the live tail; default 30 s

@@ -3,9 +3,9 @@
 #include "cairn/timeseries/downsample.h"
 
 #include <QAreaSeries>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QDateTime>
-#include <QDateTimeAxis>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QMouseEvent>
@@ -35,7 +35,7 @@ QColor line() {
     return QColor(0x4d, 0xa3, 0xff);
 }
 QColor band() {
-    return QColor(0x4d, 0xa3, 0xff, 60);
+    return QColor(0x9d, 0xb8, 0xe0, 58);
 }
 QColor anomaly() {
     return QColor(0xff, 0x5a, 0x52);
@@ -52,12 +52,23 @@ namespace {
 
 constexpr TimeMs kMinViewMs = 5 * kMinuteMs;
 
-QString timeFormatFor(TimeMs span) {
-    if (span <= 2 * kHourMs)
-        return QStringLiteral("HH:mm");
-    if (span <= 2 * kDayMs)
+// Label format for time ticks at a given spacing over a given span (labels must be unique in a view).
+QString timeFormatFor(TimeMs interval, TimeMs span) {
+    if (interval >= kDayMs)
+        return QStringLiteral("MMM d");
+    if (span > 12 * kHourMs)
         return QStringLiteral("ddd HH:mm");
-    return QStringLiteral("MMM d");
+    return QStringLiteral("HH:mm");
+}
+
+// A "nice" step (1, 2, 2.5, 5 x 10^k) close to raw.
+double niceStep(double raw) {
+    if (!(raw > 0))
+        return 1.0;
+    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+    const double f = raw / mag;
+    const double nice = f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 2.5 ? 2.5 : f <= 5.0 ? 5.0 : 10.0;
+    return nice * mag;
 }
 
 QList<QPointF> toPoints(const ts::Series& s, double scale) {
@@ -66,6 +77,16 @@ QList<QPointF> toPoints(const ts::Series& s, double scale) {
     for (std::size_t i = 0; i < s.size(); ++i)
         pts.append(QPointF(static_cast<double>(s.time[i]), s.value[i] * scale));
     return pts;
+}
+
+// Decimals needed to print multiples of step exactly (0.25 -> 2, 5 -> 0).
+int decimalsFor(double step) {
+    for (int d = 0; d <= 6; ++d) {
+        const double scaled = step * std::pow(10.0, d);
+        if (std::abs(scaled - std::round(scaled)) < 1e-6 * std::max(1.0, scaled))
+            return d;
+    }
+    return 6;
 }
 
 } // namespace
@@ -89,7 +110,8 @@ MetricChart::MetricChart(QWidget* parent)
     legendFont.setPointSizeF(std::max(7.0, font().pointSizeF() - 1.0));
     chart->legend()->setFont(legendFont);
 
-    m_axisX = new QDateTimeAxis(chart);
+    m_axisX = new QCategoryAxis(chart);
+    m_axisX->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_axisY = new QValueAxis(chart);
     for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(m_axisX), static_cast<QAbstractAxis*>(m_axisY)}) {
         axis->setLabelsBrush(chartcolors::text());
@@ -99,9 +121,7 @@ MetricChart::MetricChart(QWidget* parent)
         axis->setTitleBrush(chartcolors::text());
         axis->setTitleFont(legendFont);
     }
-    m_axisX->setTickCount(7);
     m_axisY->setTickCount(5);
-    m_axisY->setLabelFormat(QStringLiteral("%.4g"));
     chart->addAxis(m_axisX, Qt::AlignBottom);
     chart->addAxis(m_axisY, Qt::AlignLeft);
 
@@ -177,6 +197,17 @@ void MetricChart::setData(ChartData data) {
     chart()->setTitleBrush(m_data.error.isEmpty() ? chartcolors::text() : chartcolors::anomaly());
     m_axisY->setTitleText(m_data.unit);
     m_line->setName(m_data.main.name.isEmpty() ? QStringLiteral("observed") : m_data.main.name);
+    m_nonNegative = std::all_of(m_data.main.series.value.begin(), m_data.main.series.value.end(),
+                                [](double v) { return !(v < 0.0); });
+    for (const auto& e : m_data.extras)
+        m_nonNegative = m_nonNegative && std::all_of(e.series.value.begin(), e.series.value.end(),
+                                                     [](double v) { return !(v < 0.0); });
+    if (m_nonNegative) {
+        // A band below zero means nothing for a quantity that cannot be negative (rates, ratios, bytes).
+        for (double& v : m_lower)
+            if (v < 0.0)
+                v = 0.0;
+    }
     const bool hasBand =
         std::any_of(m_lower.begin(), m_lower.end(), [](double v) { return std::isfinite(v); });
     m_band->setVisible(hasBand);
@@ -288,16 +319,51 @@ void MetricChart::redraw() {
         lo = 0.0;
         hi = 1.0;
     }
-    double pad = (hi - lo) * 0.08;
-    if (pad <= 0.0)
-        pad = std::max(std::abs(hi) * 0.1, 1e-6);
-    double yMin = lo - pad;
-    if (lo >= 0.0 && yMin < 0.0)
-        yMin = 0.0; // non-negative metrics keep a zero floor rather than a negative axis
-    m_axisY->setRange(yMin, hi + pad);
-    m_axisX->setFormat(timeFormatFor(m_view.duration()));
-    m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(m_view.start),
-                      QDateTime::fromMSecsSinceEpoch(m_view.end));
+    if (hi - lo < 1e-9) {
+        const double pad = std::max(std::abs(hi) * 0.1, 1e-6);
+        lo -= pad;
+        hi += pad;
+    }
+    if (m_nonNegative && lo >= 0.0 && lo < (hi - lo) * 0.5)
+        lo = 0.0; // show the zero line when it is close anyway
+    const int ticks = height() < 260 ? 4 : 5;
+    const double step = niceStep((hi - lo) / (ticks - 1));
+    const double yMin = std::floor(lo / step) * step;
+    const double yMax = std::max(yMin + step, std::ceil(hi / step) * step);
+    m_axisY->setLabelFormat(QStringLiteral("%.") + QString::number(decimalsFor(step)) + QStringLiteral("f"));
+    m_axisY->setTickCount(static_cast<int>(std::llround((yMax - yMin) / step)) + 1);
+    m_axisY->setRange(yMin, yMax);
+    updateTimeAxis();
+}
+
+void MetricChart::updateTimeAxis() {
+    static constexpr TimeMs kSteps[] = {kMinuteMs,      2 * kMinuteMs,  5 * kMinuteMs, 10 * kMinuteMs,
+                                        15 * kMinuteMs, 30 * kMinuteMs, kHourMs,       2 * kHourMs,
+                                        3 * kHourMs,    6 * kHourMs,    12 * kHourMs,  kDayMs,
+                                        2 * kDayMs,     7 * kDayMs};
+    const double width = chart()->plotArea().width() > 10 ? chart()->plotArea().width() : 800.0;
+    const auto maxTicks = std::max(2, static_cast<int>(width / 105.0));
+    TimeMs step = kSteps[std::size(kSteps) - 1];
+    for (TimeMs s : kSteps) {
+        if (m_view.duration() / s <= maxTicks) {
+            step = s;
+            break;
+        }
+    }
+    // Ticks fall on round local times (00:00, 06:00...), so align in local time.
+    const TimeMs offset =
+        static_cast<TimeMs>(QDateTime::fromMSecsSinceEpoch(m_view.start).offsetFromUtc()) * kSecondMs;
+    TimeMs t = ((m_view.start + offset) / step) * step - offset;
+    if (t <= m_view.start)
+        t += step;
+    const QString format = timeFormatFor(step, m_view.duration());
+    const QStringList old = m_axisX->categoriesLabels();
+    for (const QString& label : old)
+        m_axisX->remove(label);
+    m_axisX->setStartValue(static_cast<double>(m_view.start));
+    for (; t < m_view.end; t += step)
+        m_axisX->append(QDateTime::fromMSecsSinceEpoch(t).toString(format), static_cast<double>(t));
+    m_axisX->setRange(static_cast<double>(m_view.start), static_cast<double>(m_view.end));
 }
 
 int MetricChart::drawnPointCount() const {

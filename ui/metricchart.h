@@ -16,7 +16,7 @@
 #include <vector>
 
 class QAreaSeries;
-class QDateTimeAxis;
+class QCategoryAxis;
 class QLineSeries;
 class QRubberBand;
 class QScatterSeries;
@@ -72,14 +72,16 @@ protected:
 private:
     void rebuildExtras();
     void redraw();
+    void updateTimeAxis();
     TimeMs timeAtX(double x) const;
 
     ChartData m_data;
     std::vector<double> m_lower; // band edges aligned with main.series (NaN while the detector learns)
     std::vector<double> m_upper;
+    bool m_nonNegative = true; // every observed value >= 0: the axis and band floor at zero
     TimeRange m_view;
 
-    QDateTimeAxis* m_axisX = nullptr;
+    QCategoryAxis* m_axisX = nullptr;
     QValueAxis* m_axisY = nullptr;
     QLineSeries* m_line = nullptr;
     QLineSeries* m_bandUpper = nullptr;

@@ -35,6 +35,10 @@ QStandardItem* makeItem(const QString& text, const Selection& sel) {
 
 } // namespace
 
+QIcon statusIcon(HealthStatus status) {
+    return dotIcon(statusColor(status));
+}
+
 QColor statusColor(HealthStatus status) {
     switch (status) {
     case HealthStatus::Ok:
