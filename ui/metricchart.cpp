@@ -282,6 +282,9 @@ void MetricChart::redraw() {
     };
 
     const auto main = toPoints(ts::downsampleM4(m_data.main.series, m_view, columns), scale);
+    // Antialiasing a line with several vertices per pixel column costs a lot and shows nothing; keep it for
+    // sparse lines, where it makes the slopes smooth.
+    setRenderHint(QPainter::Antialiasing, static_cast<double>(main.size()) < static_cast<double>(columns) * 1.5);
     track(main);
     m_line->replace(main);
 
