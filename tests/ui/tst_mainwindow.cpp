@@ -299,6 +299,7 @@ private slots:
 
     void theUiThreadKeepsRunningWhileTheSourceIsSlow() {
         m_source->delayMs = 150; // every query blocks its worker for 150 ms
+        m_source->guardedThread = FakeMetricSource::currentThreadTag();
         QElapsedTimer clock;
         qint64 last = -1, worst = 0;
         QTimer tick;
@@ -315,8 +316,13 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(w.isSettled(), 20000);
         tick.stop();
         QVERIFY(m_source->queries >= 10);
-        // Loading took seconds of source time; the event loop never stalled anywhere near one query.
-        QVERIFY2(worst < 120, qPrintable(QStringLiteral("worst gap %1 ms").arg(worst)));
+        // No source call ever ran on the UI thread...
+        QCOMPARE(m_source->callsOnGuardedThread.load(), 0);
+        // ...so although loading took seconds of source time, the event loop kept turning. The bound is loose
+        // because a loaded CI machine delays timers by itself; the figures are in cairn --bench-startup.
+        qInfo("worst event-loop gap while loading from a slow source: %lld ms",
+              static_cast<long long>(worst));
+        QVERIFY2(worst < 600, qPrintable(QStringLiteral("worst gap %1 ms").arg(worst)));
     }
 
     void aNewSelectionSupersedesTheOldLoad() {
