@@ -33,7 +33,7 @@ namespace cairn::ui {
 
 namespace {
 
-constexpr TimeMs kHealthHistoryMs = 3 * kDayMs;
+constexpr TimeMs kHealthHistoryMs = 7 * kDayMs;
 
 struct PresetInfo {
     MainWindow::RangePreset preset;
