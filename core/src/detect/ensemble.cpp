@@ -43,6 +43,7 @@ Estimate EnsembleDetector::update(TimeMs t, double value) {
         }
         s.score = 0.0;
         s.deviation = 0.0;
+        m_explanation.skipped = true;
         return s;
     }
     m_lastTime = t;

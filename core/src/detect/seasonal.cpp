@@ -52,10 +52,13 @@ double SeasonalDetector::sigma() const {
 }
 
 Estimate SeasonalDetector::expectation(TimeMs t) const {
+    return expectationAt(slot(t, kDayMs, kDailyBuckets), slot(t, kWeekMs, kWeeklyBuckets));
+}
+
+Estimate SeasonalDetector::expectationAt(const Slot& sd, const Slot& sw) const {
     Estimate e;
     if (m_count == 0)
         return e;
-    const Slot sd = slot(t, kDayMs, kDailyBuckets);
     double expected = m_fast;
     double abs = m_absScale;
     if (m_useDaily) {
@@ -64,7 +67,7 @@ Estimate SeasonalDetector::expectation(TimeMs t) const {
         // band.
         abs = 0.5 * (abs + profile(m_dailyAbs.data(), sd));
         if (m_useWeekly)
-            expected += profile(m_weekly.data(), slot(t, kWeekMs, kWeeklyBuckets));
+            expected += profile(m_weekly.data(), sw);
     }
     const double floor = 1e-3 * std::fabs(expected) + 1e-9;
     const double s = std::max(abs * kMeanAbsToSigma, floor);
@@ -115,7 +118,13 @@ Estimate SeasonalDetector::update(TimeMs t, double value) {
         return e;
     }
 
-    Estimate e = expectation(t);
+    // One 64-bit modulo for both seasons (a week is a whole number of days).
+    TimeMs weekPhase = t % kWeekMs;
+    if (weekPhase < 0)
+        weekPhase += kWeekMs;
+    const Slot sd = slot(weekPhase % kDayMs, kDayMs, kDailyBuckets);
+    const Slot sw = slot(weekPhase, kWeekMs, kWeeklyBuckets);
+    Estimate e = expectationAt(sd, sw);
     const double halfWidth = (e.upper - e.lower) / 2.0;
     const double s = m_config.bandSigmas > 0 ? halfWidth / m_config.bandSigmas : halfWidth;
     const double r = value - e.expected;
@@ -137,8 +146,6 @@ Estimate SeasonalDetector::update(TimeMs t, double value) {
     const double aE = std::max(m_config.scaleAlpha, 1.0 / n);
     const double limit = e.ready && s > 0 ? m_config.clipSigmas * s : std::numeric_limits<double>::infinity();
 
-    const Slot sd = slot(t, kDayMs, kDailyBuckets);
-    const Slot sw = slot(t, kWeekMs, kWeeklyBuckets);
     const double d = profile(m_daily.data(), sd);
     const double w = profile(m_weekly.data(), sw);
 
