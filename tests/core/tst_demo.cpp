@@ -609,6 +609,68 @@ private slots:
         QCOMPARE(env.dataRange().end, env.anchor() + 11 * kMinuteMs);
     }
 
+    void liveTailBringsNewIncidents() {
+        FakeClock clock;
+        DemoEnvironment env(config(7, clock));
+        const TimeMs anchor = env.anchor();
+        for (const auto& i : env.incidents())
+            QVERIFY(i.start <= anchor); // nothing is known before it starts
+        clock.now->store(anchor + 4 * kDayMs);
+        std::vector<IncidentTruth> live;
+        for (const auto& i : env.incidents())
+            if (i.start > anchor + 5 * kHourMs)
+                live.push_back(i);
+        QVERIFY(live.size() >= 8);
+        std::set<IncidentKind> kinds;
+        for (std::size_t k = 0; k < live.size(); ++k) {
+            const auto& i = live[k];
+            kinds.insert(i.kind);
+            if (k)
+                QVERIFY(i.start >= live[k - 1].end); // one at a time
+            if (i.end > clock.now->load())
+                continue;
+            const TimeMs before = i.start - 30 * kMinuteMs;
+            switch (i.kind) {
+            case IncidentKind::DependencyLatency: {
+                const ts::Labels l{{"service", i.rootService}};
+                const TimeMs mid = i.start + (i.end - i.start) / 2;
+                QVERIFY2(around(env, "latency_p95_ms", l, mid) > 3 * around(env, "latency_p95_ms", l, before),
+                         i.description.c_str());
+                break;
+            }
+            case IncidentKind::NoisyNeighbour: {
+                const ts::Labels l{{"host", i.rootHost}};
+                const TimeMs mid = i.start + (i.end - i.start) / 2;
+                auto during = env.query({"cpu_usage_ratio", l}, {mid, mid + 5 * kMinuteMs}, 5 * kMinuteMs);
+                auto calm =
+                    env.query({"cpu_usage_ratio", l}, {before, before + 5 * kMinuteMs}, 5 * kMinuteMs);
+                for (std::size_t p = 0; p < during->size(); ++p)
+                    QVERIFY(mean((*during)[p]) > mean((*calm)[p]) + 0.3);
+                break;
+            }
+            case IncidentKind::MemoryLeak: {
+                const ts::Labels l{{"pod", i.rootPod}};
+                const double limit = at(env, "memory_limit_bytes", l, i.start);
+                QVERIFY(at(env, "memory_used_bytes", l, i.end - 14 * kMinuteMs) > 0.95 * limit);
+                QVERIFY(at(env, "memory_used_bytes", l, before) < 0.7 * limit);
+                QVERIFY(at(env, "restarts_total", l, i.end) == at(env, "restarts_total", l, before) + 1);
+                break;
+            }
+            case IncidentKind::DiskFill: {
+                const ts::Labels l{{"pod", i.rootPod}};
+                const double cap = at(env, "disk_capacity_bytes", l, i.start);
+                QVERIFY(at(env, "disk_used_bytes", l, i.end - 5 * kMinuteMs) > 0.99 * cap);
+                QVERIFY(at(env, "disk_used_bytes", l, before) < 0.6 * cap);
+                QVERIFY(countLogs(env, {i.start, i.end}, "No space left on device") > 10);
+                break;
+            }
+            case IncidentKind::DeployErrors:
+                break;
+            }
+        }
+        QCOMPARE(kinds.size(), std::size_t(4));
+    }
+
     void restartPodEndsALeak() {
         FakeClock clock;
         DemoEnvironment env(config(7, clock));

@@ -99,7 +99,11 @@ TimeRange DemoEnvironment::dataRange() const {
 }
 
 std::vector<IncidentTruth> DemoEnvironment::incidents() const {
-    return m_impl->model.truths(m_impl->model.effective(m_impl->snapshot()));
+    auto all = m_impl->model.truths(m_impl->model.effective(m_impl->snapshot()));
+    // Incidents scheduled in the live tail become known once they start.
+    const TimeMs now = m_impl->clock();
+    std::erase_if(all, [&](const IncidentTruth& t) { return t.start > now; });
+    return all;
 }
 
 std::vector<IncidentTruth> DemoEnvironment::incidents(const TimeRange& range) const {

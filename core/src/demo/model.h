@@ -89,6 +89,7 @@ struct Injection {
     TimeMs growthStop = std::numeric_limits<TimeMs>::max(); // a cleanup that removed the runaway file
     TimeMs cleanup = std::numeric_limits<TimeMs>::max();    // scheduled cleanup (history only)
     TimeMs fullAt = 0;
+    bool forecast = false; // full only after the history's end: the truth's end is fullAt
     // latency / errors
     double extraMs = 0;
     double errorAdd = 0;

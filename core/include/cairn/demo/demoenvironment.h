@@ -70,7 +70,8 @@ public:
     // [historyStart, now rounded down to the minute + 1 min): where samples exist right now.
     TimeRange dataRange() const;
 
-    // Ground truth, remediations applied, ordered by start; the second form keeps those overlapping range.
+    // Ground truth, remediations applied, ordered by start, of the incidents started by now (the live tail
+    // brings a new one every few hours); the second form keeps those overlapping range.
     std::vector<IncidentTruth> incidents() const;
     std::vector<IncidentTruth> incidents(const TimeRange& range) const;
     // Deploys, rollbacks, OOM kills, restarts and cleanups with time in range (and not after now).
