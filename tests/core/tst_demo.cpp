@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <set>
 #include <thread>
 
@@ -547,6 +548,21 @@ private slots:
             QCOMPARE(again->spans.size(), t.spans.size());
             QCOMPARE(again->spans.back().durationUs, t.spans.back().durationUs);
         }
+        // Every service's span durations sit around its latency_p50_ms of the hour.
+        std::map<std::string, std::vector<double>> perService;
+        for (const auto& t : *traces)
+            for (const auto& s : t.spans)
+                perService[s.service].push_back(static_cast<double>(s.durationUs) / 1000.0);
+        for (auto& [service, ms] : perService) {
+            if (ms.size() < 30)
+                continue;
+            std::sort(ms.begin(), ms.end());
+            const double med = ms[ms.size() / 2];
+            const double p50 = mean(one(env, "latency_p50_ms", {{"service", service}}, q.range));
+            QVERIFY2(med > 0.4 * p50 && med < 2.5 * p50,
+                     (service + ": span median " + std::to_string(med) + " ms, p50 " + std::to_string(p50))
+                         .c_str());
+        }
         std::sort(rootMs.begin(), rootMs.end());
         const double median = rootMs[rootMs.size() / 2];
         const double metric = mean(one(env, "latency_p50_ms", {{"service", "frontend"}}, q.range));
@@ -784,11 +800,17 @@ private slots:
         // Unaligned: the first bucket holds only the minutes inside the range.
         const auto partial = one(env, "request_rate", l, {r.start + 2 * kMinuteMs, r.end}, 5 * kMinuteMs);
         QCOMPARE(partial.size(), coarse.size());
-        QCOMPARE(partial.time.front(), r.start);
+        QCOMPARE(partial.time.front(), r.start + 2 * kMinuteMs); // inside the range asked for
         QVERIFY(std::abs(partial.value.front() - (fine.value[2] + fine.value[3] + fine.value[4]) / 3) < 1e-9);
         // restarts_total is a counter: a bucket carries its last value.
         const auto restarts = one(env, "restarts_total", {{"pod", env.topology().pods[0].name}}, r, kHourMs);
         QVERIFY(!restarts.empty());
+        // A step longer than the whole history gives one sample, stamped inside the range.
+        const auto whole = one(env, "request_rate", l, {0, std::numeric_limits<TimeMs>::max()},
+                               std::numeric_limits<TimeMs>::max() / 2);
+        QCOMPARE(whole.size(), std::size_t(1));
+        QCOMPARE(whole.time.front(), env.historyStart());
+        QVERIFY(whole.value.front() > 0);
     }
 
     void sourcesServeTheContracts() {

@@ -167,7 +167,7 @@ Result<std::vector<ts::Series>> DemoEnvironment::query(const ts::Selector& selec
         if (count == 0)
             return;
         for (std::size_t i = 0; i < wanted.size(); ++i) {
-            out[i].time.push_back(bucket);
+            out[i].time.push_back(std::max(bucket, firstMinute * kMinuteMs));
             out[i].value.push_back(wanted[i]->metric == MetricKind::Restarts ? last[i] : sum[i] / count);
             sum[i] = 0.0;
         }

@@ -80,10 +80,11 @@ public:
     // --- metrics ---
     // Every series the environment serves (service level first, then pod level).
     const std::vector<ts::SeriesId>& seriesIds() const;
-    // Samples of the matching series in [range.start, range.end) clipped to dataRange(). Timestamps are on
-    // step boundaries (multiples of step since the epoch); with step > 1 min a sample is the mean of the
-    // minutes in its step (the last value for restarts_total); step < 1 min gives 1-minute samples.
-    // Errors: inverted or empty range, step <= 0, cancelled.
+    // Samples of the matching series in [range.start, range.end) clipped to dataRange() (an empty or
+    // out-of-history range gives series without samples). Timestamps are on step boundaries (multiples of
+    // step since the epoch), the first one moved up to the range's first minute when the range starts
+    // mid-step; with step > 1 min a sample is the mean of the minutes in its step (the last value for
+    // restarts_total); step < 1 min gives 1-minute samples. Errors: inverted range, step <= 0, cancelled.
     Result<std::vector<ts::Series>> query(const ts::Selector& selector, const TimeRange& range, TimeMs step,
                                           const CancelToken& cancel = {}) const;
 
