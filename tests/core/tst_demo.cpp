@@ -281,6 +281,35 @@ private slots:
         QVERIFY(!env.incidents({anchor - 6 * kHourMs, anchor}).empty());
     }
 
+    void shortHistoryKeepsOnlyItsIncidents() {
+        FakeClock clock;
+        DemoConfig c = config(7, clock);
+        c.historyLength = 2 * kDayMs;
+        c.historyStart = clock.now->load() - 2 * kDayMs;
+        DemoEnvironment env(c);
+        QCOMPARE(env.anchor(), clock.now->load());
+        const auto all = env.incidents();
+        QVERIFY(!all.empty());
+        for (const auto& i : all)
+            QVERIFY(i.start >= env.historyStart());
+        auto series = env.query({"request_rate", {{"service", "frontend"}}}, {0, env.anchor()}, kMinuteMs);
+        QVERIFY(series && series->front().size() == 2 * 1440);
+        // A nonsensical length is clamped to an hour rather than failing.
+        c.historyLength = -5;
+        c.historyStart.reset();
+        DemoEnvironment tiny(c);
+        QCOMPARE(tiny.dataRange().duration(), kHourMs + kMinuteMs);
+        for (const auto& i : tiny.incidents())
+            QVERIFY(i.start >= tiny.historyStart());
+        // The range filter keeps what overlaps.
+        const TimeRange window{env.anchor() - 3 * kHourMs, env.anchor()};
+        for (const auto& i : env.incidents(window))
+            QVERIFY(i.window().overlaps(window));
+        const auto ev = env.events({env.historyStart(), env.anchor()});
+        QVERIFY(std::is_sorted(ev.begin(), ev.end(),
+                               [](const auto& a, const auto& b) { return a.time < b.time; }));
+    }
+
     void memoryLeakEndsInAnOomRestart() {
         FakeClock clock;
         DemoEnvironment env(config(7, clock));
@@ -344,6 +373,15 @@ private slots:
         clock.now->store(inc->end + kHourMs);
         QVERIFY(at(env, "disk_used_bytes", pod, inc->end + 10 * kMinuteMs) > 0.99 * cap);
         QVERIFY(countLogs(env, {inc->end, inc->end + kHourMs}, "No space left on device") > 10);
+        // Once the outage has happened the truth covers it up to the cleanup, and nothing fails after that.
+        const auto later = env.incidents();
+        const auto it =
+            std::find_if(later.begin(), later.end(), [&](const auto& i) { return i.id == inc->id; });
+        QVERIFY(it != later.end() && it->end > inc->end);
+        QVERIFY(at(env, "disk_used_bytes", pod, it->end - kMinuteMs) > 0.99 * cap);
+        QVERIFY(at(env, "disk_used_bytes", pod, it->end + kMinuteMs) < 0.8 * cap);
+        QCOMPARE(countLogs(env, {it->end + kMinuteMs, it->end + kHourMs}, "No space left on device"),
+                 std::size_t(0));
     }
 
     void downstreamLatencyRaisesCallers() {

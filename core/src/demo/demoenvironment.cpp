@@ -99,9 +99,9 @@ TimeRange DemoEnvironment::dataRange() const {
 }
 
 std::vector<IncidentTruth> DemoEnvironment::incidents() const {
-    auto all = m_impl->model.truths(m_impl->model.effective(m_impl->snapshot()));
-    // Incidents scheduled in the live tail become known once they start.
     const TimeMs now = m_impl->clock();
+    auto all = m_impl->model.truths(m_impl->model.effective(m_impl->snapshot()), now);
+    // Incidents scheduled in the live tail become known once they start.
     std::erase_if(all, [&](const IncidentTruth& t) { return t.start > now; });
     return all;
 }

@@ -431,7 +431,7 @@ std::vector<Injection> Model::effective(const std::vector<Action>& actions) cons
     return eff;
 }
 
-std::vector<IncidentTruth> Model::truths(const std::vector<Injection>& eff) const {
+std::vector<IncidentTruth> Model::truths(const std::vector<Injection>& eff, TimeMs now) const {
     std::vector<IncidentTruth> out;
     std::set<int> affected;
     std::function<void(int)> up = [&](int s) {
@@ -448,6 +448,9 @@ std::vector<IncidentTruth> Model::truths(const std::vector<Injection>& eff) cons
         t.kind = inj.kind;
         t.start = inj.start;
         t.end = inj.end;
+        const bool outage = inj.forecast && !inj.remediated && now >= inj.fullAt;
+        if (outage)
+            t.end = inj.cleanup;
         t.remediated = inj.remediated;
         if (inj.host >= 0)
             t.rootHost = topo.hosts[static_cast<std::size_t>(inj.host)].name;
@@ -495,11 +498,13 @@ std::vector<IncidentTruth> Model::truths(const std::vector<Injection>& eff) cons
                                 formatIso(inj.fullAt) + "; old files are cleaned up at " +
                                 formatIso(inj.cleanup) + ".";
             else
-                t.description =
-                    "The volume of " + t.rootPod + " (" + t.rootService + ") grows at " + growth + " since " +
-                    formatIso(inj.start) +
-                    (inj.remediated ? "; disk space was freed, growth stopped."
-                                    : "; at this rate it is full at " + formatIso(inj.fullAt) + ".");
+                t.description = "The volume of " + t.rootPod + " (" + t.rootService + ") grows at " + growth +
+                                " since " + formatIso(inj.start) +
+                                (inj.remediated ? std::string("; disk space was freed, growth stopped.")
+                                 : outage       ? "; it filled up at " + formatIso(inj.fullAt) +
+                                                " (\"No space left on device\") and was cleaned up at " +
+                                                formatIso(inj.cleanup) + "."
+                                          : "; at this rate it is full at " + formatIso(inj.fullAt) + ".");
             break;
         }
         case IncidentKind::DependencyLatency:

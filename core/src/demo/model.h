@@ -156,7 +156,8 @@ public:
 
     // Injections with the remediations applied (leaks stopped by restarts, disks freed).
     std::vector<Injection> effective(const std::vector<Action>& actions) const;
-    std::vector<IncidentTruth> truths(const std::vector<Injection>& eff) const;
+    // now: a forecast disk fill that has filled by now ends at its cleanup instead of at fullAt.
+    std::vector<IncidentTruth> truths(const std::vector<Injection>& eff, TimeMs now) const;
     std::vector<DemoEvent> events(const std::vector<Injection>& eff, const std::vector<Action>& actions,
                                   const TimeRange& range) const;
 

@@ -6,7 +6,8 @@
 // Everything is generated on demand from (seed, history start, series or entity, minute) with a
 // counter-based hash, and stateful shapes (memory ramps, disk growth, restart counters) have closed forms,
 // so any range costs only its own length and never replays history. For a given seed and history start
-// the data are identical across runs and machines (remediations aside, which are explicit inputs).
+// the data are identical across runs (remediations aside, which are explicit inputs; another C library's
+// exp/sin may change the last digits).
 //
 // Times are UTC milliseconds (TimeMs), span times microseconds. Metric names and labels:
 //   service level {service}:        request_rate (req/s), latency_p50_ms, latency_p95_ms, error_ratio (0..1)
