@@ -84,7 +84,7 @@ QList<QPointF> toPoints(const ts::Series& s, double scale) {
 int decimalsFor(double step) {
     for (int d = 0; d <= 6; ++d) {
         const double scaled = step * std::pow(10.0, d);
-        if (std::abs(scaled - std::round(scaled)) < 1e-6 * std::max(1.0, scaled))
+        if (scaled >= 0.999 && std::abs(scaled - std::round(scaled)) < 1e-6 * scaled)
             return d;
     }
     return 6;
@@ -177,7 +177,7 @@ MetricChart::MetricChart(QWidget* parent)
         emit plotAreaChanged();
     });
     setRenderHint(QPainter::Antialiasing, true);
-    setMinimumHeight(200);
+    setMinimumHeight(160);
     setMouseTracking(false);
     setFocusPolicy(Qt::NoFocus);
     setToolTip(
@@ -331,16 +331,23 @@ void MetricChart::redraw() {
         lo = 0.0;
         hi = 1.0;
     }
-    if (hi - lo < 1e-9) {
-        const double pad = std::max(std::abs(hi) * 0.1, 1e-6);
-        lo -= pad;
-        hi += pad;
+    if (hi - lo <= 1e-3 * std::max({1.0, std::abs(hi), std::abs(lo)})) {
+        // (Nearly) flat: give the line a readable range around its value (0..1 for a flat zero) instead of
+        // magnifying noise in the last digits.
+        const double mid = (hi + lo) / 2.0;
+        const double pad = mid != 0.0 ? std::max(std::abs(mid) * 0.1, 0.5) : 0.5;
+        lo = mid - pad;
+        hi = mid + pad;
+        if (m_nonNegative)
+            lo = std::max(lo, 0.0);
+        if (mid == 0.0)
+            hi = 1.0;
     }
     if (m_nonNegative && lo >= 0.0 && lo < (hi - lo) * 0.5)
         lo = 0.0; // show the zero line when it is close anyway
     const int ticks = height() < 260 ? 4 : 5;
     const double step = niceStep((hi - lo) / (ticks - 1));
-    const double yMin = std::floor(lo / step) * step;
+    const double yMin = std::floor(lo / step) * step + 0.0; // + 0.0 turns -0 into 0
     const double yMax = std::max(yMin + step, std::ceil(hi / step) * step);
     m_axisY->setLabelFormat(QStringLiteral("%.") + QString::number(decimalsFor(step)) + QStringLiteral("f"));
     m_axisY->setTickCount(static_cast<int>(std::llround((yMax - yMin) / step)) + 1);

@@ -91,7 +91,7 @@ void MetricsPage::setCharts(std::vector<ChartData> charts, TimeRange range, bool
         clear();
         for (std::size_t i = 0; i < charts.size(); ++i) {
             auto* chart = new MetricChart(m_chartsHost);
-            chart->setMinimumHeight(charts.size() > 3 ? 210 : 240);
+            chart->setMinimumHeight(charts.size() > 3 ? 172 : 230);
             connect(chart, &MetricChart::viewRangeRequested, this, &MetricsPage::setViewRange);
             connect(chart, &MetricChart::resetRequested, this, &MetricsPage::resetZoom);
             connect(chart, &MetricChart::plotAreaChanged, this, &MetricsPage::scheduleAlign);
