@@ -178,10 +178,8 @@ MetricChart::MetricChart(QWidget* parent)
     });
     setRenderHint(QPainter::Antialiasing, true);
     setMinimumHeight(160);
-    setMouseTracking(false);
+    setMouseTracking(true); // hover shows the value under the cursor
     setFocusPolicy(Qt::NoFocus);
-    setToolTip(
-        QStringLiteral("Wheel: zoom  ·  Drag: pan  ·  Shift+drag: zoom to area  ·  Double-click: reset"));
 }
 
 void MetricChart::setData(ChartData data) {
@@ -478,7 +476,31 @@ void MetricChart::mouseMoveEvent(QMouseEvent* event) {
         event->accept();
         return;
     }
+    showValueAt(event->position());
     QChartView::mouseMoveEvent(event);
+}
+
+void MetricChart::showValueAt(QPointF pos) {
+    const QRectF plot = chart()->plotArea();
+    const auto& series = m_data.main.series;
+    if (!plot.contains(pos) || series.empty() || !m_view.valid()) {
+        QToolTip::hideText();
+        return;
+    }
+    const TimeMs t = timeAtX(pos.x());
+    auto it = std::lower_bound(series.time.begin(), series.time.end(), t);
+    if (it == series.time.end() || (it != series.time.begin() && t - *(it - 1) < *it - t))
+        --it;
+    const auto i = static_cast<std::size_t>(it - series.time.begin());
+    const double scale = m_data.scale;
+    auto num = [](double v) { return QString::number(v, 'g', 4); };
+    QString text =
+        QStringLiteral("<b>%1</b><br>%2: %3 %4")
+            .arg(QDateTime::fromMSecsSinceEpoch(series.time[i]).toString(QStringLiteral("ddd MMM d HH:mm")),
+                 m_line->name(), num(series.value[i] * scale), m_data.unit);
+    if (i < m_lower.size() && std::isfinite(m_lower[i]) && std::isfinite(m_upper[i]))
+        text += QStringLiteral("<br>expected %1 … %2").arg(num(m_lower[i] * scale), num(m_upper[i] * scale));
+    QToolTip::showText(mapToGlobal(pos.toPoint()), text, this);
 }
 
 void MetricChart::mouseReleaseEvent(QMouseEvent* event) {

@@ -80,6 +80,7 @@ private:
     void redraw();
     void updateTimeAxis();
     TimeMs timeAtX(double x) const;
+    void showValueAt(QPointF pos);
 
     ChartData m_data;
     std::vector<double> m_lower; // band edges aligned with main.series (NaN while the detector learns)

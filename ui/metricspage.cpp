@@ -1,6 +1,7 @@
 #include "metricspage.h"
 
 #include <QAction>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QScrollArea>
 #include <QTimer>
@@ -26,7 +27,16 @@ MetricsPage::MetricsPage(QWidget* parent)
     m_title->setObjectName(QStringLiteral("pageTitle"));
     m_subtitle = new QLabel(this);
     m_subtitle->setObjectName(QStringLiteral("pageSubtitle"));
-    layout->addWidget(m_title);
+    auto* titleRow = new QHBoxLayout;
+    titleRow->addWidget(m_title);
+    titleRow->addStretch(1);
+    auto* hint =
+        new QLabel(QStringLiteral("wheel or +/− zoom  ·  drag or ←/→ pan  ·  Shift+drag zoom to area  ·  "
+                                  "double-click or 0 reset"),
+                   this);
+    hint->setObjectName(QStringLiteral("pageHint"));
+    titleRow->addWidget(hint);
+    layout->addLayout(titleRow);
     layout->addWidget(m_subtitle);
 
     m_message = new QLabel(this);

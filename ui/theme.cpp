@@ -55,6 +55,7 @@ QTreeView::item { padding: 3px 2px; }
 QTableView::item { padding: 3px 6px; }
 QHeaderView::section { background: #161b22; color: #8b949e; border: none; border-bottom: 1px solid #262c34; padding: 5px 6px; }
 QLabel#pageTitle { font-size: 15pt; font-weight: 600; color: #e6edf3; }
+QLabel#pageHint { color: #6e7681; }
 QLabel#pageSubtitle { color: #8b949e; padding-bottom: 4px; }
 QLabel#sectionTitle { font-size: 11pt; font-weight: 600; color: #c9d1d9; padding-top: 8px; }
 QLabel#pageMessage { color: #8b949e; font-size: 12pt; }

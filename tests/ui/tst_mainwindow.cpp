@@ -24,6 +24,7 @@
 #include <QTableView>
 #include <QTimer>
 #include <QToolButton>
+#include <QToolTip>
 #include <QTreeView>
 #include <QtTest>
 
@@ -224,6 +225,11 @@ private slots:
         QTest::mouseMove(chart->viewport(), from + QPoint(50, 0));
         QTest::mouseRelease(chart->viewport(), Qt::LeftButton, Qt::ShiftModifier, from + QPoint(50, 0));
         QVERIFY(page->viewRange().duration() < zoomed.duration());
+        // Hovering shows the value under the cursor with its expected band.
+        QTest::mouseMove(chart->viewport(), from + QPoint(3, 0));
+        QTRY_VERIFY(QToolTip::isVisible());
+        QVERIFY(QToolTip::text().contains(QStringLiteral("observed")));
+        QVERIFY(QToolTip::text().contains(QStringLiteral("expected")));
         // Double-click resets.
         QTest::mouseDClick(chart->viewport(), Qt::LeftButton, {}, from);
         QCOMPARE(page->viewRange(), full);
