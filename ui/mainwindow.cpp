@@ -178,10 +178,14 @@ void MainWindow::buildUi() {
         showPage(QStringLiteral("Metrics"));
     });
     connect(m_overview, &OverviewPage::anomalyActivated, this, [this](const QString& service, TimeMs peak) {
+        // Zoom to two hours around the anomaly once its charts are there (now, or when the load lands).
+        m_pendingView = m_range.contains(peak) ? TimeRange{peak - kHourMs, peak + kHourMs} : TimeRange{};
         select(Selection::ofService(service.toStdString()));
         showPage(QStringLiteral("Metrics"));
-        if (m_range.contains(peak))
-            m_metrics->setViewRange({peak - kHourMs, peak + kHourMs});
+        if (m_pendingView.valid() && !m_runner->isActive(m_chartsJob)) {
+            m_metrics->setViewRange(m_pendingView);
+            m_pendingView = {};
+        }
     });
 
     // Status bar.
@@ -591,6 +595,10 @@ void MainWindow::loadCharts(bool keepView) {
                 showError(QStringLiteral("Could not load %1: %2").arg(m_selection.title(), result.error));
             }
             m_metrics->setCharts(std::move(result.charts), range, keepView);
+            if (m_pendingView.valid()) {
+                m_metrics->setViewRange(m_pendingView);
+                m_pendingView = {};
+            }
             emit chartsUpdated();
         });
 }

@@ -127,6 +127,7 @@ private:
     RangePreset m_preset = RangePreset::Last24Hours;
     TimeRange m_range;
     TimeRange m_customRange;
+    TimeRange m_pendingView; // zoom to apply when the charts being loaded arrive
     bool m_started = false;
     bool m_inventoryDone = false; // the listing finished, successfully or not
     bool m_inventoryOk = false;

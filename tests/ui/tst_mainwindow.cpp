@@ -273,6 +273,26 @@ private slots:
         QCOMPARE(w.currentPageTitle(), QStringLiteral("Metrics"));
     }
 
+    void activatingAnAnomalyZoomsToIt() {
+        MainWindow& w = openWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(w.isSettled(), 10000);
+        w.showPage(QStringLiteral("Overview"));
+        auto* table = w.findChild<QTableView*>(QStringLiteral("anomalyView"));
+        QVERIFY(table);
+        QVERIFY(table->model()->rowCount() >= 1); // the checkout latency spike
+        QCOMPARE(table->model()->index(0, 1).data().toString(), QStringLiteral("checkout"));
+        QSignalSpy charts(&w, &MainWindow::chartsUpdated);
+        table->setFocus();
+        table->setCurrentIndex(table->model()->index(0, 0));
+        QTest::keyClick(table->viewport(), Qt::Key_Return);
+        QCOMPARE(w.selection().key(), QStringLiteral("service:checkout"));
+        QCOMPARE(w.currentPageTitle(), QStringLiteral("Metrics"));
+        QTRY_COMPARE(charts.count(), 1);
+        const TimeMs spike = cairn::testing::kFakeNow - 30 * kMinuteMs;
+        QTRY_COMPARE(w.metricsPage()->viewRange().duration(), 2 * kHourMs);
+        QVERIFY(w.metricsPage()->viewRange().contains(spike));
+    }
+
     void otherFeaturesCanAddPages() {
         MainWindow& w = openWindow();
         w.activateWindow();
