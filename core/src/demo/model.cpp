@@ -290,6 +290,9 @@ void Model::placeIncidents() {
     forecast.start = anchor - 18 * kHourMs + jitter(6, 30);
     forecast.fullAt = anchor + 4 * kHourMs + jitter(7, 30) + 30 * kMinuteMs;
     forecast.end = forecast.fullAt;
+    forecast.forecast = true;
+    // Left alone, someone cleans it up three quarters of an hour after the outage starts.
+    forecast.cleanup = forecast.fullAt + 45 * kMinuteMs;
     injections.push_back(forecast);
 
     Injection live;
@@ -309,6 +312,58 @@ void Model::placeIncidents() {
     payment.extraMs = 1800;
     payment.errorAdd = 0.04;
     injections.push_back(payment);
+
+    // The live tail: one incident every few hours for two weeks after the anchor, so a demo left running
+    // keeps showing something to find. Each starts after the previous one ended.
+    std::vector<int> appPods;
+    for (std::size_t p = 0; p < topo.pods.size(); ++p) {
+        const auto& kind = topo.services[static_cast<std::size_t>(podService[p])].kind;
+        if (kind == "web" || kind == "api")
+            appPods.push_back(static_cast<int>(p));
+    }
+    static constexpr const char* kSlowCandidates[] = {"payment", "shipping", "currency",
+                                                      "email",   "catalog",  "orders-db"};
+    static constexpr IncidentKind kCycle[] = {IncidentKind::DependencyLatency, IncidentKind::NoisyNeighbour,
+                                              IncidentKind::MemoryLeak, IncidentKind::DiskFill};
+    TimeMs cursor = anchor + 6 * kHourMs;
+    for (std::uint64_t k = 0; cursor < anchor + 14 * kDayMs; ++k) {
+        auto h = [&](std::uint64_t salt) { return hashOf(seed, 600 + k, salt); };
+        auto minutes = [&](std::uint64_t salt, std::uint64_t from, std::uint64_t span) {
+            return static_cast<TimeMs>(from + h(salt) % span) * kMinuteMs;
+        };
+        Injection inj;
+        inj.kind = kCycle[k % 4];
+        inj.start = cursor + minutes(1, 0, 60);
+        switch (inj.kind) {
+        case IncidentKind::DependencyLatency:
+            inj.service = serviceIndex(kSlowCandidates[h(2) % std::size(kSlowCandidates)]);
+            inj.end = inj.start + minutes(3, 30, 40);
+            inj.extraMs = static_cast<double>(600 + h(4) % 1500);
+            inj.errorAdd = 0.03;
+            break;
+        case IncidentKind::NoisyNeighbour:
+            inj.host = static_cast<int>(h(2) % topo.hosts.size());
+            inj.end = inj.start + minutes(3, 40, 60);
+            break;
+        case IncidentKind::MemoryLeak:
+            inj.pod = appPods[h(2) % appPods.size()];
+            inj.service = podService[static_cast<std::size_t>(inj.pod)];
+            inj.oom = inj.start + minutes(3, 150, 120);
+            inj.end = inj.oom + 10 * kMinuteMs;
+            break;
+        case IncidentKind::DiskFill:
+            inj.pod = appPods[h(2) % appPods.size()];
+            inj.service = podService[static_cast<std::size_t>(inj.pod)];
+            inj.fullAt = inj.start + minutes(3, 180, 180);
+            inj.cleanup = inj.fullAt + 20 * kMinuteMs;
+            inj.end = inj.cleanup;
+            break;
+        case IncidentKind::DeployErrors:
+            break;
+        }
+        injections.push_back(inj);
+        cursor = inj.end + minutes(5, 60, 60);
+    }
 
     for (auto& inj : injections) {
         if (inj.kind == IncidentKind::MemoryLeak)
@@ -365,8 +420,10 @@ std::vector<Injection> Model::effective(const std::vector<Action>& actions) cons
                     break;
                 }
             }
-            if (!inj.remediated && freed > 0 && inj.cleanup == std::numeric_limits<TimeMs>::max()) {
-                inj.fullAt += static_cast<TimeMs>(freed / inj.rate);
+            if (!inj.remediated && freed > 0 && inj.forecast) {
+                const auto delay = static_cast<TimeMs>(freed / inj.rate);
+                inj.fullAt += delay;
+                inj.cleanup += delay;
                 inj.end = inj.fullAt;
             }
         }
@@ -374,7 +431,7 @@ std::vector<Injection> Model::effective(const std::vector<Action>& actions) cons
     return eff;
 }
 
-std::vector<IncidentTruth> Model::truths(const std::vector<Injection>& eff) const {
+std::vector<IncidentTruth> Model::truths(const std::vector<Injection>& eff, TimeMs now) const {
     std::vector<IncidentTruth> out;
     std::set<int> affected;
     std::function<void(int)> up = [&](int s) {
@@ -391,6 +448,9 @@ std::vector<IncidentTruth> Model::truths(const std::vector<Injection>& eff) cons
         t.kind = inj.kind;
         t.start = inj.start;
         t.end = inj.end;
+        const bool outage = inj.forecast && !inj.remediated && now >= inj.fullAt;
+        if (outage)
+            t.end = inj.cleanup;
         t.remediated = inj.remediated;
         if (inj.host >= 0)
             t.rootHost = topo.hosts[static_cast<std::size_t>(inj.host)].name;
@@ -432,17 +492,19 @@ std::vector<IncidentTruth> Model::truths(const std::vector<Injection>& eff) cons
         case IncidentKind::DiskFill: {
             t.primaryMetric = "disk_used_bytes";
             const std::string growth = fmt("%.2f GiB/h", inj.rate * static_cast<double>(kHourMs) / kGiB);
-            if (inj.cleanup != std::numeric_limits<TimeMs>::max())
+            if (!inj.forecast)
                 t.description = "The volume of " + t.rootPod + " (" + t.rootService + ") fills up at " +
                                 growth + " until writes fail with \"No space left on device\" at " +
                                 formatIso(inj.fullAt) + "; old files are cleaned up at " +
                                 formatIso(inj.cleanup) + ".";
             else
-                t.description =
-                    "The volume of " + t.rootPod + " (" + t.rootService + ") grows at " + growth + " since " +
-                    formatIso(inj.start) +
-                    (inj.remediated ? "; disk space was freed, growth stopped."
-                                    : "; at this rate it is full at " + formatIso(inj.fullAt) + ".");
+                t.description = "The volume of " + t.rootPod + " (" + t.rootService + ") grows at " + growth +
+                                " since " + formatIso(inj.start) +
+                                (inj.remediated ? std::string("; disk space was freed, growth stopped.")
+                                 : outage       ? "; it filled up at " + formatIso(inj.fullAt) +
+                                                " (\"No space left on device\") and was cleaned up at " +
+                                                formatIso(inj.cleanup) + "."
+                                          : "; at this rate it is full at " + formatIso(inj.fullAt) + ".");
             break;
         }
         case IncidentKind::DependencyLatency:
@@ -596,7 +658,9 @@ void Model::evaluate(std::int64_t minute, const std::vector<Injection>& eff,
             break;
         }
         case IncidentKind::DiskFill:
-            diskInjection[inj.pod] = &inj;
+            // The latest fill that has started owns the volume (several may hit one pod over time).
+            if (t >= inj.start)
+                diskInjection[inj.pod] = &inj;
             break;
         case IncidentKind::DependencyLatency: {
             const double r = ramp(t, inj.start, inj.end, 4 * kMinuteMs);

@@ -89,6 +89,7 @@ struct Injection {
     TimeMs growthStop = std::numeric_limits<TimeMs>::max(); // a cleanup that removed the runaway file
     TimeMs cleanup = std::numeric_limits<TimeMs>::max();    // scheduled cleanup (history only)
     TimeMs fullAt = 0;
+    bool forecast = false; // full only after the history's end: the truth's end is fullAt
     // latency / errors
     double extraMs = 0;
     double errorAdd = 0;
@@ -155,7 +156,8 @@ public:
 
     // Injections with the remediations applied (leaks stopped by restarts, disks freed).
     std::vector<Injection> effective(const std::vector<Action>& actions) const;
-    std::vector<IncidentTruth> truths(const std::vector<Injection>& eff) const;
+    // now: a forecast disk fill that has filled by now ends at its cleanup instead of at fullAt.
+    std::vector<IncidentTruth> truths(const std::vector<Injection>& eff, TimeMs now) const;
     std::vector<DemoEvent> events(const std::vector<Injection>& eff, const std::vector<Action>& actions,
                                   const TimeRange& range) const;
 
