@@ -33,7 +33,7 @@ namespace cairn::ui {
 
 namespace {
 
-constexpr TimeMs kHealthHistoryMs = 3 * kDayMs;
+constexpr TimeMs kHealthHistoryMs = 7 * kDayMs;
 
 struct PresetInfo {
     MainWindow::RangePreset preset;
@@ -194,6 +194,10 @@ void MainWindow::buildUi() {
     m_sourceLabel->setText(m_backends.metrics ? QStringLiteral("Source: ") +
                                                     QString::fromStdString(m_backends.metrics->name())
                                               : QStringLiteral("No metric source"));
+    auto* quit = new QAction(QStringLiteral("Quit"), this);
+    quit->setShortcut(QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+    addAction(quit);
     auto* cancel = new QAction(this);
     cancel->setShortcut(QKeySequence(Qt::Key_Escape));
     cancel->setShortcutContext(Qt::WindowShortcut);

@@ -11,6 +11,7 @@
 #include <QMouseEvent>
 #include <QRubberBand>
 #include <QScatterSeries>
+#include <QTimer>
 #include <QToolTip>
 #include <QValueAxis>
 #include <QWheelEvent>
@@ -169,6 +170,12 @@ MetricChart::MetricChart(QWidget* parent)
     });
 
     setChart(chart);
+    connect(chart, &QChart::plotAreaChanged, this, [this](const QRectF& area) {
+        // The column count follows the plot width; redraw once the layout has settled on a new width.
+        if (std::abs(area.width() - m_drawnPlotWidth) >= 1.0)
+            QTimer::singleShot(0, this, [this] { redraw(); });
+        emit plotAreaChanged();
+    });
     setRenderHint(QPainter::Antialiasing, true);
     setMinimumHeight(200);
     setMouseTracking(false);
@@ -266,6 +273,7 @@ void MetricChart::redraw() {
     if (!m_view.valid())
         return;
     const double plotWidth = chart()->plotArea().width();
+    m_drawnPlotWidth = plotWidth;
     const auto columns =
         static_cast<std::size_t>(std::clamp(plotWidth > 10 ? plotWidth : 800.0, 50.0, 4000.0));
     const double scale = m_data.scale;
@@ -282,6 +290,10 @@ void MetricChart::redraw() {
     };
 
     const auto main = toPoints(ts::downsampleM4(m_data.main.series, m_view, columns), scale);
+    // Antialiasing a line with several vertices per pixel column costs a lot and shows nothing; keep it for
+    // sparse lines, where it makes the slopes smooth.
+    setRenderHint(QPainter::Antialiasing,
+                  static_cast<double>(main.size()) < static_cast<double>(columns) * 1.5);
     track(main);
     m_line->replace(main);
 
@@ -364,6 +376,20 @@ void MetricChart::updateTimeAxis() {
     for (; t < m_view.end; t += step)
         m_axisX->append(QDateTime::fromMSecsSinceEpoch(t).toString(format), static_cast<double>(t));
     m_axisX->setRange(static_cast<double>(m_view.start), static_cast<double>(m_view.end));
+}
+
+qreal MetricChart::naturalPlotLeft() const {
+    return chart()->plotArea().left() - m_extraLeft;
+}
+
+void MetricChart::setExtraLeftMargin(int extra) {
+    extra = std::max(0, extra);
+    if (extra == m_extraLeft)
+        return;
+    QMargins m = chart()->margins();
+    m.setLeft(m.left() - m_extraLeft + extra);
+    m_extraLeft = extra;
+    chart()->setMargins(m);
 }
 
 int MetricChart::drawnPointCount() const {

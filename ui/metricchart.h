@@ -57,8 +57,14 @@ public:
     int drawnAnomalyCount() const;
     QLineSeries* mainLine() const { return m_line; }
 
+    // Plot-area alignment across stacked charts: the left edge this chart's plot would have on its own,
+    // and extra left margin that moves it to a common edge.
+    qreal naturalPlotLeft() const;
+    void setExtraLeftMargin(int extra);
+
 signals:
     void viewRangeRequested(cairn::TimeRange range);
+    void plotAreaChanged();
     void resetRequested();
 
 protected:
@@ -89,6 +95,8 @@ private:
     QAreaSeries* m_band = nullptr;
     QScatterSeries* m_marks = nullptr;
     std::vector<QLineSeries*> m_extraLines;
+    int m_extraLeft = 0;
+    qreal m_drawnPlotWidth = 0;
 
     enum class Drag { None, Pan, Zoom };
     Drag m_drag = Drag::None;

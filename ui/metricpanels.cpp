@@ -69,7 +69,9 @@ ts::Selector selectorFor(const Selection& selection, const std::string& metric) 
 }
 
 TimeMs warmupFor(TimeRange range) {
-    return std::clamp<TimeMs>(range.duration(), kDayMs, 3 * kDayMs);
+    // A week before the range: the seasonal detector knows the daily and weekly shape by the range start.
+    // Ranges of two weeks or more start at the beginning of a typical retention anyway.
+    return range.duration() >= 2 * kWeekMs ? 0 : kWeekMs;
 }
 
 ChartsResult loadCharts(const Backends& backends, const Selection& selection, TimeRange range, TimeMs warmup,

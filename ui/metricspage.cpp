@@ -3,9 +3,11 @@
 #include <QAction>
 #include <QLabel>
 #include <QScrollArea>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 
 namespace cairn::ui {
 
@@ -92,6 +94,7 @@ void MetricsPage::setCharts(std::vector<ChartData> charts, TimeRange range, bool
             chart->setMinimumHeight(charts.size() > 3 ? 210 : 240);
             connect(chart, &MetricChart::viewRangeRequested, this, &MetricsPage::setViewRange);
             connect(chart, &MetricChart::resetRequested, this, &MetricsPage::resetZoom);
+            connect(chart, &MetricChart::plotAreaChanged, this, &MetricsPage::scheduleAlign);
             m_chartsLayout->addWidget(chart);
             m_charts.push_back(chart);
         }
@@ -121,6 +124,23 @@ void MetricsPage::setViewRange(TimeRange view) {
     for (auto* c : m_charts)
         c->setViewRange(m_view);
     emit viewRangeChanged(m_view);
+}
+
+void MetricsPage::scheduleAlign() {
+    if (m_alignPending)
+        return;
+    m_alignPending = true;
+    QTimer::singleShot(0, this, &MetricsPage::alignPlots);
+}
+
+void MetricsPage::alignPlots() {
+    // Stacked charts share one time axis, so their plot areas start at the same x.
+    m_alignPending = false;
+    qreal target = 0;
+    for (auto* c : m_charts)
+        target = std::max(target, c->naturalPlotLeft());
+    for (auto* c : m_charts)
+        c->setExtraLeftMargin(static_cast<int>(std::lround(target - c->naturalPlotLeft())));
 }
 
 void MetricsPage::zoomBy(double factor) {

@@ -111,16 +111,28 @@ void OverviewPage::setHealth(std::vector<ServiceHealth> rows, TimeRange analysed
         m_anomalies->appendRow(row);
     }
     m_health->setRows(std::move(rows));
-    const auto hours = analysed.duration() / kHourMs;
+    const TimeMs span = analysed.duration();
+    const QString spanText = span >= 2 * kDayMs ? QStringLiteral("%1 days").arg(span / kDayMs)
+                                                : QStringLiteral("%1 hours").arg(span / kHourMs);
+    auto badge = [](HealthStatus s, int n, const QString& word) {
+        return QStringLiteral("<span style='color:%1'>●</span>&nbsp;<b>%2</b>&nbsp;%3")
+            .arg(statusColor(s).name())
+            .arg(n)
+            .arg(word);
+    };
+    m_summary->setTextFormat(Qt::RichText);
     m_summary->setText(
         QStringLiteral(
-            "%1 services  ·  %2 critical  ·  %3 degraded  ·  %4 healthy   —   analysed the last %5 h, "
-            "status from the last hour")
+            "%1 services &nbsp;&nbsp; %2 &nbsp;&nbsp; %3 &nbsp;&nbsp; %4 &nbsp;&nbsp;&nbsp;"
+            "<span style='color:#6e7681'>— anomalies over the last %5, status from the last hour</span>")
             .arg(m_health->rowCount())
-            .arg(counts[static_cast<int>(HealthStatus::Critical)])
-            .arg(counts[static_cast<int>(HealthStatus::Warning)])
-            .arg(counts[static_cast<int>(HealthStatus::Ok)])
-            .arg(hours));
+            .arg(badge(HealthStatus::Critical, counts[static_cast<int>(HealthStatus::Critical)],
+                       QStringLiteral("critical")),
+                 badge(HealthStatus::Warning, counts[static_cast<int>(HealthStatus::Warning)],
+                       QStringLiteral("degraded")),
+                 badge(HealthStatus::Ok, counts[static_cast<int>(HealthStatus::Ok)],
+                       QStringLiteral("healthy")),
+                 spanText));
 }
 
 } // namespace cairn::ui

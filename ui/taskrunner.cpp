@@ -3,12 +3,37 @@
 #include <QMetaObject>
 #include <QPointer>
 #include <QRunnable>
+#include <QThread>
 
 #include <atomic>
 #include <chrono>
 #include <exception>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace cairn::ui {
+
+namespace {
+// Background work yields to the UI thread: pool threads run at a lower scheduling priority (Linux nice +5,
+// per thread). Elsewhere QThread priorities are used.
+void lowerWorkerPriority() {
+    thread_local bool lowered = false;
+    if (lowered)
+        return;
+    lowered = true;
+#ifdef __linux__
+    const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+    const int current = getpriority(PRIO_PROCESS, tid);
+    setpriority(PRIO_PROCESS, tid, std::min(19, current + 5));
+#else
+    QThread::currentThread()->setPriority(QThread::LowPriority);
+#endif
+}
+} // namespace
 
 TaskRunner::TaskRunner(QObject* parent, int maxThreads)
     : QObject(parent)
@@ -60,6 +85,7 @@ TaskRunner::JobId TaskRunner::submit(const QString& key, const QString& label,
     TaskContext ctx{job.cancel, sink};
 
     m_pool.start([self, alive, id, ctx, work = std::move(work)]() mutable {
+        lowerWorkerPriority();
         std::function<void()> deliver;
         if (!ctx.cancel.isCancelled()) {
             try {

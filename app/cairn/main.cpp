@@ -60,26 +60,18 @@ int main(int argc, char** argv) {
     if (parser.isSet(screenshot) || probe) {
         window.setLiveRefreshInterval(0);
         QObject::connect(&window, &cairn::ui::MainWindow::settled, &app, [&] {
+            if (probe)
+                probe->stop(); // the load and analysis are done: stop measuring
             QTimer::singleShot(300, &app, [&] {
-                if (probe) {
-                    probe->stop();
-                    std::printf("first paint: %lld ms after process start\n"
-                                "settled (load + analysis): %lld ms after process start\n"
-                                "max event-loop lateness while loading: %lld ms (%d timer ticks)\n%s\n",
-                                static_cast<long long>(probe->firstPaintMs()),
-                                static_cast<long long>(cairn::ui::processAgeMs()),
-                                static_cast<long long>(probe->maxLatenessMs()), probe->ticks(),
+                if (probe)
+                    std::printf("%s\n%s\n", qPrintable(probe->report()),
                                 qPrintable(cairn::ui::benchmarkChart()));
-                }
-                if (parser.isSet(screenshot)) {
-                    const QString error = cairn::ui::saveScreenshot(&window, parser.value(screenshot));
-                    if (!error.isEmpty()) {
-                        std::fprintf(stderr, "cairn: %s\n", qPrintable(error));
-                        app.exit(1);
-                        return;
-                    }
-                }
-                app.exit(0);
+                const QString error = parser.isSet(screenshot)
+                                          ? cairn::ui::saveScreenshot(&window, parser.value(screenshot))
+                                          : QString();
+                if (!error.isEmpty())
+                    std::fprintf(stderr, "cairn: %s\n", qPrintable(error));
+                app.exit(error.isEmpty() ? 0 : 1);
             });
         });
     }

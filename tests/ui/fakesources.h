@@ -21,6 +21,19 @@ public:
     std::atomic<bool> failing{false};
     std::atomic<int> delayMs{0};
     std::atomic<int> queries{0};
+    // The thread the UI runs on: a call from it counts in callsOnGuardedThread (the UI must never wait on
+    // us).
+    std::atomic<const void*> guardedThread{nullptr};
+    std::atomic<int> callsOnGuardedThread{0};
+
+    void noteCaller() {
+        if (guardedThread.load() != nullptr && guardedThread.load() == currentThreadTag())
+            ++callsOnGuardedThread;
+    }
+    static const void* currentThreadTag() {
+        thread_local char tag;
+        return &tag;
+    }
 
     std::string name() const override { return "Fake shop"; }
 
@@ -51,6 +64,7 @@ public:
 
     Result<std::vector<ts::Series>> query(const sources::MetricQuery& q, const CancelToken& cancel) override {
         ++queries;
+        noteCaller();
         for (int waited = 0; waited < delayMs; waited += 10) {
             if (cancel.isCancelled())
                 return fail(ErrorCode::Cancelled, "cancelled");

@@ -9,8 +9,11 @@
 #include "ui/navigatormodel.h"
 #include "ui/overviewpage.h"
 #include "ui/taskrunner.h"
+#include "ui/timerangedialog.h"
 
 #include <QComboBox>
+#include <QDateTimeEdit>
+#include <QDialogButtonBox>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QLineSeries>
@@ -20,6 +23,7 @@
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTimer>
+#include <QToolButton>
 #include <QTreeView>
 #include <QtTest>
 
@@ -299,6 +303,7 @@ private slots:
 
     void theUiThreadKeepsRunningWhileTheSourceIsSlow() {
         m_source->delayMs = 150; // every query blocks its worker for 150 ms
+        m_source->guardedThread = FakeMetricSource::currentThreadTag();
         QElapsedTimer clock;
         qint64 last = -1, worst = 0;
         QTimer tick;
@@ -315,8 +320,13 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(w.isSettled(), 20000);
         tick.stop();
         QVERIFY(m_source->queries >= 10);
-        // Loading took seconds of source time; the event loop never stalled anywhere near one query.
-        QVERIFY2(worst < 120, qPrintable(QStringLiteral("worst gap %1 ms").arg(worst)));
+        // No source call ever ran on the UI thread...
+        QCOMPARE(m_source->callsOnGuardedThread.load(), 0);
+        // ...so although loading took seconds of source time, the event loop kept turning. The bound is loose
+        // because a loaded CI machine delays timers by itself; the figures are in cairn --bench-startup.
+        qInfo("worst event-loop gap while loading from a slow source: %lld ms",
+              static_cast<long long>(worst));
+        QVERIFY2(worst < 600, qPrintable(QStringLiteral("worst gap %1 ms").arg(worst)));
     }
 
     void aNewSelectionSupersedesTheOldLoad() {
@@ -348,6 +358,43 @@ private slots:
         QCOMPARE(w.timeRange().duration(), 6 * kHourMs);
         QCOMPARE(w.currentPageTitle(), QStringLiteral("Metrics"));
         QCOMPARE(w.metricsPage()->charts().size(), std::size_t(4));
+    }
+
+    void statusBarShowsBackgroundWorkAndCancelStopsIt() {
+        MainWindow& w = openWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(w.isSettled(), 10000);
+        m_source->delayMs = 2000; // long enough to click Cancel while the charts load
+        auto* status = w.findChild<QWidget*>(QStringLiteral("taskStatus"));
+        QVERIFY(status);
+        QVERIFY(!status->isVisible());
+        QSignalSpy charts(&w, &MainWindow::chartsUpdated);
+        w.select(Selection::ofService("checkout"));
+        QTRY_VERIFY(status->isVisible());
+        QVERIFY(status->findChild<QLabel*>()->text().contains(QStringLiteral("checkout")));
+        auto* cancel = status->findChild<QToolButton*>(QStringLiteral("cancelTasks"));
+        QVERIFY(cancel);
+        QElapsedTimer clock;
+        clock.start();
+        QTest::mouseClick(cancel, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(w.taskRunner()->activeCount() == 0, 5000);
+        QVERIFY(clock.elapsed() < 1500); // the source saw the cancel token instead of finishing its query
+        QVERIFY(!status->isVisible());
+        QCOMPARE(charts.count(), 0); // the cancelled load delivered nothing
+    }
+
+    void customRangeDialogRefusesAnEmptyRange() {
+        TimeRangeDialog dialog({cairn::testing::kFakeNow - kDayMs, cairn::testing::kFakeNow});
+        auto* from = dialog.findChild<QDateTimeEdit*>(QStringLiteral("rangeFrom"));
+        auto* to = dialog.findChild<QDateTimeEdit*>(QStringLiteral("rangeTo"));
+        auto* ok = dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+        QVERIFY(ok->isEnabled());
+        QCOMPARE(dialog.range(), (TimeRange{cairn::testing::kFakeNow - kDayMs, cairn::testing::kFakeNow}));
+        to->setDateTime(from->dateTime().addSecs(60)); // one minute: too short
+        QVERIFY(!ok->isEnabled());
+        QVERIFY(!dialog.findChild<QLabel*>(QStringLiteral("rangeError"))->text().isEmpty());
+        to->setDateTime(from->dateTime().addSecs(3600));
+        QVERIFY(ok->isEnabled());
+        QCOMPARE(dialog.range().duration(), kHourMs);
     }
 
     void liveTailMovesARelativeRangeForward() {

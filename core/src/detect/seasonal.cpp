@@ -99,10 +99,12 @@ void SeasonalDetector::updateRates(TimeMs t) {
     m_aDaily = aDay >= 1.0 ? 1.0 : 1.0 - std::pow(1.0 - aDay, std::min(1.0, step / dailyWidth));
     m_aWeekly = aWeek >= 1.0 ? 1.0 : 1.0 - std::pow(1.0 - aWeek, std::min(1.0, step / weeklyWidth));
     m_aLevel = 1.0 - std::exp(-step / static_cast<double>(std::max<TimeMs>(m_config.levelTau, 1)));
+    m_aWeekErr = 1.0 - std::exp(-step / static_cast<double>(kWeekMs));
     m_ratesAt = days;
 }
 
 Estimate SeasonalDetector::update(TimeMs t, double value) {
+    m_slowDeviation = 0.0;
     if (!std::isfinite(value) || (m_count > 0 && t <= m_last)) {
         Estimate e = expectation(t); // skipped: band kept, nothing learned
         e.score = 0.0;
@@ -150,8 +152,14 @@ Estimate SeasonalDetector::update(TimeMs t, double value) {
     const double w = profile(m_weekly.data(), sw);
 
     m_errLevel += aE * (std::min(std::fabs(value - m_fast), limit) - m_errLevel);
-    m_errDaily += aE * (std::min(std::fabs(value - m_level - m_bias - d), limit) - m_errDaily);
-    m_errFull += aE * (std::min(std::fabs(value - m_level - m_bias - d - w), limit) - m_errFull);
+    // Daily vs none is judged as used (with the short-memory bias); weekly vs daily on the profiles alone,
+    // since the bias would otherwise absorb a weekday/weekend difference within hours and hide it.
+    m_errDailyBias += aE * (std::min(std::fabs(value - m_level - m_bias - d), limit) - m_errDailyBias);
+    // ...and over about a week of memory, or weekdays alone would switch the weekly profile off each week.
+    const double aW = std::max(m_aWeekErr, 1.0 / n);
+    m_errDaily += aW * (std::min(std::fabs(value - m_level - d), limit) - m_errDaily);
+    m_errFull += aW * (std::min(std::fabs(value - m_level - d - w), limit) - m_errFull);
+    m_slowDeviation = s > 0 && e.ready ? (value - (m_useDaily ? e.expected : m_level)) / s : 0.0;
     m_bias += m_config.biasAlpha * (clip(value - m_level - d - (m_useWeekly ? w : 0.0), limit) - m_bias);
     const double used = std::min(std::fabs(r), limit);
     m_absScale += aE * (used - m_absScale);
@@ -169,12 +177,12 @@ Estimate SeasonalDetector::update(TimeMs t, double value) {
     // hysteresis keeps the choice from flapping.
     const TimeMs spanned = t - m_first;
     if (spanned >= kDayMs + kDayMs / 2) {
-        if (!m_useDaily && m_errDaily < 0.85 * m_errLevel) {
+        if (!m_useDaily && m_errDailyBias < 0.85 * m_errLevel) {
             m_useDaily = true;
             // Widths learned while the profile itself was still learning are stale: start them afresh.
-            m_absScale = m_errDaily;
-            m_dailyAbs.fill(static_cast<float>(m_errDaily));
-        } else if (m_useDaily && m_errDaily > 0.95 * m_errLevel)
+            m_absScale = m_errDailyBias;
+            m_dailyAbs.fill(static_cast<float>(m_errDailyBias));
+        } else if (m_useDaily && (m_useWeekly ? m_absScale : m_errDailyBias) > 0.95 * m_errLevel)
             m_useDaily = false;
     }
     if (m_useDaily && spanned >= kWeekMs + kDayMs) {

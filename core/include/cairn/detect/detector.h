@@ -76,6 +76,8 @@ struct Anomaly {
     double upper = kNaN;
     std::string detector;    // which detector fired ("seasonal", "mad", "ensemble"...)
     std::string explanation; // one sentence: "p95 latency 840 ms vs expected 210 ms (+4.1 sigma)"
+    double deviation = 0.0;  // signed sigmas from the expectation at the peak
+    std::string suppressed;  // non-empty: why it is not raised ("marked not an anomaly on ...")
 };
 
 } // namespace cairn::detect
