@@ -18,8 +18,7 @@
 
 namespace cairn::ui {
 
-qint64 processAgeMs()
-{
+qint64 processAgeMs() {
     QFile stat(QStringLiteral("/proc/self/stat"));
     QFile uptime(QStringLiteral("/proc/uptime"));
     if (!stat.open(QIODevice::ReadOnly) || !uptime.open(QIODevice::ReadOnly))
@@ -48,8 +47,7 @@ StartupProbe::StartupProbe(QWidget* window, QObject* parent)
     : QObject(parent)
     , m_window(window)
     , m_startAgeMs(processAgeMs())
-    , m_timer(new QTimer(this))
-{
+    , m_timer(new QTimer(this)) {
     m_clock.start();
     qApp->installEventFilter(this);
     m_timer->setTimerType(Qt::PreciseTimer);
@@ -64,14 +62,12 @@ StartupProbe::StartupProbe(QWidget* window, QObject* parent)
     m_timer->start();
 }
 
-void StartupProbe::stop()
-{
+void StartupProbe::stop() {
     m_timer->stop();
     qApp->removeEventFilter(this);
 }
 
-bool StartupProbe::eventFilter(QObject* watched, QEvent* event)
-{
+bool StartupProbe::eventFilter(QObject* watched, QEvent* event) {
     if (!m_paintSeen && event->type() == QEvent::Paint) {
         auto* w = qobject_cast<QWidget*>(watched);
         if (w && w->window() == m_window) {
@@ -86,8 +82,7 @@ bool StartupProbe::eventFilter(QObject* watched, QEvent* event)
     return QObject::eventFilter(watched, event);
 }
 
-QString saveScreenshot(QWidget* widget, const QString& path)
-{
+QString saveScreenshot(QWidget* widget, const QString& path) {
     const QPixmap pm = widget->grab();
     if (pm.isNull())
         return QStringLiteral("could not render the window");
@@ -96,8 +91,7 @@ QString saveScreenshot(QWidget* widget, const QString& path)
     return {};
 }
 
-QString benchmarkChart(int width, int height)
-{
+QString benchmarkChart(int width, int height) {
     constexpr std::size_t n = 14 * 24 * 60;
     const TimeMs start = (nowMs() / kMinuteMs) * kMinuteMs - static_cast<TimeMs>(n) * kMinuteMs;
     ChartData data;

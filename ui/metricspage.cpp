@@ -13,8 +13,8 @@ namespace {
 constexpr TimeMs kMinViewMs = 5 * kMinuteMs;
 }
 
-MetricsPage::MetricsPage(QWidget* parent) : QWidget(parent)
-{
+MetricsPage::MetricsPage(QWidget* parent)
+    : QWidget(parent) {
     setObjectName(QStringLiteral("metricsPage"));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(12, 10, 12, 6);
@@ -52,38 +52,36 @@ MetricsPage::MetricsPage(QWidget* parent) : QWidget(parent)
         connect(a, &QAction::triggered, this, slot);
         addAction(a);
     };
-    addKey({QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal), QKeySequence::ZoomIn}, &MetricsPage::zoomIn,
-           QStringLiteral("Zoom in"));
-    addKey({QKeySequence(Qt::Key_Minus), QKeySequence::ZoomOut}, &MetricsPage::zoomOut, QStringLiteral("Zoom out"));
+    addKey({QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal), QKeySequence::ZoomIn},
+           &MetricsPage::zoomIn, QStringLiteral("Zoom in"));
+    addKey({QKeySequence(Qt::Key_Minus), QKeySequence::ZoomOut}, &MetricsPage::zoomOut,
+           QStringLiteral("Zoom out"));
     addKey({QKeySequence(Qt::Key_Left)}, &MetricsPage::panLeft, QStringLiteral("Pan left"));
     addKey({QKeySequence(Qt::Key_Right)}, &MetricsPage::panRight, QStringLiteral("Pan right"));
-    addKey({QKeySequence(Qt::Key_0), QKeySequence(Qt::Key_Home)}, &MetricsPage::resetZoom, QStringLiteral("Reset zoom"));
+    addKey({QKeySequence(Qt::Key_0), QKeySequence(Qt::Key_Home)}, &MetricsPage::resetZoom,
+           QStringLiteral("Reset zoom"));
 
     setMessage(QStringLiteral("Select a service, pod or host in the navigator."));
 }
 
-void MetricsPage::setHeading(const QString& title, const QString& subtitle)
-{
+void MetricsPage::setHeading(const QString& title, const QString& subtitle) {
     m_title->setText(title);
     m_subtitle->setText(subtitle);
 }
 
-void MetricsPage::setMessage(const QString& message)
-{
+void MetricsPage::setMessage(const QString& message) {
     m_message->setText(message);
     m_message->setVisible(!message.isEmpty());
     m_scroll->setVisible(message.isEmpty() && !m_charts.empty());
 }
 
-void MetricsPage::clear()
-{
+void MetricsPage::clear() {
     for (auto* c : m_charts)
         c->deleteLater();
     m_charts.clear();
 }
 
-void MetricsPage::setCharts(std::vector<ChartData> charts, TimeRange range, bool keepView)
-{
+void MetricsPage::setCharts(std::vector<ChartData> charts, TimeRange range, bool keepView) {
     const bool keep = keepView && m_view.valid() && m_view.start >= range.start && m_view.end <= range.end &&
                       m_view != m_range;
     // Reuse chart widgets when the panel count is unchanged (live refresh) to avoid flicker.
@@ -109,12 +107,12 @@ void MetricsPage::setCharts(std::vector<ChartData> charts, TimeRange range, bool
     emit viewRangeChanged(m_view);
 }
 
-void MetricsPage::setViewRange(TimeRange view)
-{
+void MetricsPage::setViewRange(TimeRange view) {
     if (!view.valid() || !m_range.valid())
         return;
     // Clamp to the selected range, keeping the duration where possible.
-    TimeMs duration = std::clamp(view.duration(), std::min(kMinViewMs, m_range.duration()), m_range.duration());
+    TimeMs duration =
+        std::clamp(view.duration(), std::min(kMinViewMs, m_range.duration()), m_range.duration());
     TimeMs start = std::clamp(view.start, m_range.start, m_range.end - duration);
     const TimeRange clamped{start, start + duration};
     if (clamped == m_view)
@@ -125,8 +123,7 @@ void MetricsPage::setViewRange(TimeRange view)
     emit viewRangeChanged(m_view);
 }
 
-void MetricsPage::zoomBy(double factor)
-{
+void MetricsPage::zoomBy(double factor) {
     if (!m_view.valid())
         return;
     const TimeMs mid = m_view.start + m_view.duration() / 2;
@@ -134,18 +131,27 @@ void MetricsPage::zoomBy(double factor)
     setViewRange({mid - half, mid + half});
 }
 
-void MetricsPage::panBy(double fraction)
-{
+void MetricsPage::panBy(double fraction) {
     if (!m_view.valid())
         return;
     const auto shift = static_cast<TimeMs>(static_cast<double>(m_view.duration()) * fraction);
     setViewRange({m_view.start + shift, m_view.end + shift});
 }
 
-void MetricsPage::zoomIn() { zoomBy(0.5); }
-void MetricsPage::zoomOut() { zoomBy(2.0); }
-void MetricsPage::panLeft() { panBy(-0.2); }
-void MetricsPage::panRight() { panBy(0.2); }
-void MetricsPage::resetZoom() { setViewRange(m_range); }
+void MetricsPage::zoomIn() {
+    zoomBy(0.5);
+}
+void MetricsPage::zoomOut() {
+    zoomBy(2.0);
+}
+void MetricsPage::panLeft() {
+    panBy(-0.2);
+}
+void MetricsPage::panRight() {
+    panBy(0.2);
+}
+void MetricsPage::resetZoom() {
+    setViewRange(m_range);
+}
 
 } // namespace cairn::ui

@@ -12,22 +12,19 @@ namespace cairn::ui {
 
 TaskRunner::TaskRunner(QObject* parent, int maxThreads)
     : QObject(parent)
-    , m_alive(std::make_shared<std::atomic<bool>>(true))
-{
+    , m_alive(std::make_shared<std::atomic<bool>>(true)) {
     if (maxThreads > 0)
         m_pool.setMaxThreadCount(maxThreads);
 }
 
-TaskRunner::~TaskRunner()
-{
+TaskRunner::~TaskRunner() {
     m_alive->store(false);
     cancelAll();
     m_pool.waitForDone();
 }
 
 TaskRunner::JobId TaskRunner::submit(const QString& key, const QString& label,
-                                     std::function<std::function<void()>(const TaskContext&)> work)
-{
+                                     std::function<std::function<void()>(const TaskContext&)> work) {
     if (!key.isEmpty()) {
         if (auto it = m_latestByKey.find(key); it != m_latestByKey.end())
             cancel(it.value());
@@ -68,7 +65,8 @@ TaskRunner::JobId TaskRunner::submit(const QString& key, const QString& label,
             try {
                 deliver = work(ctx);
             } catch (const std::exception& e) {
-                qWarning("cairn: background job %llu threw: %s", static_cast<unsigned long long>(id), e.what());
+                qWarning("cairn: background job %llu threw: %s", static_cast<unsigned long long>(id),
+                         e.what());
             } catch (...) {
                 qWarning("cairn: background job %llu threw", static_cast<unsigned long long>(id));
             }
@@ -90,8 +88,7 @@ TaskRunner::JobId TaskRunner::submit(const QString& key, const QString& label,
     return id;
 }
 
-void TaskRunner::cancel(JobId id)
-{
+void TaskRunner::cancel(JobId id) {
     auto it = m_jobs.find(id);
     if (it == m_jobs.end())
         return;
@@ -101,15 +98,13 @@ void TaskRunner::cancel(JobId id)
         m_latestByKey.remove(it->key);
 }
 
-void TaskRunner::cancelAll()
-{
+void TaskRunner::cancelAll() {
     const auto ids = m_jobs.keys();
     for (JobId id : ids)
         cancel(id);
 }
 
-QString TaskRunner::currentLabel() const
-{
+QString TaskRunner::currentLabel() const {
     if (m_jobs.isEmpty())
         return {};
     JobId oldest = std::numeric_limits<JobId>::max();
@@ -119,8 +114,7 @@ QString TaskRunner::currentLabel() const
     return j.stage.isEmpty() ? j.label : j.label + QStringLiteral(": ") + j.stage;
 }
 
-double TaskRunner::currentProgress() const
-{
+double TaskRunner::currentProgress() const {
     if (m_jobs.isEmpty())
         return 0.0;
     double sum = 0.0;
@@ -129,13 +123,11 @@ double TaskRunner::currentProgress() const
     return sum / static_cast<double>(m_jobs.size());
 }
 
-void TaskRunner::waitForWorkers()
-{
+void TaskRunner::waitForWorkers() {
     m_pool.waitForDone();
 }
 
-void TaskRunner::reportFromWorker(JobId id, double fraction, std::string_view stage)
-{
+void TaskRunner::reportFromWorker(JobId id, double fraction, std::string_view stage) {
     auto it = m_jobs.find(id);
     if (it == m_jobs.end())
         return;
@@ -144,8 +136,7 @@ void TaskRunner::reportFromWorker(JobId id, double fraction, std::string_view st
     emit jobProgress(id, it->progress, it->stage);
 }
 
-void TaskRunner::finish(JobId id, const std::function<void()>& deliver)
-{
+void TaskRunner::finish(JobId id, const std::function<void()>& deliver) {
     auto it = m_jobs.find(id);
     if (it == m_jobs.end())
         return;

@@ -1,8 +1,10 @@
-// cairn: the desktop console. Parses options, wires core (sources, analysis) into the ui, runs the event loop.
+// cairn: the desktop console. Parses options, wires core (sources, analysis) into the ui, runs the event
+// loop.
 #include "cairn/common/version.h"
 #include "ui/apptools.h"
 #include "ui/mainwindow.h"
 #include "ui/theme.h"
+#include "wiring.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -11,8 +13,7 @@
 
 #include <cstdio>
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("cairn"));
     QApplication::setOrganizationName(QStringLiteral("cairn"));
@@ -26,23 +27,36 @@ int main(int argc, char** argv)
     QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                   QStringLiteral("Render the main window to a PNG once loaded, then exit."),
                                   QStringLiteral("file"));
-    QCommandLineOption bench(QStringLiteral("bench-startup"),
-                             QStringLiteral("Print time to first paint and the worst UI stall while loading, then exit."));
-    QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Seed of the demo environment."), QStringLiteral("n"),
-                            QStringLiteral("1"));
-    parser.addOptions({screenshot, bench, seed});
+    QCommandLineOption bench(
+        QStringLiteral("bench-startup"),
+        QStringLiteral("Print time to first paint and the worst UI stall while loading, then exit."));
+    QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Seed of the demo environment."),
+                            QStringLiteral("n"), QStringLiteral("1"));
+    QCommandLineOption page(QStringLiteral("page"), QStringLiteral("Page to open (Overview, Metrics, ...)."),
+                            QStringLiteral("title"));
+    QCommandLineOption select(
+        QStringLiteral("select"),
+        QStringLiteral("Navigator selection to open: service:NAME, pod:SERVICE/POD, host:NAME."),
+        QStringLiteral("key"));
+    parser.addOptions({screenshot, bench, seed, page, select});
     parser.process(app);
     bool seedOk = false;
-    parser.value(seed).toULongLong(&seedOk);
+    const auto seedValue = parser.value(seed).toULongLong(&seedOk);
     if (!seedOk) {
         std::fprintf(stderr, "cairn: --seed needs a non-negative integer\n");
         return 2;
     }
 
     cairn::ui::applyTheme(app);
-    cairn::ui::Backends backends;
-    cairn::ui::MainWindow window(backends);
-    cairn::ui::StartupProbe* probe = parser.isSet(bench) ? new cairn::ui::StartupProbe(&window, &app) : nullptr;
+    cairn::ui::MainWindow window(cairn::app::makeDemoBackends(seedValue));
+    if (parser.isSet(page) && !window.showPage(parser.value(page))) {
+        std::fprintf(stderr, "cairn: no page called '%s'\n", qPrintable(parser.value(page)));
+        return 2;
+    }
+    if (parser.isSet(select))
+        window.setInitialSelection(cairn::ui::Selection::fromKey(parser.value(select)));
+    cairn::ui::StartupProbe* probe =
+        parser.isSet(bench) ? new cairn::ui::StartupProbe(&window, &app) : nullptr;
     if (parser.isSet(screenshot) || probe) {
         window.setLiveRefreshInterval(0);
         QObject::connect(&window, &cairn::ui::MainWindow::settled, &app, [&] {

@@ -385,9 +385,39 @@ private slots:
         QVERIFY(countLogs(env, {inc->start, inc->end}, "NullPointerException") > 20);
         QCOMPARE(countLogs(env, {env.historyStart(), inc->start}, "NullPointerException"), std::size_t(0));
         QCOMPARE(countLogs(env, {inc->end, env.anchor()}, "NullPointerException"), std::size_t(0));
+        // Error lines point at failing spans of sampled traces.
+        sources::LogQuery lq;
+        lq.range = {inc->start, inc->end};
+        lq.contains = "NullPointerException";
+        int linked = 0;
+        (void)env.scanLogs(lq, [&](const sources::LogRecord& r) {
+            const auto it = r.fields.find("trace_id");
+            if (it == r.fields.end())
+                return true;
+            auto t = env.trace(it->second);
+            if (!t)
+                qFatal("log line links to a missing trace");
+            const auto sp = std::find_if(t->spans.begin(), t->spans.end(),
+                                         [&](const auto& s) { return s.spanId == r.fields.at("span_id"); });
+            if (sp == t->spans.end() || !sp->error || sp->service != r.service ||
+                sp->tags.at("pod") != r.fields.at("pod"))
+                qFatal("log line links to the wrong span");
+            if (sp->tags.at("service.version") != "v1.8.3")
+                qFatal("the failing span must run the deployed version");
+            ++linked;
+            return true;
+        });
+        QVERIFY(linked > 3);
         const auto ev = env.events({inc->start, inc->end + kMinuteMs});
         QVERIFY(std::any_of(ev.begin(), ev.end(), [](const auto& e) { return e.kind == "deploy"; }));
         QVERIFY(std::any_of(ev.begin(), ev.end(), [](const auto& e) { return e.kind == "rollback"; }));
+        // Routine deploys happen too, without errors.
+        const auto history = env.events({env.historyStart(), env.anchor()});
+        const auto deploys =
+            std::count_if(history.begin(), history.end(), [](const auto& e) { return e.kind == "deploy"; });
+        QVERIFY(deploys >= 4);
+        QVERIFY(countLogs(env, {env.historyStart(), env.anchor()}, "Deployed version") >=
+                std::size_t(deploys) * 2);
     }
 
     void noisyNeighbourSaturatesAHost() {

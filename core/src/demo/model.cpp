@@ -123,6 +123,22 @@ Model::Model(std::uint64_t seed_, TimeMs historyStart_, TimeMs historyLength)
         initialRestarts.push_back(static_cast<double>(hashOf(seed, 5, p) % 3));
     }
 
+    // Which services each entry operation reaches, for the extra traces through a troubled service.
+    std::function<void(std::size_t, std::vector<char>&)> reach = [&](std::size_t s, std::vector<char>& seen) {
+        if (seen[s])
+            return;
+        seen[s] = 1;
+        for (const auto& [c, w] : children[s])
+            reach(static_cast<std::size_t>(c), seen);
+    };
+    for (const auto& op : topo.services[0].operations) {
+        std::vector<char> seen(nServices, 0);
+        seen[0] = 1;
+        for (const auto& call : op.calls)
+            reach(static_cast<std::size_t>(serviceIndex(call.service)), seen);
+        entryReach.push_back(std::move(seen));
+    }
+
     placeIncidents();
 }
 
@@ -214,6 +230,24 @@ void Model::placeIncidents() {
     deploy.commit = "4f2a9c1";
     injections.push_back(deploy);
 
+    // Routine deploys around the bad one, so a deploy alone is no proof of guilt.
+    auto rollout = [&](const std::string& service, TimeMs at, std::string version, std::string commit) {
+        rollouts.push_back({serviceIndex(service), at, std::move(version), std::move(commit), false, 0});
+    };
+    rollout("catalog", dayStart(anchor - 12 * kDayMs) + 14 * kHourMs + 30 * kMinuteMs + jitter(11, 45),
+            "v1.8.3", "4f2a9c1");
+    rollout("checkout", deploy.start, deploy.toVersion, deploy.commit);
+    rollouts.push_back({deploy.service, deploy.end, deploy.fromVersion, "9b1e07d", true, deploy.start});
+    rollout("checkout", dayStart(anchor - 10 * kDayMs) + 11 * kHourMs + jitter(12, 45), "v1.8.4", "7c1e2d9");
+    rollout("frontend", dayStart(anchor - 7 * kDayMs) + 13 * kHourMs + 40 * kMinuteMs + jitter(13, 45),
+            "v1.8.4", "7c1e2d9");
+    rollout("cart", dayStart(anchor - 3 * kDayMs) + 10 * kHourMs + 15 * kMinuteMs + jitter(14, 45), "v1.8.4",
+            "7c1e2d9");
+    rollout("recommendation", dayStart(anchor - kDayMs) + 16 * kHourMs + 5 * kMinuteMs + jitter(15, 45),
+            "v1.8.4", "7c1e2d9");
+    std::stable_sort(rollouts.begin(), rollouts.end(),
+                     [](const Rollout& a, const Rollout& b) { return a.at < b.at; });
+
     Injection shipping;
     shipping.kind = IncidentKind::DependencyLatency;
     shipping.service = serviceIndex("shipping");
@@ -288,8 +322,21 @@ void Model::placeIncidents() {
         if (inj.host < 0 && inj.pod >= 0)
             inj.host = podHost[static_cast<std::size_t>(inj.pod)];
     }
+    // A short history keeps only the incidents that start inside it.
+    std::erase_if(injections, [&](const Injection& inj) { return inj.start < historyStart; });
     std::stable_sort(injections.begin(), injections.end(),
                      [](const Injection& a, const Injection& b) { return a.start < b.start; });
+}
+
+const std::string& Model::versionAt(int service, TimeMs t) const {
+    const std::string* v = &topo.services[static_cast<std::size_t>(service)].version;
+    for (const auto& r : rollouts) {
+        if (r.at > t)
+            break;
+        if (r.service == service)
+            v = &r.version;
+    }
+    return *v;
 }
 
 std::vector<Injection> Model::effective(const std::vector<Action>& actions) const {
@@ -444,12 +491,6 @@ std::vector<DemoEvent> Model::events(const std::vector<Injection>& eff, const st
         const std::string svc =
             inj.service >= 0 ? topo.services[static_cast<std::size_t>(inj.service)].name : "";
         switch (inj.kind) {
-        case IncidentKind::DeployErrors:
-            add(inj.start, "deploy", inj.service, -1,
-                "Deployed version " + inj.toVersion + " (commit " + inj.commit + ") to " + svc);
-            add(inj.end, "rollback", inj.service, -1,
-                "Rolled back " + svc + " to version " + inj.fromVersion);
-            break;
         case IncidentKind::MemoryLeak:
             if (!inj.prevented)
                 add(inj.oom, "oom_kill", inj.service, inj.pod,
@@ -465,6 +506,14 @@ std::vector<DemoEvent> Model::events(const std::vector<Injection>& eff, const st
         default:
             break;
         }
+    }
+    for (const auto& r : rollouts) {
+        const std::string& svc = topo.services[static_cast<std::size_t>(r.service)].name;
+        if (r.rollback)
+            add(r.at, "rollback", r.service, -1, "Rolled back " + svc + " to version " + r.version);
+        else
+            add(r.at, "deploy", r.service, -1,
+                "Deployed version " + r.version + " (commit " + r.commit + ") to " + svc);
     }
     for (const auto& a : actions) {
         const auto& pod = topo.pods[static_cast<std::size_t>(a.pod)];

@@ -96,6 +96,16 @@ struct Injection {
     bool remediated = false;
 };
 
+// A version change of a service: a deploy (benign or the incident's) or a rollback.
+struct Rollout {
+    int service = 0;
+    TimeMs at = 0;
+    std::string version;
+    std::string commit;
+    bool rollback = false;
+    TimeMs badSince = 0; // rollback only: when the bad version went out
+};
+
 struct Action {
     bool restart = true; // else free disk
     int pod = 0;
@@ -134,7 +144,11 @@ public:
     std::vector<double> memPeriod, memPhase, diskOffset, initialRestarts;
     std::vector<SeriesDesc> series;
     std::vector<ts::SeriesId> seriesIds;
-    std::vector<Injection> injections; // scheduled, before remediations; ordered by start
+    std::vector<Injection> injections;         // scheduled, before remediations; ordered by start
+    std::vector<Rollout> rollouts;             // ordered by time
+    std::vector<std::vector<char>> entryReach; // per frontend operation: which services it reaches
+
+    const std::string& versionAt(int service, TimeMs t) const;
 
     int serviceIndex(const std::string& name) const;
     int podIndex(const std::string& name) const;
@@ -154,8 +168,11 @@ public:
     void logs(const MinuteState& st, const std::vector<Injection>& eff, const std::vector<Action>& actions,
               int service, std::vector<sources::LogRecord>& out) const;
 
-    // Traces sampled in one minute.
+    // Traces sampled in one minute: a steady share of the traffic, plus a few extra ones through the most
+    // troubled service when one is failing or slow (as tail-based sampling keeps interesting traces).
     int traceCount(const MinuteState& st) const;
+    int baseTraceCount(const MinuteState& st) const;
+    int troubledService(const MinuteState& st) const; // -1 when all are healthy
     sources::Trace makeTrace(const MinuteState& st, int index) const;
     // Decodes the minute and index a trace id was made from; false when it is not one of ours.
     bool decodeTraceId(const std::string& id, std::int64_t& minute, int& index) const;
