@@ -12,6 +12,7 @@ struct Command {
 
 // Declared here, defined in the cmd_*.cpp files. Keep sorted by name.
 int runBenchDemo(int argc, char** argv, int first);
+int runBenchDetectDemo(int argc, char** argv, int first);
 int runBenchDetectScale(int argc, char** argv, int first);
 int runBenchNab(int argc, char** argv, int first);
 int runDemoExport(int argc, char** argv, int first);
@@ -20,6 +21,8 @@ int runDetect(int argc, char** argv, int first);
 inline constexpr Command kCommands[] = {
     {"bench demo", "demo environment: time to generate 14 days of every series, log lines per day, traces per minute",
      runBenchDemo},
+    {"bench detect-demo", "run detection, alerting and correlation on the demo: incidents found, compression",
+     runBenchDetectDemo},
     {"bench detect-scale", "detector throughput (points/s/core), fleet wall time and state bytes per series",
      runBenchDetectScale},
     {"bench nab", "score the anomaly detector on NAB (--data DIR) with NAB's rules and print the scoreboard",
