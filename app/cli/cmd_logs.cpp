@@ -25,12 +25,12 @@ using Clock = std::chrono::steady_clock;
 
 bool parseMinerOptions(const Args& args, logs::MinerOptions& o, const char* cmd) {
     try {
-        if (auto s = args.get("similarity"))
-            o.similarity = std::stod(*s);
+        if (auto s = args.get("siblings"))
+            o.siblings = std::size_t(std::stoul(*s));
         if (auto d = args.get("depth"))
             o.depth = std::size_t(std::stoul(*d));
     } catch (const std::exception&) {
-        std::fprintf(stderr, "cairn-cli %s: --similarity takes a number and --depth an integer\n", cmd);
+        std::fprintf(stderr, "cairn-cli %s: --siblings and --depth take integers\n", cmd);
         return false;
     }
     return true;
@@ -55,7 +55,7 @@ bool parseMinerOptions(const Args& args, logs::MinerOptions& o, const char* cmd)
 
 int runBenchLoghub(int argc, char** argv, int first) {
     Args args(argc, argv, first);
-    if (auto u = args.unknown({"data", "similarity", "depth", "verbose"}); !u.empty()) {
+    if (auto u = args.unknown({"data", "siblings", "depth", "verbose"}); !u.empty()) {
         std::fprintf(stderr, "cairn-cli bench loghub: unknown option --%s\n", u.front().c_str());
         return 2;
     }
@@ -136,13 +136,16 @@ int runBenchLoghub(int argc, char** argv, int first) {
                 unmatched += parsed.matched ? 0 : 1;
                 ids[i] = miner.add(parsed.message).id;
             }
+            for (auto& id : ids) {
+                id = miner.resolve(logs::TemplateId(id));
+            }
             seconds.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
             predicted = std::move(ids);
             templates = miner.size();
             if (verbose && run == 0) {
-                for (const auto& t : miner.templates())
-                    std::printf("    T%u %llu %s\n", t.id, static_cast<unsigned long long>(t.count),
-                                t.text().c_str());
+                for (const auto* t : miner.templates())
+                    std::printf("    T%u %llu %s\n", t->id, static_cast<unsigned long long>(t->count),
+                                t->text().c_str());
             }
         }
         std::sort(seconds.begin(), seconds.end());
@@ -175,7 +178,7 @@ namespace cairn::cli {
 
 int runLogsParse(int argc, char** argv, int first) {
     Args args(argc, argv, first);
-    if (auto u = args.unknown({"input", "log-format", "output", "similarity", "depth", "templates"});
+    if (auto u = args.unknown({"input", "log-format", "output", "siblings", "depth", "templates"});
         !u.empty()) {
         std::fprintf(stderr, "cairn-cli logs parse: unknown option --%s\n", u.front().c_str());
         return 2;
@@ -233,9 +236,12 @@ int runLogsParse(int argc, char** argv, int first) {
                      args.get("output")->c_str());
         return 1;
     }
-    std::vector<std::string> texts(miner.size() + 1);
-    for (const auto& t : miner.templates())
-        texts[t.id] = t.text();
+    std::vector<std::string> texts(ids.empty() ? 1 : *std::max_element(ids.begin(), ids.end()) + 1);
+    for (const auto* t : miner.templates())
+        if (t->id < texts.size())
+            texts[t->id] = t->text();
+    for (auto& id : ids)
+        id = miner.resolve(id);
     std::string buf = "LineId,EventId,EventTemplate\n";
     for (std::size_t i = 0; i < ids.size(); ++i) {
         buf += std::to_string(i + 1);

@@ -61,18 +61,21 @@ bool isKey(std::string_view s) {
 }
 
 bool isDottedName(std::string_view s) {
-    // host.example.org, org.apache.Foo, a.b.c — at least two dots, no empty part
+    // host.example.org, zummit.com, org.apache.Foo — word parts joined by single dots
     int dots = 0;
     if (s.front() == '.' || s.back() == '.')
         return false;
     for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '.') {
+        const char c = s[i];
+        if (c == '.') {
             if (s[i + 1] == '.')
                 return false;
             ++dots;
+        } else if (!(isAlpha(c) || isDigit(c) || c == '_' || c == '-')) {
+            return false;
         }
     }
-    return dots >= 2;
+    return dots >= 1;
 }
 
 // Classifies the core of a token (without surrounding punctuation). Returns 0 constant, 1 variable,
@@ -112,6 +115,51 @@ int classify(std::string_view core, bool previousWasNumber, std::size_t& valueSt
     return 0;
 }
 
+bool isDateWord(std::string_view s) {
+    static constexpr std::array<std::string_view, 19> kWords = {
+        "mon", "tue", "wed", "thu", "fri", "sat", "sun", "jan", "feb", "mar",
+        "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+    if (s.size() < 3 || s.size() > 9)
+        return false;
+    char lower[3];
+    for (int i = 0; i < 3; ++i)
+        lower[i] = char(s[std::size_t(i)] | 0x20);
+    const std::string_view head(lower, 3);
+    for (auto w : kWords)
+        if (head == w) {
+            for (char c : s)
+                if (!isAlpha(c))
+                    return false;
+            return true;
+        }
+    return false;
+}
+
+struct Split {
+    std::string_view tok;
+    std::size_t a = 0, b = 0; // core = tok[a, b)
+    std::string_view core() const { return tok.substr(a, b - a); }
+};
+
+Split splitPunctuation(std::string_view tok) {
+    Split s{tok, 0, tok.size()};
+    while (s.a < s.b && isOpen(tok[s.a]))
+        ++s.a;
+    while (s.b > s.a && isClose(tok[s.b - 1])) {
+        const char c = tok[s.b - 1];
+        const char open = c == ')' ? '(' : c == ']' ? '[' : c == '}' ? '{' : c == '>' ? '<' : 0;
+        // Keep a closing bracket whose opener is inside the core: "LOCAL(0)" stays whole.
+        if (open && tok.substr(s.a, s.b - 1 - s.a).find(open) != std::string_view::npos)
+            break;
+        --s.b;
+    }
+    return s;
+}
+
+bool isEmptyPair(std::string_view tok) {
+    return tok == "()" || tok == "[]" || tok == "{}" || tok == "\"\"" || tok == "''" || tok == "<>";
+}
+
 } // namespace
 
 void tokenize(std::string_view message, Tokens& out) {
@@ -120,7 +168,6 @@ void tokenize(std::string_view message, Tokens& out) {
     out.variable.clear();
     out.arena.clear();
     out.arena.reserve(message.size() * 3 + 16); // masked text never outgrows this, so views stay valid
-    bool previousWasNumber = false;
     std::size_t i = 0;
     const std::size_t n = message.size();
     while (i < n) {
@@ -131,29 +178,46 @@ void tokenize(std::string_view message, Tokens& out) {
         std::size_t j = i;
         while (j < n && !isSpace(message[j]))
             ++j;
-        const std::string_view tok = message.substr(i, j - i);
+        out.text.push_back(message.substr(i, j - i));
         i = j;
-        std::size_t a = 0, b = tok.size();
-        while (a < b && isOpen(tok[a]))
-            ++a;
-        while (b > a && isClose(tok[b - 1]))
-            --b;
-        const std::string_view core = tok.substr(a, b - a);
+    }
+    bool previousWasNumber = false;
+    for (std::size_t k = 0; k < out.text.size(); ++k) {
+        const std::string_view tok = out.text[k];
+        const Split sp = splitPunctuation(tok);
+        const std::string_view core = sp.core();
         std::size_t valueStart = 0;
-        const int kind = classify(core, previousWasNumber, valueStart);
+        int kind = classify(core, previousWasNumber, valueStart);
+        if (kind == 0 && isEmptyPair(tok))
+            kind = 1; // an empty value in brackets or quotes: "()" is "(host)" without the host
+        if (kind == 0 && isDateWord(core)) {
+            // Day and month names inside a timestamp ("Fri Jun 17 20:55:07 2005").
+            const bool nextDate = k + 1 < out.text.size() &&
+                                  (isDigit(splitPunctuation(out.text[k + 1]).core().substr(0, 1).empty()
+                                               ? 'x'
+                                               : splitPunctuation(out.text[k + 1]).core()[0]) ||
+                                   isDateWord(splitPunctuation(out.text[k + 1]).core()));
+            if (nextDate || previousWasNumber)
+                kind = 1;
+        }
         previousWasNumber = isNumber(core);
-        out.text.push_back(tok);
         if (kind == 0) {
             out.masked.push_back(tok);
             out.variable.push_back(0);
             continue;
         }
         const std::size_t start = out.arena.size();
-        out.arena.append(tok.substr(0, a));
-        if (kind == 2)
-            out.arena.append(core.substr(0, valueStart));
-        out.arena.append(kWildcard);
-        out.arena.append(tok.substr(b));
+        if (isEmptyPair(tok)) {
+            out.arena += tok[0];
+            out.arena.append(kWildcard);
+            out.arena += tok[1];
+        } else {
+            out.arena.append(tok.substr(0, sp.a));
+            if (kind == 2)
+                out.arena.append(core.substr(0, valueStart));
+            out.arena.append(kWildcard);
+            out.arena.append(tok.substr(sp.b));
+        }
         out.masked.push_back(std::string_view(out.arena.data() + start, out.arena.size() - start));
         out.variable.push_back(1);
     }

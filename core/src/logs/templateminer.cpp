@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cstdlib>
 
 namespace cairn::logs {
 
@@ -14,16 +13,30 @@ struct StringHash {
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
 };
 
-std::uint64_t signatureHash(const Tokens& t) {
-    std::uint64_t h = 1469598103934665603ull ^ t.size();
-    for (auto tok : t.masked) {
-        for (unsigned char c : tok) {
-            h ^= c;
-            h *= 1099511628211ull;
-        }
-        h ^= 0xff;
-        h *= 1099511628211ull;
+constexpr std::uint64_t kFnvOffset = 1469598103934665603ull;
+constexpr std::uint64_t kFnvPrime = 1099511628211ull;
+
+inline void mix(std::uint64_t& h, std::string_view s) {
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= kFnvPrime;
     }
+    h ^= 0x1f; // token separator, so "a b" and "ab" differ
+    h *= kFnvPrime;
+}
+
+template <class Seq> std::uint64_t signatureHash(const Seq& tokens) {
+    std::uint64_t h = kFnvOffset ^ tokens.size();
+    for (const auto& tok : tokens)
+        mix(h, tok);
+    return h;
+}
+
+// Hash of a token sequence with one position left out (the position is part of the key).
+std::uint64_t siblingKey(const std::vector<std::string>& tokens, std::size_t skip) {
+    std::uint64_t h = kFnvOffset ^ (tokens.size() * 0x9e3779b97f4a7c15ull) ^ (skip + 1);
+    for (std::size_t i = 0; i < tokens.size(); ++i)
+        mix(h, i == skip ? std::string_view("\x01") : std::string_view(tokens[i]));
     return h;
 }
 
@@ -36,6 +49,7 @@ struct TemplateMiner::Node {
 
 struct TemplateMiner::Scratch {
     Tokens tokens;
+    std::vector<Node*> leafOf; // leafOf[id - 1]: where a live template sits in the tree
 };
 
 std::string LogTemplate::text() const {
@@ -52,168 +66,259 @@ TemplateMiner::TemplateMiner(MinerOptions options)
     : m_options(options)
     , m_root(std::make_unique<Node>())
     , m_scratch(std::make_unique<Scratch>()) {
-    if (m_options.depth < 2)
-        m_options.depth = 2;
+    m_options.depth = std::max<std::size_t>(m_options.depth, 2);
+    m_options.siblings = std::max<std::size_t>(m_options.siblings, 2);
+    m_options.maxChildren = std::max<std::size_t>(m_options.maxChildren, 2);
+    m_options.cacheEntries = std::max<std::size_t>(m_options.cacheEntries, 16);
 }
 
 TemplateMiner::~TemplateMiner() = default;
 TemplateMiner::TemplateMiner(TemplateMiner&&) noexcept = default;
 TemplateMiner& TemplateMiner::operator=(TemplateMiner&&) noexcept = default;
 
-const LogTemplate* TemplateMiner::find(TemplateId id) const {
+TemplateId TemplateMiner::resolve(TemplateId id) const {
     if (id == 0 || id > m_templates.size())
-        return nullptr;
-    return &m_templates[id - 1];
+        return 0;
+    while (m_alias[id - 1] != 0)
+        id = m_alias[id - 1];
+    return id;
 }
 
-// Walks (and with `create`, grows) the tree for a token sequence. Returns 1 and sets *leaf when a leaf
-// was reached.
-std::size_t TemplateMiner::route(const Tokens& t, bool create, Node** leaf) const {
-    Node* node = m_root.get();
-    const std::string lenKey = std::to_string(t.size());
-    auto step = [&](std::string_view key) -> Node* {
-        auto it = node->children.find(key);
-        if (it != node->children.end())
-            return it->second.get();
-        if (!create) {
-            auto wild = node->children.find(kWildcard);
-            return wild == node->children.end() ? nullptr : wild->second.get();
+const LogTemplate* TemplateMiner::find(TemplateId id) const {
+    id = resolve(id);
+    return id ? &m_templates[id - 1] : nullptr;
+}
+
+std::vector<const LogTemplate*> TemplateMiner::templates() const {
+    std::vector<const LogTemplate*> out;
+    out.reserve(m_live);
+    for (std::size_t i = 0; i < m_templates.size(); ++i)
+        if (m_alias[i] == 0)
+            out.push_back(&m_templates[i]);
+    return out;
+}
+
+TemplateId TemplateMiner::lookup(const std::vector<std::string_view>& masked) const {
+    // Depth-first over the exact branch and the <*> branch of each level.
+    const std::string lenKey = std::to_string(masked.size());
+    auto top = m_root->children.find(lenKey);
+    if (top == m_root->children.end())
+        return 0;
+    const std::size_t levels = std::min(m_options.depth - 2, masked.size());
+    TemplateId best = 0;
+    std::size_t bestWild = ~std::size_t(0);
+    auto scanLeaf = [&](const Node& leaf) {
+        for (TemplateId id : leaf.leaf) {
+            const auto& tpl = m_templates[id - 1].tokens;
+            std::size_t wild = m_templates[id - 1].learned.size();
+            bool ok = true;
+            for (std::size_t i = 0; i < masked.size(); ++i) {
+                if (tpl[i] != masked[i]) {
+                    ok = false;
+                    break;
+                }
+            }
+            if (!ok && wild) {
+                // Learned positions accept any token.
+                ok = true;
+                const auto& learned = m_templates[id - 1].learned;
+                for (std::size_t i = 0; i < masked.size() && ok; ++i)
+                    ok = tpl[i] == masked[i] || std::find(learned.begin(), learned.end(), i) != learned.end();
+            }
+            if (ok && (wild < bestWild || (wild == bestWild && id < best))) {
+                best = id;
+                bestWild = wild;
+            }
         }
-        if (key != kWildcard && node->children.size() + 1 >= m_options.maxChildren)
-            key = kWildcard;
-        auto& slot = node->children[std::string(key)];
-        if (!slot)
-            slot = std::make_unique<Node>();
-        return slot.get();
     };
-    node = step(lenKey);
-    if (!node)
-        return 0;
-    const std::size_t levels = std::min(m_options.depth - 2, t.size());
-    for (std::size_t k = 0; k < levels && node; ++k)
-        node = step(t.variable[k] ? kWildcard : t.masked[k]);
-    if (!node)
-        return 0;
-    *leaf = node;
-    return 1;
+    auto walk = [&](auto&& self, const Node& node, std::size_t level) -> void {
+        if (level == levels) {
+            scanLeaf(node);
+            return;
+        }
+        if (auto it = node.children.find(masked[level]); it != node.children.end())
+            self(self, *it->second, level + 1);
+        if (!isWildcard(masked[level]))
+            if (auto it = node.children.find(kWildcard); it != node.children.end())
+                self(self, *it->second, level + 1); // learned <*> or a crowded node
+    };
+    walk(walk, *top->second, 0);
+    return best;
 }
 
-long TemplateMiner::bestInLeaf(const Node& leaf, const Tokens& t) const {
-    long best = -1;
-    double bestSim = -1.0;
-    std::size_t bestParams = 0;
-    for (TemplateId id : leaf.leaf) {
-        const LogTemplate& tpl = m_templates[id - 1];
-        std::size_t same = 0, params = 0;
-        for (std::size_t i = 0; i < t.size(); ++i) {
-            if (isWildcard(tpl.tokens[i]))
-                ++params;
-            else if (tpl.tokens[i] == t.masked[i])
-                ++same;
+void TemplateMiner::insertIntoTree(TemplateId id) {
+    const auto& tokens = m_templates[id - 1].tokens;
+    Node* node = m_root.get();
+    auto step = [&](std::string_view key) {
+        auto it = node->children.find(key);
+        if (it == node->children.end()) {
+            if (key != kWildcard && node->children.size() + 1 >= m_options.maxChildren)
+                key = kWildcard; // crowded node: park under <*>; lookup checks tokens exactly anyway
+            auto& slot = node->children[std::string(key)];
+            if (!slot)
+                slot = std::make_unique<Node>();
+            node = slot.get();
+        } else {
+            node = it->second.get();
         }
-        static const int mode = std::getenv("CAIRN_EXP") ? std::atoi(std::getenv("CAIRN_EXP")) : 0;
-        double sim = t.size() ? double(same) / double(t.size()) : 1.0;
-        if (mode == 1)
-            sim = t.size() ? double(same + params) / double(t.size()) : 1.0;
-        if (mode == 2)
-            sim = t.size() > params ? double(same) / double(t.size() - params) : 1.0;
-        if (sim > bestSim || (sim == bestSim && params > bestParams)) {
-            bestSim = sim;
-            bestParams = params;
-            best = long(id);
+    };
+    step(std::to_string(tokens.size()));
+    const std::size_t levels = std::min(m_options.depth - 2, tokens.size());
+    for (std::size_t k = 0; k < levels; ++k)
+        step(tokens[k]);
+    node->leaf.push_back(id);
+    auto& leafOf = m_scratch->leafOf;
+    if (leafOf.size() < id)
+        leafOf.resize(id, nullptr);
+    leafOf[id - 1] = node;
+}
+
+void TemplateMiner::removeFromTree(TemplateId id) {
+    Node* leaf = m_scratch->leafOf[id - 1];
+    if (!leaf)
+        return;
+    std::erase(leaf->leaf, id);
+    m_scratch->leafOf[id - 1] = nullptr;
+}
+
+void TemplateMiner::indexSiblings(TemplateId id) {
+    const auto& tokens = m_templates[id - 1].tokens;
+    for (std::size_t p = 0; p < tokens.size(); ++p)
+        if (!isWildcard(tokens[p]))
+            m_siblings[siblingKey(tokens, p)].push_back(id);
+}
+
+// Merges `id` with its siblings at the first position where enough distinct values have been seen.
+// Returns the surviving id (id itself when nothing merged).
+TemplateId TemplateMiner::generalise(TemplateId id) {
+    for (std::size_t p = 0; p < m_templates[id - 1].tokens.size(); ++p) {
+        const auto& tokens = m_templates[id - 1].tokens;
+        if (isWildcard(tokens[p]))
+            continue;
+        // Enough constant text must remain for the merged template to still say something:
+        // "normal", "warning" and "running" are not one event with a variable word.
+        std::size_t constants = 0; // tokens other than p without any masked part
+        for (std::size_t i = 0; i < tokens.size(); ++i)
+            constants += i != p && tokens[i].find(kWildcard) == std::string::npos ? 1 : 0;
+        if (constants < m_options.minConstants)
+            continue;
+        auto it = m_siblings.find(siblingKey(tokens, p));
+        if (it == m_siblings.end())
+            continue;
+        auto& list = it->second;
+        // Drop merged-away entries while we are here.
+        std::erase_if(list, [&](TemplateId m) { return m_alias[m - 1] != 0; });
+        std::vector<TemplateId> members;
+        for (TemplateId m : list) {
+            const auto& other = m_templates[m - 1].tokens;
+            if (isWildcard(other[p]))
+                continue;
+            bool same = true;
+            for (std::size_t i = 0; i < other.size() && same; ++i)
+                same = i == p || other[i] == tokens[i];
+            if (same && std::find(members.begin(), members.end(), m) == members.end())
+                members.push_back(m);
         }
+        if (members.size() < m_options.siblings)
+            continue;
+        const TemplateId survivor = *std::min_element(members.begin(), members.end());
+        LogTemplate& s = m_templates[survivor - 1];
+        removeFromTree(survivor);
+        for (TemplateId m : members) {
+            if (m == survivor)
+                continue;
+            LogTemplate& o = m_templates[m - 1];
+            s.count += o.count;
+            if (o.count && (s.count == o.count || o.firstSeen < s.firstSeen))
+                s.firstSeen = o.firstSeen;
+            s.lastSeen = std::max(s.lastSeen, o.lastSeen);
+            removeFromTree(m);
+            m_alias[m - 1] = survivor;
+            --m_live;
+        }
+        s.tokens[p] = std::string(kWildcard);
+        s.learned.push_back(p);
+        std::sort(s.learned.begin(), s.learned.end());
+        insertIntoTree(survivor);
+        indexSiblings(survivor);
+        return generalise(survivor);
     }
-    if (best < 0 || bestSim < m_options.similarity)
-        return -1;
-    return best;
+    return id;
 }
 
 MatchResult TemplateMiner::add(std::string_view message, TimeMs time) {
     Tokens& t = m_scratch->tokens;
     tokenize(message, t);
-    const std::uint64_t sig = signatureHash(t);
+    const std::uint64_t sig = signatureHash(t.masked);
     MatchResult r;
     if (auto it = m_cache.find(sig); it != m_cache.end()) {
-        r.id = it->second;
+        r.id = resolve(it->second);
     } else {
-        Node* leaf = nullptr;
-        route(t, true, &leaf);
-        const long best = bestInLeaf(*leaf, t);
-        if (best < 0) {
+        r.id = lookup(t.masked);
+        if (r.id == 0) {
+            if (m_templates.size() >= m_options.maxTemplates)
+                return r; // at the cap: the line stays unclassified (id 0)
             LogTemplate tpl;
             tpl.id = TemplateId(m_templates.size() + 1);
-            tpl.tokens.reserve(t.size());
-            for (auto m : t.masked)
-                tpl.tokens.emplace_back(t.variable.size() && isWildcard(m) ? kWildcard : m);
+            tpl.tokens.assign(t.masked.begin(), t.masked.end());
             tpl.firstSeen = time;
+            tpl.lastSeen = time;
             m_templates.push_back(std::move(tpl));
-            leaf->leaf.push_back(m_templates.back().id);
-            r.id = m_templates.back().id;
+            m_alias.push_back(0);
+            ++m_live;
+            const TemplateId id = m_templates.back().id;
+            insertIntoTree(id);
+            indexSiblings(id);
             r.created = true;
-        } else {
-            LogTemplate& tpl = m_templates[std::size_t(best) - 1];
-            for (std::size_t i = 0; i < t.size(); ++i)
-                if (!isWildcard(tpl.tokens[i]) && tpl.tokens[i] != t.masked[i]) {
-                    tpl.tokens[i] = std::string(kWildcard);
-                    r.changed = true;
-                }
-            r.id = tpl.id;
+            r.id = generalise(id);
+            r.changed = r.id != id;
         }
         if (m_cache.size() >= m_options.cacheEntries)
             m_cache.clear();
         m_cache.emplace(sig, r.id);
     }
     LogTemplate& tpl = m_templates[r.id - 1];
-    ++tpl.count;
-    if (tpl.count == 1 || time < tpl.firstSeen)
+    if (tpl.count == 0 || time < tpl.firstSeen)
         tpl.firstSeen = time;
     tpl.lastSeen = std::max(tpl.lastSeen, time);
+    ++tpl.count;
     return r;
 }
 
 std::optional<TemplateId> TemplateMiner::match(std::string_view message) const {
     Tokens t;
     tokenize(message, t);
-    if (auto it = m_cache.find(signatureHash(t)); it != m_cache.end())
-        return it->second;
-    Node* leaf = nullptr;
-    if (!route(t, false, &leaf))
+    if (auto it = m_cache.find(signatureHash(t.masked)); it != m_cache.end())
+        return resolve(it->second);
+    const TemplateId id = lookup(t.masked);
+    if (id == 0)
         return std::nullopt;
-    const long best = bestInLeaf(*leaf, t);
-    if (best < 0)
-        return std::nullopt;
-    return TemplateId(best);
+    return id;
 }
 
 std::string TemplateMiner::toJson() const {
     nlohmann::json j;
     j["version"] = 1;
-    j["options"] = {{"similarity", m_options.similarity},
+    j["options"] = {{"siblings", m_options.siblings},
+                    {"minConstants", m_options.minConstants},
                     {"depth", m_options.depth},
                     {"maxChildren", m_options.maxChildren},
                     {"maxTemplates", m_options.maxTemplates}};
     auto& arr = j["templates"] = nlohmann::json::array();
-    for (const auto& t : m_templates)
-        arr.push_back({{"id", t.id},
-                       {"tokens", t.tokens},
-                       {"count", t.count},
-                       {"firstSeen", t.firstSeen},
-                       {"lastSeen", t.lastSeen}});
-    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-void TemplateMiner::insert(std::size_t index) {
-    const LogTemplate& tpl = m_templates[index];
-    Tokens t;
-    t.arena.reserve(1);
-    for (const auto& s : tpl.tokens) {
-        t.text.push_back(s);
-        t.masked.push_back(s);
-        t.variable.push_back(isWildcard(s) ? 1 : 0);
+    for (std::size_t i = 0; i < m_templates.size(); ++i) {
+        const auto& t = m_templates[i];
+        nlohmann::json jt = {{"id", t.id},
+                             {"tokens", t.tokens},
+                             {"count", t.count},
+                             {"firstSeen", t.firstSeen},
+                             {"lastSeen", t.lastSeen}};
+        if (!t.learned.empty())
+            jt["learned"] = t.learned;
+        if (m_alias[i])
+            jt["mergedInto"] = m_alias[i];
+        arr.push_back(std::move(jt));
     }
-    Node* leaf = nullptr;
-    route(t, true, &leaf);
-    leaf->leaf.push_back(tpl.id);
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Result<TemplateMiner> TemplateMiner::fromJson(std::string_view json) {
@@ -223,10 +328,13 @@ Result<TemplateMiner> TemplateMiner::fromJson(std::string_view json) {
         if (version > 1)
             return fail(ErrorCode::VersionTooNew, "The template set was written by a newer Cairn.",
                         "version " + std::to_string(version));
+        if (version < 1)
+            return fail(ErrorCode::Parse, "The template set has no version.");
         MinerOptions o;
         if (j.contains("options")) {
             const auto& jo = j.at("options");
-            o.similarity = jo.value("similarity", o.similarity);
+            o.siblings = jo.value("siblings", o.siblings);
+            o.minConstants = jo.value("minConstants", o.minConstants);
             o.depth = jo.value("depth", o.depth);
             o.maxChildren = jo.value("maxChildren", o.maxChildren);
             o.maxTemplates = jo.value("maxTemplates", o.maxTemplates);
@@ -239,11 +347,28 @@ Result<TemplateMiner> TemplateMiner::fromJson(std::string_view json) {
             t.count = jt.value("count", std::uint64_t{0});
             t.firstSeen = jt.value("firstSeen", TimeMs{0});
             t.lastSeen = jt.value("lastSeen", TimeMs{0});
+            if (jt.contains("learned"))
+                t.learned = jt.at("learned").get<std::vector<std::size_t>>();
+            for (std::size_t p : t.learned)
+                if (p >= t.tokens.size())
+                    return fail(ErrorCode::Corrupt, "A template marks a position it does not have.",
+                                "template " + std::to_string(t.id));
             if (t.id != m.m_templates.size() + 1)
                 return fail(ErrorCode::Corrupt, "The template set has ids out of sequence.",
                             "template " + std::to_string(t.id));
+            const TemplateId into = jt.value("mergedInto", TemplateId{0});
+            if (into >= t.id && into != 0)
+                return fail(ErrorCode::Corrupt, "A template is merged into a later one.",
+                            "template " + std::to_string(t.id));
             m.m_templates.push_back(std::move(t));
-            m.insert(m.m_templates.size() - 1);
+            m.m_alias.push_back(into);
+        }
+        for (std::size_t i = 0; i < m.m_templates.size(); ++i) {
+            if (m.m_alias[i] != 0)
+                continue;
+            ++m.m_live;
+            m.insertIntoTree(TemplateId(i + 1));
+            m.indexSiblings(TemplateId(i + 1));
         }
         return m;
     } catch (const nlohmann::json::exception& e) {

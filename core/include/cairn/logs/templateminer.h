@@ -1,12 +1,16 @@
 // TemplateMiner: online log template mining. Each message is tokenised and masked with the generic
-// masker (masker.h), routed through a fixed-depth parse tree (token count, then the first tokens, as
-// in Drain) and joined to the most similar template in the leaf, or starts a new one. Templates evolve
-// as lines arrive (a token that differs becomes <*>); a template's id never changes once given, and
-// the whole set serialises to JSON so ids stay stable across restarts.
+// masker (masker.h); lines with the same masked token sequence share a template. Word tokens the
+// masker keeps (user names, day names, states) are generalised by evidence, not by a similarity
+// threshold: when `siblings` templates differ from each other in exactly one position, that
+// position becomes <*> and the templates merge (the oldest id survives, the others become aliases of
+// it). Templates are found through a fixed-depth parse tree (token count, then the leading tokens,
+// as in Drain) that also follows <*> branches. Templates evolve as lines arrive; a template id never
+// changes meaning: a merged id resolves to its survivor, and the whole set, aliases included,
+// serialises to JSON so ids stay stable across restarts.
 //
 // Memory is bounded by the number of templates (plus a fixed-size cache of recently seen masked
-// signatures), never by the number of lines. One configuration for every system: the options below
-// are not meant to be tuned per log source.
+// signatures), never by the number of lines. One configuration for every system: the options are
+// not meant to be tuned per log source.
 // Thread-safety: add() mutates and needs exclusive access; const members may run concurrently with
 // each other but not with add().
 #pragma once
@@ -29,7 +33,8 @@ namespace cairn::logs {
 using TemplateId = std::uint32_t; // 1, 2, 3... in order of creation; 0 = none
 
 struct MinerOptions {
-    double similarity = 0.5;            // share of a template's constant tokens a line must match
+    std::size_t siblings = 4;           // templates differing in one position that prove it variable
+    std::size_t minConstants = 3;       // plain words that must remain after such a merge
     std::size_t depth = 4;              // tree depth: token count + (depth - 2) leading tokens
     std::size_t maxChildren = 100;      // children per tree node before new tokens route to <*>
     std::size_t maxTemplates = 200000;  // hard cap; past it lines join the closest template or none
@@ -39,6 +44,9 @@ struct MinerOptions {
 struct LogTemplate {
     TemplateId id = 0;
     std::vector<std::string> tokens; // constant tokens, masked tokens ("uid=<*>") and "<*>"
+    // Positions whose <*> was learned from sibling templates (any word matches there); other <*>
+    // positions came from the masker and match only masked tokens.
+    std::vector<std::size_t> learned;
     std::uint64_t count = 0;
     TimeMs firstSeen = 0;
     TimeMs lastSeen = 0;
@@ -50,7 +58,7 @@ struct LogTemplate {
 struct MatchResult {
     TemplateId id = 0;
     bool created = false; // the line started a new template
-    bool changed = false; // the line generalised an existing template
+    bool changed = false; // the line made templates merge (id is the survivor)
 };
 
 class TemplateMiner {
@@ -67,10 +75,14 @@ public:
     // The template a message would join, without learning; nullopt when none is similar enough.
     std::optional<TemplateId> match(std::string_view message) const;
 
-    std::size_t size() const { return m_templates.size(); }
-    // nullptr for unknown ids. Valid until the next add().
+    // Live templates (merged-away ids excluded).
+    std::size_t size() const { return m_live; }
+    // Follows merges: the live template an id (old or current) now belongs to; 0 for unknown ids.
+    TemplateId resolve(TemplateId id) const;
+    // The live template for an id (resolved); nullptr for unknown ids. Valid until the next add().
     const LogTemplate* find(TemplateId id) const;
-    const std::vector<LogTemplate>& templates() const { return m_templates; }
+    // Live templates in id order.
+    std::vector<const LogTemplate*> templates() const;
 
     // JSON: {"version":1,"options":{...},"templates":[{"id":..,"tokens":[..],"count":..,...}]}.
     std::string toJson() const;
@@ -79,12 +91,17 @@ public:
 private:
     struct Node;
     struct Scratch;
-    std::size_t route(const Tokens& t, bool create, Node** leaf) const;
-    long bestInLeaf(const Node& leaf, const Tokens& t) const;
-    void insert(std::size_t index);
+    TemplateId lookup(const std::vector<std::string_view>& masked) const;
+    void insertIntoTree(TemplateId id);
+    void removeFromTree(TemplateId id);
+    void indexSiblings(TemplateId id);
+    TemplateId generalise(TemplateId id);
 
     MinerOptions m_options;
-    std::vector<LogTemplate> m_templates; // m_templates[id - 1]
+    std::vector<LogTemplate> m_templates; // m_templates[id - 1], merged ones included
+    std::vector<TemplateId> m_alias;      // m_alias[id - 1]: 0 while live, else the id it merged into
+    std::size_t m_live = 0;
+    std::unordered_map<std::uint64_t, std::vector<TemplateId>> m_siblings; // template minus one position
     std::unique_ptr<Node> m_root;
     std::unordered_map<std::uint64_t, TemplateId> m_cache; // masked signature -> template
     std::unique_ptr<Scratch> m_scratch;
