@@ -22,13 +22,17 @@ Result<LogFormat> LogFormat::compile(std::string_view format) {
     LogFormat f;
     f.m_text = std::string(format);
     std::vector<std::size_t> open; // indices of group nodes awaiting ')'
+    bool mergeable = false;        // false right after a group boundary: never extend a literal across it
     auto appendLiteral = [&](char c) {
-        if (f.m_nodes.empty() || f.m_nodes.back().kind != Node::Kind::Literal)
+        if (!mergeable || f.m_nodes.empty() || f.m_nodes.back().kind != Node::Kind::Literal)
             f.m_nodes.push_back(Node{Node::Kind::Literal, {}, -1, -1});
         f.m_nodes.back().literal += c;
+        mergeable = true;
     };
     for (std::size_t i = 0; i < format.size(); ++i) {
         const char c = format[i];
+        if (c == '(' || c == ')')
+            mergeable = false;
         if (c == '<') {
             std::size_t j = i + 1;
             while (j < format.size() && isNameChar(format[j]))
