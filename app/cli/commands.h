@@ -12,11 +12,14 @@ struct Command {
 
 // Declared here, defined in the cmd_*.cpp files. Keep sorted by name.
 int runBenchLoghub(int argc, char** argv, int first);
+int runBenchLogsThroughput(int argc, char** argv, int first);
 int runDemoExport(int argc, char** argv, int first);
 int runLogsParse(int argc, char** argv, int first);
 
 inline constexpr Command kCommands[] = {
     {"bench loghub", "template-mining grouping accuracy on the Loghub 2k samples", runBenchLoghub},
+    {"bench logs-throughput", "lines/s and peak memory of log parsing + template matching on a large file",
+     runBenchLogsThroughput},
     {"demo export", "write the demo's metrics (CSV), logs (text) and traces (Jaeger JSON) for a time range",
      runDemoExport},
     {"logs parse", "mine log templates from a file or stdin and write LineId,EventId,EventTemplate CSV",

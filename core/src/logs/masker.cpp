@@ -51,40 +51,52 @@ bool isUnit(std::string_view s) {
     return false;
 }
 
-bool isKey(std::string_view s) {
-    if (s.empty() || !(isAlpha(s[0]) || s[0] == '_'))
-        return false;
-    for (char c : s)
-        if (!(isAlpha(c) || isDigit(c) || c == '_' || c == '-' || c == '.'))
-            return false;
-    return true;
-}
+// Character classes for the single pass of classify().
+enum : unsigned char { kDigitC = 1, kHexC = 2, kAlphaC = 4, kWordPunctC = 8 /* _ - */ };
 
-bool isDottedName(std::string_view s) {
-    // host.example.org, zummit.com, org.apache.Foo — word parts joined by single dots
-    int dots = 0;
-    if (s.front() == '.' || s.back() == '.')
-        return false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const char c = s[i];
-        if (c == '.') {
-            if (s[i + 1] == '.')
-                return false;
-            ++dots;
-        } else if (!(isAlpha(c) || isDigit(c) || c == '_' || c == '-')) {
-            return false;
-        }
-    }
-    return dots >= 1;
+constexpr std::array<unsigned char, 256> makeClasses() {
+    std::array<unsigned char, 256> t{};
+    for (int c = '0'; c <= '9'; ++c)
+        t[std::size_t(c)] = kDigitC | kHexC;
+    for (int c = 'a'; c <= 'z'; ++c)
+        t[std::size_t(c)] = kAlphaC | (c <= 'f' ? kHexC : 0);
+    for (int c = 'A'; c <= 'Z'; ++c)
+        t[std::size_t(c)] = kAlphaC | (c <= 'F' ? kHexC : 0);
+    t[std::size_t('_')] = kWordPunctC;
+    t[std::size_t('-')] = kWordPunctC;
+    return t;
 }
+constexpr auto kClasses = makeClasses();
 
-// Classifies the core of a token (without surrounding punctuation). Returns 0 constant, 1 variable,
-// 2 key=value with the value variable (valueStart set).
+// Classifies the core of a token (without surrounding punctuation) in one pass. Returns 0 constant,
+// 1 variable, 2 key=value with the value variable (valueStart set).
 int classify(std::string_view core, bool previousWasNumber, std::size_t& valueStart) {
     if (core.empty())
         return 0;
-    const std::size_t eq = core.find('=');
-    if (eq != std::string_view::npos && eq > 0 && isKey(core.substr(0, eq))) {
+    const std::size_t n = core.size();
+    bool digit = false, allHex = true, wordOnly = true, doubleDot = false, url = false;
+    std::size_t dots = 0, eq = std::string_view::npos;
+    bool keyOk = (kClasses[static_cast<unsigned char>(core[0])] & kAlphaC) || core[0] == '_';
+    for (std::size_t i = 0; i < n; ++i) {
+        const char c = core[i];
+        const unsigned char k = kClasses[static_cast<unsigned char>(c)];
+        digit |= (k & kDigitC) != 0;
+        allHex &= (k & kHexC) != 0;
+        if (c == '.') {
+            ++dots;
+            doubleDot |= i + 1 < n && core[i + 1] == '.';
+        } else if (!k) {
+            wordOnly = false;
+            if (c == '=' && eq == std::string_view::npos) {
+                eq = i;
+                break; // the rest is the value, judged on its own
+            }
+            if (c == ':' && i + 2 < n && core[i + 1] == '/' && core[i + 2] == '/')
+                url = true;
+            keyOk = false;
+        }
+    }
+    if (eq != std::string_view::npos && eq > 0 && keyOk) {
         // key=value: the key stays; the value is judged on its own (user=root is a constant).
         std::size_t inner = 0;
         std::string_view value = core.substr(eq + 1);
@@ -93,23 +105,26 @@ int classify(std::string_view core, bool previousWasNumber, std::size_t& valueSt
         valueStart = eq + 1;
         return !value.empty() && classify(value, false, inner) != 0 ? 2 : 0;
     }
-    if (core.find("://") != std::string_view::npos)
-        return 1;
-    if (core[0] == '/' && core.size() > 1)
-        return 1;
-    if (core.size() > 2 && ((core[0] == '.' && core[1] == '/') || (core[0] == '~' && core[1] == '/')))
-        return 1;
-    bool digit = false, allHex = true;
-    for (char c : core) {
-        digit |= isDigit(c);
-        allHex &= isHex(c);
+    if (eq != std::string_view::npos) {
+        // Not a key: finish the scan of the remaining characters for the plain rules.
+        for (std::size_t i = eq; i < n; ++i) {
+            const unsigned char k = kClasses[static_cast<unsigned char>(core[i])];
+            digit |= (k & kDigitC) != 0;
+            allHex = false;
+            if (core[i] == ':' && i + 2 < n && core[i + 1] == '/' && core[i + 2] == '/')
+                url = true;
+        }
     }
-    if (digit)
+    if (url || digit)
         return 1;
-    if (allHex && core.size() >= 8)
+    if (core[0] == '/' && n > 1)
         return 1;
-    if (isDottedName(core))
+    if (n > 2 && ((core[0] == '.' && core[1] == '/') || (core[0] == '~' && core[1] == '/')))
         return 1;
+    if (allHex && n >= 8)
+        return 1;
+    if (wordOnly && dots >= 1 && !doubleDot && core.front() != '.' && core.back() != '.')
+        return 1; // host.example.org, zummit.com, org.apache.Foo
     if (previousWasNumber && isUnit(core))
         return 1;
     return 0;
@@ -190,14 +205,14 @@ void tokenize(std::string_view message, Tokens& out) {
         int kind = classify(core, previousWasNumber, valueStart);
         if (kind == 0 && isEmptyPair(tok))
             kind = 1; // an empty value in brackets or quotes: "()" is "(host)" without the host
-        if (kind == 0 && isDateWord(core)) {
+        if (kind == 0 && core.size() >= 3 && core.size() <= 9 && isAlpha(core[0])) {
             // Day and month names inside a timestamp ("Fri Jun 17 20:55:07 2005").
-            const bool nextDate = k + 1 < out.text.size() &&
-                                  (isDigit(splitPunctuation(out.text[k + 1]).core().substr(0, 1).empty()
-                                               ? 'x'
-                                               : splitPunctuation(out.text[k + 1]).core()[0]) ||
-                                   isDateWord(splitPunctuation(out.text[k + 1]).core()));
-            if (nextDate || previousWasNumber)
+            bool context = previousWasNumber;
+            if (!context && k + 1 < out.text.size()) {
+                const std::string_view next = splitPunctuation(out.text[k + 1]).core();
+                context = !next.empty() && (isDigit(next[0]) || isDateWord(next));
+            }
+            if (context && isDateWord(core))
                 kind = 1;
         }
         previousWasNumber = isNumber(core);
