@@ -466,3 +466,183 @@ int runBenchLogsThroughput(int argc, char** argv, int first) {
 }
 
 } // namespace cairn::cli
+
+#include "cairn/demo/demoenvironment.h"
+#include "cairn/demo/demosources.h"
+#include "cairn/detect/robust.h"
+#include "cairn/logs/loganalyzer.h"
+#include "cairn/logs/patternstore.h"
+#include "cairn/logs/textlogsource.h"
+#include "cairn/storage/workspace.h"
+
+namespace cairn::cli {
+
+int runLogsPatterns(int argc, char** argv, int first) {
+    Args args(argc, argv, first, {"demo"});
+    if (auto u = args.unknown({"input", "log-format", "demo", "from", "to", "bucket", "since", "window-start",
+                               "window-end", "top", "workspace", "set"});
+        !u.empty()) {
+        std::fprintf(stderr, "cairn-cli logs patterns: unknown option --%s\n", u.front().c_str());
+        return 2;
+    }
+    const bool demoMode = args.has("demo");
+    if (demoMode == args.has("input")) {
+        std::fprintf(stderr, "cairn-cli logs patterns: give either --input FILE|- [--log-format F] or --demo "
+                             "[--from T --to T]\n");
+        return 2;
+    }
+    auto bucket = parseDuration(args.get("bucket", "1m"));
+    if (!bucket || *bucket <= 0) {
+        std::fprintf(stderr, "cairn-cli logs patterns: --bucket takes a duration such as 1m or 30s\n");
+        return 2;
+    }
+    std::size_t top = 15;
+    try {
+        top = std::size_t(std::stoul(args.get("top", "15")));
+    } catch (const std::exception&) {
+        std::fprintf(stderr, "cairn-cli logs patterns: --top takes an integer\n");
+        return 2;
+    }
+    auto timeArg = [&](const char* key) -> std::optional<TimeMs> {
+        auto v = args.get(key);
+        if (!v)
+            return std::nullopt;
+        auto t = parseTime(*v);
+        if (!t) {
+            std::fprintf(stderr, "cairn-cli logs patterns: --%s: %s\n", key, t.error().what().c_str());
+            std::exit(2);
+        }
+        return *t;
+    };
+    std::unique_ptr<sources::LogSource> source;
+    std::shared_ptr<demo::DemoEnvironment> env;
+    sources::LogQuery query;
+    query.limit = 0;
+    std::vector<std::pair<TimeMs, std::string>> deploys;
+    if (demoMode) {
+        env = std::make_shared<demo::DemoEnvironment>();
+        const TimeMs to = timeArg("to").value_or(env->dataRange().end);
+        const TimeMs from = timeArg("from").value_or(to - 6 * kHourMs);
+        query.range = {from, to};
+        for (const auto& e : env->events(query.range))
+            if (e.kind == "deploy")
+                deploys.emplace_back(e.time, e.service + ": " + e.text);
+        source = std::make_unique<demo::DemoLogSource>(env);
+    } else {
+        const std::string input = *args.get("input");
+        auto s = input == "-" ? logs::TextLogSource::fromStream(std::cin, "stdin", args.get("log-format", ""))
+                              : logs::TextLogSource::openFile(input, args.get("log-format", ""));
+        if (!s) {
+            std::fprintf(stderr, "cairn-cli logs patterns: %s\n", s.error().what().c_str());
+            return s.error().code == ErrorCode::InvalidArgument ? 2 : 1;
+        }
+        source = std::move(*s);
+        if (auto f = timeArg("from"), t = timeArg("to"); f && t)
+            query.range = {*f, *t};
+    }
+    // Template ids stay stable across runs when a workspace is given.
+    std::shared_ptr<storage::Workspace> ws;
+    const std::string setName = args.get("set", source->name());
+    std::optional<logs::LogAnalyzer> analyzer;
+    if (auto path = args.get("workspace")) {
+        storage::OpenOptions o;
+        o.path = *path;
+        auto w = storage::Workspace::open(o);
+        if (!w) {
+            std::fprintf(stderr, "cairn-cli logs patterns: %s\n", w.error().what().c_str());
+            return 1;
+        }
+        ws = *w;
+        auto stored = logs::loadTemplateSet(*ws, setName);
+        if (!stored) {
+            std::fprintf(stderr, "cairn-cli logs patterns: %s\n", stored.error().what().c_str());
+            return 1;
+        }
+        if (*stored)
+            analyzer.emplace(*bucket, std::move(**stored));
+    }
+    if (!analyzer)
+        analyzer.emplace(*bucket);
+    TimeMs minT = std::numeric_limits<TimeMs>::max(), maxT = std::numeric_limits<TimeMs>::min();
+    std::size_t unmatched = 0;
+    auto n = source->scan(query,
+                          [&](const sources::LogRecord& r) {
+                              analyzer->add(r);
+                              minT = std::min(minT, r.time);
+                              maxT = std::max(maxT, r.time);
+                              unmatched += r.fields.count("unmatched");
+                              return true;
+                          },
+                          {});
+    if (!n) {
+        std::fprintf(stderr, "cairn-cli logs patterns: %s\n", n.error().what().c_str());
+        return 1;
+    }
+    if (ws)
+        if (auto saved = logs::saveTemplateSet(*ws, setName, analyzer->miner(), nowMs()); !saved) {
+            std::fprintf(stderr, "cairn-cli logs patterns: %s\n", saved.error().what().c_str());
+            return 1;
+        }
+    std::printf("%zu records from %s (%zu not matching the format), %zu patterns\n", *n,
+                source->name().c_str(), unmatched, analyzer->miner().size());
+    if (*n == 0)
+        return 0;
+    const TimeRange range{query.range.valid() ? query.range.start : minT,
+                          query.range.valid() ? query.range.end : maxT + 1};
+    auto printPattern = [](const logs::Pattern& p) {
+        std::printf("  E%-5u %9llu  %-7s %-24s %s\n", p.id, static_cast<unsigned long long>(p.count),
+                    std::string(sources::toString(p.level)).c_str(), formatIso(p.firstSeen).c_str(),
+                    p.text.c_str());
+    };
+    std::printf("\nTop patterns (id, count, level, first seen, template):\n");
+    const auto ps = analyzer->patterns();
+    for (std::size_t i = 0; i < ps.size() && i < top; ++i)
+        printPattern(ps[i]);
+    std::optional<TimeMs> since = timeArg("since");
+    std::string sinceWhat = "--since";
+    if (!since && !deploys.empty()) {
+        since = deploys.back().first;
+        sinceWhat = "the last deploy (" + deploys.back().second + ")";
+    }
+    if (since) {
+        const auto fresh = analyzer->newSince(*since);
+        std::printf("\nNew since %s at %s: %zu\n", sinceWhat.c_str(), formatIso(*since).c_str(),
+                    fresh.size());
+        for (std::size_t i = 0; i < fresh.size() && i < top; ++i)
+            printPattern(fresh[i]);
+    }
+    const auto errors = analyzer->levelCounts(sources::LogLevel::Error, range);
+    const auto warns = analyzer->levelCounts(sources::LogLevel::Warn, range);
+    double errTotal = 0, warnTotal = 0, errPeak = 0;
+    TimeMs errPeakAt = 0;
+    for (std::size_t i = 0; i < errors.size(); ++i) {
+        errTotal += errors.value[i];
+        warnTotal += warns.value[i];
+        if (errors.value[i] > errPeak) {
+            errPeak = errors.value[i];
+            errPeakAt = errors.time[i];
+        }
+    }
+    std::printf("\nErrors %.0f, warnings %.0f over %zu buckets of %s; busiest error bucket %s (%.0f)\n",
+                errTotal, warnTotal, errors.size(), args.get("bucket", "1m").c_str(),
+                errPeak > 0 ? formatIso(errPeakAt).c_str() : "-", errPeak);
+    const auto anomalies = analyzer->frequencyAnomalies(
+        range, [] { return std::make_unique<detect::RollingMadDetector>(); }, 0.7);
+    std::printf("\nFrequency anomalies (rolling MAD per pattern): %zu\n", anomalies.size());
+    for (std::size_t i = 0; i < anomalies.size() && i < top; ++i)
+        std::printf("  %s  score %.2f  %s\n", formatIso(anomalies[i].peak).c_str(), anomalies[i].score,
+                    anomalies[i].explanation.c_str());
+    auto ws0 = timeArg("window-start"), ws1 = timeArg("window-end");
+    if (ws0 && ws1) {
+        const auto changes = analyzer->changes({*ws0, *ws1}, {range.start, *ws0}, top);
+        std::printf("\nPatterns that changed most in [%s, %s) against the time before:\n",
+                    formatIso(*ws0).c_str(), formatIso(*ws1).c_str());
+        for (const auto& c : changes)
+            std::printf("  E%-5u %6llu vs %8.1f expected  x%-7.1f %s%s\n", c.id,
+                        static_cast<unsigned long long>(c.windowCount), c.expected, c.ratio,
+                        c.isNew ? "[new] " : "", c.text.c_str());
+    }
+    return 0;
+}
+
+} // namespace cairn::cli

@@ -15,6 +15,7 @@ int runBenchLoghub(int argc, char** argv, int first);
 int runBenchLogsThroughput(int argc, char** argv, int first);
 int runDemoExport(int argc, char** argv, int first);
 int runLogsParse(int argc, char** argv, int first);
+int runLogsPatterns(int argc, char** argv, int first);
 
 inline constexpr Command kCommands[] = {
     {"bench loghub", "template-mining grouping accuracy on the Loghub 2k samples", runBenchLoghub},
@@ -24,6 +25,8 @@ inline constexpr Command kCommands[] = {
      runDemoExport},
     {"logs parse", "mine log templates from a file or stdin and write LineId,EventId,EventTemplate CSV",
      runLogsParse},
+    {"logs patterns", "log patterns, new patterns since a deploy, error trends, frequency anomalies, changes",
+     runLogsPatterns},
 };
 
 } // namespace cairn::cli

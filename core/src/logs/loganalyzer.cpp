@@ -214,9 +214,21 @@ std::vector<detect::Anomaly> LogAnalyzer::frequencyAnomalies(TimeRange range, co
                 open.reset();
             }
         };
+        double mean = 0.0;
+        constexpr double kAlpha = 2.0 / 31.0; // EWMA over about 30 buckets
         for (std::size_t i = 0; i < series.size(); ++i) {
             const detect::Estimate e = detector->update(series.time[i], series.value[i]);
-            if (!e.ready || e.score < threshold) {
+            // Counts are noisy at low rates: besides the detector's score, the departure must be
+            // significant for a Poisson count (3 sigma and at least 3 lines), so 1 line where 0 were
+            // expected is not an anomaly.
+            // A median-based expectation is 0 for a pattern seen every few buckets; the recent mean
+            // rate is the fairer Poisson reference then.
+            const double expected =
+                std::max(std::isfinite(e.expected) ? e.expected : 0.0, std::max(mean, 0.0));
+            mean = i == 0 ? series.value[i] : mean + kAlpha * (series.value[i] - mean);
+            const double departure = std::abs(series.value[i] - expected);
+            const bool significant = departure >= std::max(3.0, 3.0 * std::sqrt(std::max(expected, 1.0)));
+            if (!e.ready || e.score < threshold || !significant) {
                 close();
                 continue;
             }

@@ -51,6 +51,26 @@ bool isUnit(std::string_view s) {
     return false;
 }
 
+// True when a segment between '-', '_' or '.' has 5+ letters and no vowel: random ids that carry no
+// digit (Kubernetes pod suffixes, generated names), never an English word.
+bool hasRandomSegment(std::string_view s) {
+    std::size_t run = 0;
+    bool vowel = false;
+    for (std::size_t i = 0; i <= s.size(); ++i) {
+        const char c = i < s.size() ? char(s[i] | 0x20) : '-';
+        if (c == '-' || c == '_' || c == '.') {
+            if (run >= 5 && !vowel)
+                return true;
+            run = 0;
+            vowel = false;
+            continue;
+        }
+        ++run;
+        vowel |= c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+    }
+    return false;
+}
+
 // Character classes for the single pass of classify().
 enum : unsigned char { kDigitC = 1, kHexC = 2, kAlphaC = 4, kWordPunctC = 8 /* _ - */ };
 
@@ -123,6 +143,8 @@ int classify(std::string_view core, bool previousWasNumber, std::size_t& valueSt
         return 1;
     if (allHex && n >= 8)
         return 1;
+    if (wordOnly && hasRandomSegment(core))
+        return 1; // generated names: checkout-jxbgdcphm-zhhpq (no vowels in a 5+ letter run)
     if (wordOnly && dots >= 1 && !doubleDot && core.front() != '.' && core.back() != '.')
         return 1; // host.example.org, zummit.com, org.apache.Foo
     if (previousWasNumber && isUnit(core))

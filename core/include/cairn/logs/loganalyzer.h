@@ -85,7 +85,8 @@ public:
     ts::Series levelCounts(sources::LogLevel level, TimeRange range) const;
 
     // Runs a fresh detector per pattern over its count series in `range`; spans of consecutive buckets
-    // scoring >= threshold become anomalies (series = the pattern's count series id).
+    // scoring >= threshold whose count also departs significantly from the detector's expectation
+    // (Poisson: at least 3 sigma and 3 lines) become anomalies (series = the pattern's count series).
     std::vector<detect::Anomaly> frequencyAnomalies(TimeRange range, const DetectorFactory& factory,
                                                     double threshold = 0.7) const;
 
