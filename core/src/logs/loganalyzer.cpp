@@ -100,12 +100,14 @@ TemplateId LogAnalyzer::add(std::string_view message, TimeMs time, sources::LogL
 Pattern LogAnalyzer::makePattern(TemplateId id, const Stats& s) const {
     Pattern p;
     p.id = id;
+    p.count = s.count;
+    p.firstSeen = s.first;
     if (const LogTemplate* t = m_miner.find(id)) {
         p.tokens = t->tokens;
         p.text = t->text();
+        // The template set may come from an earlier run: it knows when the pattern first appeared.
+        p.firstSeen = std::min(p.firstSeen, t->firstSeen);
     }
-    p.count = s.count;
-    p.firstSeen = s.first;
     p.lastSeen = s.last;
     p.samples = s.samples;
     p.errors =
@@ -139,9 +141,13 @@ std::optional<Pattern> LogAnalyzer::pattern(TemplateId id) const {
 
 std::vector<Pattern> LogAnalyzer::newSince(TimeMs reference) const {
     std::vector<Pattern> out;
-    for (const auto& [id, s] : m_stats)
-        if (s->count && s->first >= reference)
-            out.push_back(makePattern(id, *s));
+    for (const auto& [id, s] : m_stats) {
+        if (!s->count)
+            continue;
+        Pattern p = makePattern(id, *s);
+        if (p.firstSeen >= reference)
+            out.push_back(std::move(p));
+    }
     std::stable_sort(out.begin(), out.end(),
                      [](const Pattern& a, const Pattern& b) { return a.firstSeen < b.firstSeen; });
     return out;
