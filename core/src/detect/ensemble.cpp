@@ -55,7 +55,12 @@ Estimate EnsembleDetector::update(TimeMs t, double value) {
     double z = 0.0;
     std::string_view point = "mad";
     if (s.ready && m.ready) {
-        z = std::fabs(s.deviation) <= std::fabs(m.deviation) ? s.deviation : m.deviation;
+        // With a learned daily season the seasonal baseline is the reference (a recent-median check would
+        // excuse a day that looks like its own last hours but unlike a normal day); without one, a point
+        // is only as anomalous as the model that explains it best.
+        z = m_seasonal.dailyActive()                           ? s.deviation
+            : std::fabs(s.deviation) <= std::fabs(m.deviation) ? s.deviation
+                                                               : m.deviation;
         point = m_seasonal.dailyActive() ? "seasonal" : "mad";
     } else if (s.ready) {
         z = s.deviation;
@@ -63,6 +68,7 @@ Estimate EnsembleDetector::update(TimeMs t, double value) {
     } else {
         z = m.deviation;
     }
+    m_explanation.deviation = z;
     double score = scoreFromDeviation(z, k);
 
     // The CUSUM watches the seasonal residuals once the baseline has chosen its model; earlier residuals

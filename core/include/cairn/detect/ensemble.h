@@ -25,6 +25,7 @@ struct PointExplanation {
     double seasonalDeviation = 0.0; // sigmas from the seasonal baseline
     double madDeviation = 0.0;      // sigmas from the rolling median
     double changeLevel = 0.0;       // CUSUM statistic / alarm level (1 = alarm)
+    double deviation = 0.0;         // the deviation the point score was computed from (the smaller one)
     bool levelShift = false;        // a level shift was confirmed at this point
 };
 
