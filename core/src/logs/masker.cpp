@@ -94,7 +94,7 @@ int classify(std::string_view core, bool previousWasNumber, std::size_t& valueSt
     if (core.empty())
         return 0;
     const std::size_t n = core.size();
-    bool digit = false, allHex = true, wordOnly = true, doubleDot = false, url = false;
+    bool digit = false, allHex = true, wordOnly = true, doubleDot = false, url = false, slash = false;
     std::size_t dots = 0, eq = std::string_view::npos;
     bool keyOk = (kClasses[static_cast<unsigned char>(core[0])] & kAlphaC) || core[0] == '_';
     for (std::size_t i = 0; i < n; ++i) {
@@ -113,6 +113,7 @@ int classify(std::string_view core, bool previousWasNumber, std::size_t& valueSt
             }
             if (c == ':' && i + 2 < n && core[i + 1] == '/' && core[i + 2] == '/')
                 url = true;
+            slash |= c == '/';
             keyOk = false;
         }
     }
@@ -120,6 +121,9 @@ int classify(std::string_view core, bool previousWasNumber, std::size_t& valueSt
         // key=value: the key stays; the value is judged on its own (user=root is a constant).
         std::size_t inner = 0;
         std::string_view value = core.substr(eq + 1);
+        valueStart = eq + 1;
+        if (!value.empty() && (value.front() == '"' || value.front() == '\''))
+            return 2; // a quoted value is data: tag="View Lock"
         while (!value.empty() && (isOpen(value.front()) || isClose(value.front())))
             value.remove_prefix(1);
         valueStart = eq + 1;
@@ -133,12 +137,16 @@ int classify(std::string_view core, bool previousWasNumber, std::size_t& valueSt
             allHex = false;
             if (core[i] == ':' && i + 2 < n && core[i + 1] == '/' && core[i + 2] == '/')
                 url = true;
+            slash |= core[i] == '/';
+            dots += core[i] == '.' ? 1 : 0;
         }
     }
     if (url || digit)
         return 1;
     if (core[0] == '/' && n > 1)
         return 1;
+    if (slash && dots && core.back() != '/')
+        return 1; // package/.Activity, host.example/path: a path-like name
     if (n > 2 && ((core[0] == '.' && core[1] == '/') || (core[0] == '~' && core[1] == '/')))
         return 1;
     if (allHex && n >= 8)
