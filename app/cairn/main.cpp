@@ -1,6 +1,8 @@
-// cairn: the desktop console. Parses options, wires core (sources, analysis) into the ui, runs the event loop.
+// cairn: the desktop console. Parses options, wires core (sources, analysis) into the ui, runs the event
+// loop.
 #include "cairn/common/version.h"
 #include "ui/apptools.h"
+#include "ui/logspage.h"
 #include "ui/mainwindow.h"
 #include "ui/theme.h"
 
@@ -11,8 +13,7 @@
 
 #include <cstdio>
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("cairn"));
     QApplication::setOrganizationName(QStringLiteral("cairn"));
@@ -26,10 +27,11 @@ int main(int argc, char** argv)
     QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                   QStringLiteral("Render the main window to a PNG once loaded, then exit."),
                                   QStringLiteral("file"));
-    QCommandLineOption bench(QStringLiteral("bench-startup"),
-                             QStringLiteral("Print time to first paint and the worst UI stall while loading, then exit."));
-    QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Seed of the demo environment."), QStringLiteral("n"),
-                            QStringLiteral("1"));
+    QCommandLineOption bench(
+        QStringLiteral("bench-startup"),
+        QStringLiteral("Print time to first paint and the worst UI stall while loading, then exit."));
+    QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Seed of the demo environment."),
+                            QStringLiteral("n"), QStringLiteral("1"));
     parser.addOptions({screenshot, bench, seed});
     parser.process(app);
     bool seedOk = false;
@@ -42,7 +44,9 @@ int main(int argc, char** argv)
     cairn::ui::applyTheme(app);
     cairn::ui::Backends backends;
     cairn::ui::MainWindow window(backends);
-    cairn::ui::StartupProbe* probe = parser.isSet(bench) ? new cairn::ui::StartupProbe(&window, &app) : nullptr;
+    window.addPage(QStringLiteral("Logs"), new cairn::ui::LogsPage(&window));
+    cairn::ui::StartupProbe* probe =
+        parser.isSet(bench) ? new cairn::ui::StartupProbe(&window, &app) : nullptr;
     if (parser.isSet(screenshot) || probe) {
         window.setLiveRefreshInterval(0);
         QObject::connect(&window, &cairn::ui::MainWindow::settled, &app, [&] {
