@@ -251,7 +251,9 @@ void PatternDelegate::paint(QPainter* painter, const QStyleOptionViewItem& optio
         }
         painter->save();
         painter->setRenderHint(QPainter::Antialiasing);
-        painter->setPen(QPen(QColor(0x2d, 0x7f, 0xf9), 1.2));
+        painter->setPen(QPen(opt.state & QStyle::State_Selected ? opt.palette.color(QPalette::HighlightedText)
+                                                                : QColor(0x2d, 0x7f, 0xf9),
+                             1.2));
         painter->drawPath(path);
         painter->restore();
         return;
