@@ -281,7 +281,7 @@ private slots:
         f->match(bigMessage, p);
         QVERIFY(p.matched);
         QCOMPARE(p.message.size(), std::size_t(1 << 20));
-        QVERIFY(timer.elapsed() < 2000);
+        QVERIFY(timer.elapsed() < 20000); // bounded work (a step budget), generous for sanitizer and valgrind runs
     }
 
     void groupingAccuracyFollowsLogpai() {
