@@ -182,6 +182,21 @@ private slots:
         QCOMPARE(m.size(), std::size_t(5));
     }
 
+    void memoryDoesNotGrowWithLines() {
+        TemplateMiner m;
+        std::mt19937 rng(11);
+        auto feed = [&](int n) {
+            for (int i = 0; i < n; ++i)
+                m.add("request " + std::to_string(rng()) + " from 10.0." + std::to_string(rng() % 256) +
+                      ".1 took " + std::to_string(rng() % 1000) + " ms status " + (i % 2 ? "ok" : "failed"));
+        };
+        feed(10000);
+        const std::size_t after10k = m.memoryBytes();
+        feed(100000);
+        QCOMPARE(m.size(), std::size_t(2));
+        QCOMPARE(m.memoryBytes(), after10k);
+    }
+
     void templateIdsSurviveSerialisation() {
         TemplateMiner m;
         m.add("job 1 started");
@@ -281,7 +296,8 @@ private slots:
         f->match(bigMessage, p);
         QVERIFY(p.matched);
         QCOMPARE(p.message.size(), std::size_t(1 << 20));
-        QVERIFY(timer.elapsed() < 20000); // bounded work (a step budget), generous for sanitizer and valgrind runs
+        QVERIFY(timer.elapsed() <
+                20000); // bounded work (a step budget), generous for sanitizer and valgrind runs
     }
 
     void groupingAccuracyFollowsLogpai() {

@@ -145,6 +145,8 @@ int classify(std::string_view core, bool previousWasNumber, std::size_t& valueSt
         return 1;
     if (core[0] == '/' && n > 1)
         return 1;
+    if ((n > 3 && isAlpha(core[0]) && core[1] == ':' && core[2] == '\\') || (n > 2 && core[0] == '\\'))
+        return 1; // Windows paths: C:\Windows\..., \\server\share
     if (slash && dots && core.back() != '/')
         return 1; // package/.Activity, host.example/path: a path-like name
     if (n > 2 && ((core[0] == '.' && core[1] == '/') || (core[0] == '~' && core[1] == '/')))

@@ -112,6 +112,30 @@ std::vector<const LogTemplate*> TemplateMiner::templates() const {
     return out;
 }
 
+std::size_t TemplateMiner::memoryBytes() const {
+    std::size_t bytes = sizeof(*this) + m_alias.capacity() * sizeof(TemplateId);
+    for (const auto& t : m_templates) {
+        bytes += sizeof(LogTemplate) + t.tokens.capacity() * sizeof(std::string) +
+                 t.learned.capacity() * sizeof(std::size_t);
+        for (const auto& tok : t.tokens)
+            bytes += tok.capacity() > 15 ? tok.capacity() + 1 : 0; // beyond the small-string buffer
+    }
+    auto nodeBytes = [](auto&& self, const Node& n) -> std::size_t {
+        std::size_t b =
+            sizeof(Node) + n.leaf.capacity() * sizeof(TemplateId) + n.children.bucket_count() * sizeof(void*);
+        for (const auto& [k, child] : n.children)
+            b += 48 + k.size() + self(self, *child); // node of the hash map
+        return b;
+    };
+    bytes += nodeBytes(nodeBytes, *m_root);
+    for (const auto& [k, list] : m_siblings)
+        bytes += 48 + list.capacity() * sizeof(TemplateId);
+    bytes += m_siblings.bucket_count() * sizeof(void*);
+    bytes += m_cache.size() * 32 + m_cache.bucket_count() * sizeof(void*);
+    bytes += m_scratch->leafOf.capacity() * sizeof(void*) + m_scratch->tokens.arena.capacity();
+    return bytes;
+}
+
 TemplateId TemplateMiner::lookup(const std::vector<std::string_view>& masked) const {
     // Depth-first over the exact branch and the <*> branch of each level.
     const std::string lenKey = std::to_string(masked.size());

@@ -83,6 +83,9 @@ public:
     const LogTemplate* find(TemplateId id) const;
     // Live templates in id order.
     std::vector<const LogTemplate*> templates() const;
+    // Approximate bytes held by the miner (templates, tree, sibling index, signature cache): grows with
+    // templates, never with lines.
+    std::size_t memoryBytes() const;
 
     // JSON: {"version":1,"options":{...},"templates":[{"id":..,"tokens":[..],"count":..,...}]}.
     std::string toJson() const;
