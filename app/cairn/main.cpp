@@ -2,6 +2,7 @@
 // loop.
 #include "cairn/common/version.h"
 #include "ui/apptools.h"
+#include "ui/logspage.h"
 #include "ui/mainwindow.h"
 #include "ui/theme.h"
 #include "wiring.h"
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
     }
     if (parser.isSet(select))
         window.setInitialSelection(cairn::ui::Selection::fromKey(parser.value(select)));
+    window.addPage(QStringLiteral("Logs"), new cairn::ui::LogsPage(&window));
     cairn::ui::StartupProbe* probe =
         parser.isSet(bench) ? new cairn::ui::StartupProbe(&window, &app) : nullptr;
     if (parser.isSet(screenshot) || probe) {

@@ -14,9 +14,13 @@ struct Command {
 int runBenchDemo(int argc, char** argv, int first);
 int runBenchDetectDemo(int argc, char** argv, int first);
 int runBenchDetectScale(int argc, char** argv, int first);
+int runBenchLoghub(int argc, char** argv, int first);
+int runBenchLogsThroughput(int argc, char** argv, int first);
 int runBenchNab(int argc, char** argv, int first);
 int runDemoExport(int argc, char** argv, int first);
 int runDetect(int argc, char** argv, int first);
+int runLogsParse(int argc, char** argv, int first);
+int runLogsPatterns(int argc, char** argv, int first);
 
 inline constexpr Command kCommands[] = {
     {"bench demo", "demo environment: time to generate 14 days of every series, log lines per day, traces per minute",
@@ -25,11 +29,18 @@ inline constexpr Command kCommands[] = {
      runBenchDetectDemo},
     {"bench detect-scale", "detector throughput (points/s/core), fleet wall time and state bytes per series",
      runBenchDetectScale},
+    {"bench loghub", "template-mining grouping accuracy on the Loghub 2k samples", runBenchLoghub},
+    {"bench logs-throughput", "lines/s and peak memory of log parsing + template matching on a large file",
+     runBenchLogsThroughput},
     {"bench nab", "score the anomaly detector on NAB (--data DIR) with NAB's rules and print the scoreboard",
      runBenchNab},
     {"demo export", "write the demo's metrics (CSV), logs (text) and traces (Jaeger JSON) for a time range",
      runDemoExport},
     {"detect", "add an anomaly_score column to a timestamp,value CSV (--input FILE --output OUT)", runDetect},
+    {"logs parse", "mine log templates from a file or stdin and write LineId,EventId,EventTemplate CSV",
+     runLogsParse},
+    {"logs patterns", "log patterns, new patterns since a deploy, error trends, frequency anomalies, changes",
+     runLogsPatterns},
 };
 
 } // namespace cairn::cli
