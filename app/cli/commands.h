@@ -11,11 +11,15 @@ struct Command {
 };
 
 // Declared here, defined in the cmd_*.cpp files. Keep sorted by name.
+int runBenchM4(int argc, char** argv, int first);
 int runDemoExport(int argc, char** argv, int first);
+int runForecast(int argc, char** argv, int first);
 
 inline constexpr Command kCommands[] = {
     {"demo export", "write the demo's metrics (CSV), logs (text) and traces (Jaeger JSON) for a time range",
      runDemoExport},
+    {"bench m4", "forecast accuracy on M4-style train/test CSVs: sMAPE, MASE, OWA, interval coverage, speed", runBenchM4},
+    {"forecast", "forecast every series of a wide CSV (id, values...) for --horizon steps", runForecast},
 };
 
 } // namespace cairn::cli
