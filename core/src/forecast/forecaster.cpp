@@ -33,27 +33,25 @@ std::vector<Model> modelPool(const Seasonality& seasons, long n)
     std::vector<int> periods;
     for (const auto& p : seasons.periods)
         periods.push_back(p.period);
+    // Non-seasonal models always compete: a season that fits the past may not help the future.
+    pool.push_back({"naive", [](auto y, int h, double* o) { naive(y, h, o); }});
+    pool.push_back({"theta", [](auto y, int h, double* o) { theta(y, h, o); }});
     if (periods.empty()) {
-        pool.push_back({"naive", [](auto y, int h, double* o) { naive(y, h, o); }});
         pool.push_back({"ses", [](auto y, int h, double* o) { ses(y, h, o); }});
-        pool.push_back({"theta", [](auto y, int h, double* o) { theta(y, h, o); }});
         pool.push_back({"damped", [](auto y, int h, double* o) { dampedHolt(y, h, o); }});
         return pool;
     }
+    const int m0 = periods.front();
     for (int m : periods) {
         const std::string s = std::to_string(m);
         pool.push_back({"snaive" + s, [m](auto y, int h, double* o) { seasonalNaive(y, m, h, o); }});
         const int k = std::clamp(static_cast<int>(n / m) - 1, 1, m < 48 ? 7 : 3);
         pool.push_back({"smean" + s + "x" + std::to_string(k),
                         [m, k](auto y, int h, double* o) { seasonalMean(y, m, k, h, o); }});
+        pool.push_back({"lsnaive" + s, [m, m0](auto y, int h, double* o) { levelSeasonalNaive(y, m, m0, h, o); }});
         pool.push_back({"theta/dec" + s,
                         [m](auto y, int h, double* o) { decomposed(y, m, 0, BaseModel::Theta, h, o); }});
-        pool.push_back({"ses/dec" + s,
-                        [m](auto y, int h, double* o) { decomposed(y, m, 0, BaseModel::Ses, h, o); }});
-        pool.push_back({"damped/dec" + s,
-                        [m](auto y, int h, double* o) { decomposed(y, m, 0, BaseModel::Damped, h, o); }});
     }
-    const int m0 = periods.front();
     pool.push_back({"hw" + std::to_string(m0), [m0](auto y, int h, double* o) { holtWinters(y, m0, h, o); }});
     return pool;
 }
@@ -157,9 +155,25 @@ ForecastResult forecast(std::span<const double> input, const ForecastOptions& op
     SeasonalityOptions so;
     so.candidates = options.candidatePeriods;
     r.seasonality = detectSeasonality(y, so);
-    const auto pool = modelPool(r.seasonality, n);
+    // Seasons the test did not accept still compete in the pool when there are 3 cycles of history:
+    // a weak weekly pattern can still forecast better than a daily one, and validation decides.
+    Seasonality poolSeasons = r.seasonality;
+    for (int m : options.candidatePeriods)
+        if (m >= 2 && n >= 3L * m && !poolSeasons.has(m))
+            poolSeasons.periods.push_back({m, 0, 0});
+    std::sort(poolSeasons.periods.begin(), poolSeasons.periods.end(),
+              [](const auto& a, const auto& b) { return a.period < b.period; });
+    auto pool = modelPool(poolSeasons, n);
+    if (!options.onlyModel.empty()) {
+        std::erase_if(pool, [&](const Model& m) { return m.name != options.onlyModel; });
+        if (pool.empty()) {
+            r.status = ForecastStatus::InvalidArgument;
+            r.message = "No model named '" + options.onlyModel + "' applies to this series.";
+            return r;
+        }
+    }
     int longest = 1;
-    for (const auto& p : r.seasonality.periods)
+    for (const auto& p : poolSeasons.periods)
         longest = std::max(longest, p.period);
     const double scale = detail::seasonalScale(y, r.seasonality.periods.empty() ? 1 : r.seasonality.periods[0].period);
 

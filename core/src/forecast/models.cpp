@@ -81,21 +81,25 @@ SesFit fitSes(std::span<const double> y)
     SesFit best;
     if (y.empty())
         return best;
-    static constexpr std::array kAlphas{0.02, 0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0};
-    double bestSse = std::numeric_limits<double>::infinity();
-    for (double a : kAlphas) {
-        double level = y[0];
-        double sse = 0;
-        for (std::size_t t = 1; t < y.size(); ++t) {
-            const double e = y[t] - level;
-            sse += e * e;
-            level += a * e;
-        }
-        if (sse < bestSse) {
-            bestSse = sse;
-            best = {a, level};
+    // All candidate alphas run side by side in one pass: the recursions are independent, so the
+    // compiler can keep them in vector registers.
+    constexpr std::size_t K = 8;
+    static constexpr std::array<double, K> kAlphas{0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0};
+    std::array<double, K> level, sse{};
+    level.fill(y[0]);
+    for (std::size_t t = 1; t < y.size(); ++t) {
+        const double v = y[t];
+        for (std::size_t k = 0; k < K; ++k) {
+            const double e = v - level[k];
+            sse[k] += e * e;
+            level[k] += kAlphas[k] * e;
         }
     }
+    std::size_t arg = 0;
+    for (std::size_t k = 1; k < K; ++k)
+        if (sse[k] < sse[arg])
+            arg = k;
+    best = {kAlphas[arg], level[arg]};
     return best;
 }
 
@@ -116,24 +120,49 @@ void seasonalNaive(std::span<const double> y, int m, int horizon, double* out)
 void seasonalMean(std::span<const double> y, int m, int k, int horizon, double* out)
 {
     const auto n = static_cast<long>(y.size());
-    k = std::min<long>(k, n / std::max(1, m));
+    k = static_cast<int>(std::min<long>(k, n / std::max(1, m)));
     if (m < 1 || k < 1)
         return naive(y, horizon, out);
-    // Level of each cycle, so that older cycles are moved to the level of the most recent one.
-    std::vector<double> level(k, 0.0);
+    // Level of each cycle, so that older cycles are moved to the level of the most recent one:
+    // by ratio for a positive series (the profile scales with the level), by difference otherwise.
+    std::vector<double> level(static_cast<std::size_t>(k), 0.0);
+    bool positive = true;
     for (int c = 0; c < k; ++c) {
         double s = 0;
-        for (int i = 0; i < m; ++i)
-            s += y[n - (c + 1) * m + i];
+        for (int i = 0; i < m; ++i) {
+            const double v = y[n - (c + 1) * m + i];
+            s += v;
+            positive = positive && v > 0;
+        }
         level[c] = s / m;
     }
     for (int h = 0; h < horizon; ++h) {
         const int phase = h % m;
         double s = 0;
-        for (int c = 0; c < k; ++c)
-            s += y[n - (c + 1) * m + phase] - level[c];
-        out[h] = level[0] + s / k;
+        for (int c = 0; c < k; ++c) {
+            const double v = y[n - (c + 1) * m + phase];
+            s += positive ? v / level[c] : v - level[c];
+        }
+        out[h] = positive ? level[0] * s / k : level[0] + s / k;
     }
+}
+
+void levelSeasonalNaive(std::span<const double> y, int m, int window, int horizon, double* out)
+{
+    const auto n = static_cast<long>(y.size());
+    if (m < 1 || n < m + window || window < 1)
+        return seasonalNaive(y, m, horizon, out);
+    // The last cycle, moved by how much the most recent window differs from the same window a cycle ago.
+    double now = 0, before = 0;
+    for (int i = 0; i < window; ++i) {
+        now += y[n - 1 - i];
+        before += y[n - 1 - i - m];
+    }
+    const bool ratio = now > 0 && before > 0;
+    const double r = ratio ? std::clamp(now / before, 0.5, 2.0) : 1.0;
+    const double d = ratio ? 0.0 : (now - before) / window;
+    for (int h = 0; h < horizon; ++h)
+        out[h] = y[n - m + (h % m)] * r + d;
 }
 
 void ses(std::span<const double> y, int horizon, double* out)
@@ -264,45 +293,39 @@ void holtWinters(std::span<const double> y, int m, int horizon, double* out)
     }
     mean1 /= m;
     mean2 /= m;
-    std::vector<double> s0(m), s(m);
-    for (int i = 0; i < m; ++i)
-        s0[i] = y[i] - mean1;
-    const double b0 = (mean2 - mean1) / m;
-    static constexpr std::array kAlphas{0.05, 0.2, 0.5};
-    static constexpr std::array kGammas{0.05, 0.2};
-    static constexpr std::array kPhis{0.9, 0.98};
+    // The parameter grid runs side by side (independent recursions) for instruction-level parallelism.
+    constexpr std::size_t K = 8;
+    static constexpr std::array<double, K> kAlpha{0.05, 0.05, 0.2, 0.2, 0.5, 0.5, 0.2, 0.5};
+    static constexpr std::array<double, K> kGamma{0.05, 0.2, 0.05, 0.2, 0.05, 0.2, 0.05, 0.05};
+    static constexpr std::array<double, K> kPhi{0.98, 0.98, 0.98, 0.98, 0.98, 0.98, 0.9, 0.9};
     constexpr double beta = 0.01;
-    double bestSse = std::numeric_limits<double>::infinity();
-    double bestL = 0, bestB = 0, bestPhi = 0.9;
-    std::vector<double> bestS(m);
-    for (double a : kAlphas)
-        for (double g : kGammas)
-            for (double phi : kPhis) {
-                std::copy(s0.begin(), s0.end(), s.begin());
-                double l = mean1, b = b0, sse = 0;
-                for (long t = m; t < n; ++t) {
-                    const auto p = static_cast<std::size_t>(t % m);
-                    const double f = l + phi * b + s[p];
-                    const double e = y[t] - f;
-                    sse += e * e;
-                    const double lNew = l + phi * b + a * e;
-                    b = phi * b + a * beta * e;
-                    s[p] += g * (1 - a) * e;
-                    l = lNew;
-                }
-                if (sse < bestSse) {
-                    bestSse = sse;
-                    bestL = l;
-                    bestB = b;
-                    bestPhi = phi;
-                    bestS = s;
-                }
-            }
+    std::vector<std::array<double, K>> s(static_cast<std::size_t>(m));
+    for (int i = 0; i < m; ++i)
+        s[i].fill(y[i] - mean1);
+    std::array<double, K> l, b, sse{};
+    l.fill(mean1);
+    b.fill((mean2 - mean1) / m);
+    for (long t = m; t < n; ++t) {
+        auto& sp = s[static_cast<std::size_t>(t % m)];
+        const double v = y[t];
+        for (std::size_t k = 0; k < K; ++k) {
+            const double pb = kPhi[k] * b[k];
+            const double e = v - (l[k] + pb + sp[k]);
+            sse[k] += e * e;
+            l[k] += pb + kAlpha[k] * e;
+            b[k] = pb + kAlpha[k] * beta * e;
+            sp[k] += kGamma[k] * (1 - kAlpha[k]) * e;
+        }
+    }
+    std::size_t arg = 0;
+    for (std::size_t k = 1; k < K; ++k)
+        if (sse[k] < sse[arg])
+            arg = k;
     double damp = 0, p = 1;
     for (int h = 0; h < horizon; ++h) {
-        p *= bestPhi;
+        p *= kPhi[arg];
         damp += p;
-        out[h] = bestL + damp * bestB + bestS[static_cast<std::size_t>((n + h) % m)];
+        out[h] = l[arg] + damp * b[arg] + s[static_cast<std::size_t>((n + h) % m)][arg];
     }
 }
 

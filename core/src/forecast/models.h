@@ -32,6 +32,9 @@ void naive(std::span<const double> y, int horizon, double* out);
 void seasonalNaive(std::span<const double> y, int m, int horizon, double* out);
 // Mean of the last k cycles at the same phase, moved to the level of the last cycle.
 void seasonalMean(std::span<const double> y, int m, int k, int horizon, double* out);
+// The last cycle, rescaled by the ratio (or shifted by the difference) between the last `window` samples
+// and the same samples one cycle earlier.
+void levelSeasonalNaive(std::span<const double> y, int m, int window, int horizon, double* out);
 void ses(std::span<const double> y, int horizon, double* out);
 void theta(std::span<const double> y, int horizon, double* out);
 void dampedHolt(std::span<const double> y, int horizon, double* out);

@@ -30,6 +30,7 @@ struct ForecastOptions {
     int validationOrigins = 6;            // rolling origins used to pick models and size the intervals
     int combine = 3;                      // how many of the best models are averaged
     double maxMissingFraction = 0.5;      // more missing samples than this -> InsufficientData
+    std::string onlyModel;                // force one model of the pool by name (empty = automatic)
 };
 
 struct ForecastResult {
