@@ -64,7 +64,7 @@ int runForecast(int argc, char** argv, int first)
     std::vector<forecast::NamedSeries> out;
     int failed = 0;
     for (const auto& s : *input) {
-        const auto r = forecast::forecast(s.values, optionsFor(s.values, horizon));
+        const auto r = forecast::forecastValues(s.values, optionsFor(s.values, horizon));
         if (!r.ok()) {
             std::fprintf(stderr, "cairn-cli forecast: series %s: %s (%s)\n", s.id.c_str(),
                          std::string(forecast::toString(r.status)).c_str(), r.message.c_str());
@@ -142,7 +142,7 @@ int runBenchM4(int argc, char** argv, int first)
         if (origins > 0)
             options.validationOrigins = origins;
         options.onlyModel = args.get("model", "");
-        const auto r = forecast::forecast(s.values, options);
+        const auto r = forecast::forecastValues(s.values, options);
         seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         cpuSeconds += static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
         ++series;

@@ -90,7 +90,7 @@ double quantile(std::vector<double>& v, double q)
 
 } // namespace
 
-ForecastResult forecast(std::span<const double> input, const ForecastOptions& options)
+ForecastResult forecastValues(std::span<const double> input, const ForecastOptions& options)
 {
     ForecastResult r;
     const int H = options.horizon;

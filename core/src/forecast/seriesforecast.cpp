@@ -83,7 +83,7 @@ SeriesForecast forecastSeries(const ts::Series& series, const SeriesForecastOpti
     fo.horizon = static_cast<int>(std::max<TimeMs>(1, (options.horizon + h.step - 1) / h.step));
     fo.candidatePeriods = seasonalCandidates(h.step);
     fo.nonNegative = options.nonNegative;
-    out.result = forecast(h.values, fo);
+    out.result = forecastValues(h.values, fo);
     const TimeMs last = h.timeAt(h.values.size() - 1);
     for (int i = 0; i < fo.horizon; ++i)
         out.time.push_back(last + static_cast<TimeMs>(i + 1) * h.step);

@@ -47,6 +47,6 @@ struct ForecastResult {
     bool ok() const { return status == ForecastStatus::Ok; }
 };
 
-ForecastResult forecast(std::span<const double> y, const ForecastOptions& options = {});
+ForecastResult forecastValues(std::span<const double> y, const ForecastOptions& options = {});
 
 } // namespace cairn::forecast
