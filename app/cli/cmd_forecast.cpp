@@ -20,14 +20,12 @@ namespace cairn::cli {
 
 namespace {
 
-bool parseInt(const std::string& s, int& out)
-{
+bool parseInt(const std::string& s, int& out) {
     const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
     return ec == std::errc() && p == s.data() + s.size();
 }
 
-forecast::ForecastOptions optionsFor(const std::vector<double>& values, int horizon)
-{
+forecast::ForecastOptions optionsFor(const std::vector<double>& values, int horizon) {
     forecast::ForecastOptions o;
     o.horizon = horizon;
     // A history that never went below zero is taken as a quantity that cannot (counts, bytes, load).
@@ -37,8 +35,7 @@ forecast::ForecastOptions optionsFor(const std::vector<double>& values, int hori
 
 } // namespace
 
-int runForecast(int argc, char** argv, int first)
-{
+int runForecast(int argc, char** argv, int first) {
     Args args(argc, argv, first);
     if (auto u = args.unknown({"input", "horizon", "output"}); !u.empty()) {
         std::fprintf(stderr, "cairn-cli forecast: unknown option --%s\n", u.front().c_str());
@@ -46,8 +43,9 @@ int runForecast(int argc, char** argv, int first)
     }
     std::string missing;
     if (!args.require({"input", "horizon", "output"}, missing)) {
-        std::fprintf(stderr, "cairn-cli forecast: missing --%s\n"
-                             "usage: cairn-cli forecast --input FILE.csv --horizon H --output OUT.csv\n",
+        std::fprintf(stderr,
+                     "cairn-cli forecast: missing --%s\n"
+                     "usage: cairn-cli forecast --input FILE.csv --horizon H --output OUT.csv\n",
                      missing.c_str());
         return 2;
     }
@@ -80,22 +78,23 @@ int runForecast(int argc, char** argv, int first)
         std::fprintf(stderr, "cairn-cli forecast: cannot write %s\n", path.c_str());
         return 1;
     }
-    std::fprintf(stderr, "cairn-cli forecast: %zu series, %d without a forecast (written as NA)\n", out.size(),
-                 failed);
+    std::fprintf(stderr, "cairn-cli forecast: %zu series, %d without a forecast (written as NA)\n",
+                 out.size(), failed);
     return 0;
 }
 
-int runBenchM4(int argc, char** argv, int first)
-{
+int runBenchM4(int argc, char** argv, int first) {
     Args args(argc, argv, first, {"verbose"});
-    if (auto u = args.unknown({"train", "test", "limit", "period", "verbose", "combine", "origins", "model"}); !u.empty()) {
+    if (auto u = args.unknown({"train", "test", "limit", "period", "verbose", "combine", "origins", "model"});
+        !u.empty()) {
         std::fprintf(stderr, "cairn-cli bench m4: unknown option --%s\n", u.front().c_str());
         return 2;
     }
     std::string missing;
     if (!args.require({"train", "test"}, missing)) {
-        std::fprintf(stderr, "cairn-cli bench m4: missing --%s\n"
-                             "usage: cairn-cli bench m4 --train TRAIN.csv --test TEST.csv [--limit N]\n",
+        std::fprintf(stderr,
+                     "cairn-cli bench m4: missing --%s\n"
+                     "usage: cairn-cli bench m4 --train TRAIN.csv --test TEST.csv [--limit N]\n",
                      missing.c_str());
         return 2;
     }
@@ -175,9 +174,10 @@ int runBenchM4(int argc, char** argv, int first)
                 forecast::owa(sm, ms, 18.383, 2.395));
     std::printf("coverage 95%%    %.1f%%\n", 100.0 * sumCov95 / static_cast<double>(points));
     std::printf("coverage 80%%    %.1f%%\n", 100.0 * sumCov80 / static_cast<double>(points));
-    std::printf("speed           %.0f series/s, %.3f ms per series wall, %.3f ms CPU (fit + forecast, one thread)\n",
-                static_cast<double>(series) / seconds, 1000.0 * seconds / static_cast<double>(series),
-                1000.0 * cpuSeconds / static_cast<double>(series));
+    std::printf(
+        "speed           %.0f series/s, %.3f ms per series wall, %.3f ms CPU (fit + forecast, one thread)\n",
+        static_cast<double>(series) / seconds, 1000.0 * seconds / static_cast<double>(series),
+        1000.0 * cpuSeconds / static_cast<double>(series));
     std::printf("lead model      ");
     for (const auto& [name, count] : models)
         std::printf("%s:%d ", name.c_str(), count);

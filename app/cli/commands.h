@@ -18,7 +18,8 @@ int runForecast(int argc, char** argv, int first);
 inline constexpr Command kCommands[] = {
     {"demo export", "write the demo's metrics (CSV), logs (text) and traces (Jaeger JSON) for a time range",
      runDemoExport},
-    {"bench m4", "forecast accuracy on M4-style train/test CSVs: sMAPE, MASE, OWA, interval coverage, speed", runBenchM4},
+    {"bench m4", "forecast accuracy on M4-style train/test CSVs: sMAPE, MASE, OWA, interval coverage, speed",
+     runBenchM4},
     {"forecast", "forecast every series of a wide CSV (id, values...) for --horizon steps", runForecast},
 };
 

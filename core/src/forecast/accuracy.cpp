@@ -6,8 +6,7 @@
 
 namespace cairn::forecast {
 
-double smape(std::span<const double> actual, std::span<const double> predicted)
-{
+double smape(std::span<const double> actual, std::span<const double> predicted) {
     const auto n = std::min(actual.size(), predicted.size());
     if (n == 0)
         return std::numeric_limits<double>::quiet_NaN();
@@ -20,9 +19,8 @@ double smape(std::span<const double> actual, std::span<const double> predicted)
     return s / static_cast<double>(n);
 }
 
-double mase(std::span<const double> history, std::span<const double> actual, std::span<const double> predicted,
-            int m)
-{
+double mase(std::span<const double> history, std::span<const double> actual,
+            std::span<const double> predicted, int m) {
     const auto n = std::min(actual.size(), predicted.size());
     if (n == 0)
         return std::numeric_limits<double>::quiet_NaN();
@@ -43,13 +41,12 @@ double mase(std::span<const double> history, std::span<const double> actual, std
     return e / static_cast<double>(n) / scale;
 }
 
-double owa(double s, double m, double smapeRef, double maseRef)
-{
+double owa(double s, double m, double smapeRef, double maseRef) {
     return 0.5 * (s / smapeRef + m / maseRef);
 }
 
-double coverage(std::span<const double> actual, std::span<const double> lower, std::span<const double> upper)
-{
+double coverage(std::span<const double> actual, std::span<const double> lower,
+                std::span<const double> upper) {
     const auto n = std::min({actual.size(), lower.size(), upper.size()});
     if (n == 0)
         return std::numeric_limits<double>::quiet_NaN();

@@ -7,27 +7,30 @@
 
 namespace cairn::forecast {
 
-std::string_view toString(ExhaustionStatus status)
-{
+std::string_view toString(ExhaustionStatus status) {
     switch (status) {
-    case ExhaustionStatus::WillExhaust: return "will exhaust";
-    case ExhaustionStatus::NotWithinHorizon: return "not within horizon";
-    case ExhaustionStatus::NotGrowing: return "not growing";
-    case ExhaustionStatus::Exhausted: return "exhausted";
-    case ExhaustionStatus::InsufficientData: return "insufficient data";
+    case ExhaustionStatus::WillExhaust:
+        return "will exhaust";
+    case ExhaustionStatus::NotWithinHorizon:
+        return "not within horizon";
+    case ExhaustionStatus::NotGrowing:
+        return "not growing";
+    case ExhaustionStatus::Exhausted:
+        return "exhausted";
+    case ExhaustionStatus::InsufficientData:
+        return "insufficient data";
     }
     return "unknown";
 }
 
 namespace {
 
-double normalQuantile(double p)
-{
+double normalQuantile(double p) {
     // Acklam's rational approximation is more than enough for confidence levels.
-    static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+    static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
                                    1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
     static constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                                   6.680131188771972e+01,  -1.328068155288572e+01};
+                                   6.680131188771972e+01, -1.328068155288572e+01};
     static constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
                                    -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
     static constexpr double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
@@ -51,8 +54,7 @@ struct Points {
 };
 
 // At most `maxPoints` points: consecutive samples averaged in equal-count bins.
-Points thin(const Points& p, std::size_t maxPoints)
-{
+Points thin(const Points& p, std::size_t maxPoints) {
     if (p.t.size() <= maxPoints)
         return p;
     Points out;
@@ -75,8 +77,7 @@ Points thin(const Points& p, std::size_t maxPoints)
 
 // Start index of the latest linear regime: the best single break of a two-line fit, kept when BIC prefers it
 // and the recent part has at least 6 points; 0 when one line is enough.
-std::size_t lastRegimeStart(const Points& p)
-{
+std::size_t lastRegimeStart(const Points& p) {
     const auto n = p.t.size();
     if (n < 14)
         return 0;
@@ -115,8 +116,7 @@ std::size_t lastRegimeStart(const Points& p)
     return arg > 0 && bic2 < bic1 ? arg : 0;
 }
 
-Points window(const ts::Series& s, TimeMs lookback, TimeMs& last)
-{
+Points window(const ts::Series& s, TimeMs lookback, TimeMs& last) {
     std::vector<std::pair<TimeMs, double>> samples;
     for (std::size_t i = 0; i < s.time.size() && i < s.value.size(); ++i)
         if (std::isfinite(s.value[i]))
@@ -136,8 +136,8 @@ Points window(const ts::Series& s, TimeMs lookback, TimeMs& last)
 
 } // namespace
 
-std::optional<SlopeEstimate> theilSen(const std::vector<double>& t, const std::vector<double>& v, double confidence)
-{
+std::optional<SlopeEstimate> theilSen(const std::vector<double>& t, const std::vector<double>& v,
+                                      double confidence) {
     const auto n = std::min(t.size(), v.size());
     if (n < 3)
         return std::nullopt;
@@ -170,8 +170,7 @@ std::optional<SlopeEstimate> theilSen(const std::vector<double>& t, const std::v
     return e;
 }
 
-Exhaustion timeToExhaustion(const ts::Series& usage, double capacity, const ExhaustionOptions& options)
-{
+Exhaustion timeToExhaustion(const ts::Series& usage, double capacity, const ExhaustionOptions& options) {
     Exhaustion ex;
     ex.capacity = capacity;
     if (!(capacity > 0) || !std::isfinite(capacity)) {
@@ -181,8 +180,8 @@ Exhaustion timeToExhaustion(const ts::Series& usage, double capacity, const Exha
     TimeMs last = 0;
     const Points all = window(usage, options.lookback, last);
     if (all.t.size() < 5) {
-        ex.message = "At least 5 samples are needed in the look-back window; got " + std::to_string(all.t.size()) +
-                     ".";
+        ex.message = "At least 5 samples are needed in the look-back window; got " +
+                     std::to_string(all.t.size()) + ".";
         return ex;
     }
     ex.now = last;
@@ -279,7 +278,8 @@ Exhaustion timeToExhaustion(const ts::Series& usage, double capacity, const Exha
     const double perDay = static_cast<double>(kDayMs);
     ex.growthPerDay = trend->slope * perDay;
     // The line at "now" (t = 0); never below what is already used.
-    const double level = std::max(trend->intercept, ex.runaway || ex.resets == 0 ? ex.current : trend->intercept);
+    const double level =
+        std::max(trend->intercept, ex.runaway || ex.resets == 0 ? ex.current : trend->intercept);
     if (level >= capacity) {
         ex.status = ExhaustionStatus::WillExhaust;
         ex.at = ex.earliest = ex.latest = last;
@@ -313,8 +313,8 @@ Exhaustion timeToExhaustion(const ts::Series& usage, double capacity, const Exha
     return ex;
 }
 
-Exhaustion timeToExhaustion(const ts::Series& usage, const ts::Series& capacity, const ExhaustionOptions& options)
-{
+Exhaustion timeToExhaustion(const ts::Series& usage, const ts::Series& capacity,
+                            const ExhaustionOptions& options) {
     double cap = std::numeric_limits<double>::quiet_NaN();
     TimeMs at = std::numeric_limits<TimeMs>::min();
     for (std::size_t i = 0; i < capacity.time.size() && i < capacity.value.size(); ++i)
@@ -325,8 +325,8 @@ Exhaustion timeToExhaustion(const ts::Series& usage, const ts::Series& capacity,
     return timeToExhaustion(usage, cap, options);
 }
 
-std::vector<CapacityRow> fleetCapacity(const std::vector<Resource>& resources, const ExhaustionOptions& options)
-{
+std::vector<CapacityRow> fleetCapacity(const std::vector<Resource>& resources,
+                                       const ExhaustionOptions& options) {
     std::vector<CapacityRow> rows;
     rows.reserve(resources.size());
     for (const auto& r : resources) {
@@ -334,16 +334,21 @@ std::vector<CapacityRow> fleetCapacity(const std::vector<Resource>& resources, c
         row.owner = r.owner;
         row.resource = r.resource;
         row.exhaustion = timeToExhaustion(r.used, r.capacity, options);
-        row.fractionUsed = row.exhaustion.capacity > 0 ? row.exhaustion.current / row.exhaustion.capacity : 0.0;
+        row.fractionUsed =
+            row.exhaustion.capacity > 0 ? row.exhaustion.current / row.exhaustion.capacity : 0.0;
         rows.push_back(std::move(row));
     }
     auto rank = [](const CapacityRow& r) {
         switch (r.exhaustion.status) {
-        case ExhaustionStatus::Exhausted: return 0;
-        case ExhaustionStatus::WillExhaust: return 1;
+        case ExhaustionStatus::Exhausted:
+            return 0;
+        case ExhaustionStatus::WillExhaust:
+            return 1;
         case ExhaustionStatus::NotWithinHorizon:
-        case ExhaustionStatus::NotGrowing: return 2;
-        case ExhaustionStatus::InsufficientData: return 3;
+        case ExhaustionStatus::NotGrowing:
+            return 2;
+        case ExhaustionStatus::InsufficientData:
+            return 3;
         }
         return 3;
     };
@@ -357,8 +362,8 @@ std::vector<CapacityRow> fleetCapacity(const std::vector<Resource>& resources, c
     return rows;
 }
 
-std::optional<ProvisioningHint> overProvisioning(const Resource& r, double maxFraction, double targetFraction)
-{
+std::optional<ProvisioningHint> overProvisioning(const Resource& r, double maxFraction,
+                                                 double targetFraction) {
     std::vector<double> v;
     for (double x : r.used.value)
         if (std::isfinite(x))
@@ -381,7 +386,8 @@ std::optional<ProvisioningHint> overProvisioning(const Resource& r, double maxFr
         return std::nullopt;
     const double suggested = h.peak / targetFraction;
     char buf[200];
-    std::snprintf(buf, sizeof buf, "p95 usage is %.0f%% of the limit; a limit of %.4g (peak %.4g at %.0f%%) would do",
+    std::snprintf(buf, sizeof buf,
+                  "p95 usage is %.0f%% of the limit; a limit of %.4g (peak %.4g at %.0f%%) would do",
                   100 * h.p95Fraction, suggested, h.peak, 100 * targetFraction);
     h.advice = buf;
     return h;

@@ -6,13 +6,11 @@
 
 namespace cairn::forecast {
 
-std::string_view toString(WarningLevel level)
-{
+std::string_view toString(WarningLevel level) {
     return level == WarningLevel::Likely ? "likely" : "possible";
 }
 
-std::optional<CrossingWarning> forecastCrossing(const SeriesForecast& f, double threshold, bool above)
-{
+std::optional<CrossingWarning> forecastCrossing(const SeriesForecast& f, double threshold, bool above) {
     if (!f.result.ok() || f.time.empty())
         return std::nullopt;
     auto crosses = [&](double v) { return above ? v >= threshold : v <= threshold; };
@@ -50,8 +48,7 @@ namespace {
 constexpr double kClip = 10.0;
 
 // used/capacity pairs become a fraction series: the level that matters for bounded resources.
-std::map<std::string, ts::Series> withFractions(const std::map<std::string, ts::Series>& in)
-{
+std::map<std::string, ts::Series> withFractions(const std::map<std::string, ts::Series>& in) {
     std::map<std::string, ts::Series> out = in;
     for (const auto& [name, used] : in) {
         const auto pos = name.find("_used");
@@ -83,8 +80,7 @@ std::map<std::string, ts::Series> withFractions(const std::map<std::string, ts::
 }
 
 // Samples of s in [from, to).
-void slice(const ts::Series& s, TimeMs from, TimeMs to, std::vector<double>& t, std::vector<double>& v)
-{
+void slice(const ts::Series& s, TimeMs from, TimeMs to, std::vector<double>& t, std::vector<double>& v) {
     t.clear();
     v.clear();
     const auto a = std::lower_bound(s.time.begin(), s.time.end(), from) - s.time.begin();
@@ -96,8 +92,7 @@ void slice(const ts::Series& s, TimeMs from, TimeMs to, std::vector<double>& t, 
         }
 }
 
-double median(std::vector<double> v)
-{
+double median(std::vector<double> v) {
     if (v.empty())
         return 0;
     std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
@@ -106,8 +101,7 @@ double median(std::vector<double> v)
 
 // Four features of one metric for the window ending at `end`: level, slope and volatility against the
 // entity's own previous day, and (for fractions) the raw level.
-void features(const ts::Series& s, bool fraction, TimeMs end, TimeMs window, std::vector<double>& out)
-{
+void features(const ts::Series& s, bool fraction, TimeMs end, TimeMs window, std::vector<double>& out) {
     std::vector<double> bt, bv, t, v;
     slice(s, end - window - kDayMs, end - window, bt, bv);
     slice(s, end - window, end, t, v);
@@ -151,8 +145,7 @@ void features(const ts::Series& s, bool fraction, TimeMs end, TimeMs window, std
 }
 
 std::vector<double> featureVector(const std::map<std::string, ts::Series>& series,
-                                  const std::vector<std::string>& metrics, TimeMs end, TimeMs window)
-{
+                                  const std::vector<std::string>& metrics, TimeMs end, TimeMs window) {
     std::vector<double> f;
     for (const auto& m : metrics) {
         const auto it = series.find(m);
@@ -165,8 +158,8 @@ std::vector<double> featureVector(const std::map<std::string, ts::Series>& serie
     return f;
 }
 
-double distance(const std::vector<double>& x, const std::vector<double>& c, const std::vector<double>& spread)
-{
+double distance(const std::vector<double>& x, const std::vector<double>& c,
+                const std::vector<double>& spread) {
     double s = 0;
     for (std::size_t i = 0; i < x.size(); ++i) {
         const double d = (x[i] - c[i]) / spread[i];
@@ -175,16 +168,14 @@ double distance(const std::vector<double>& x, const std::vector<double>& c, cons
     return std::sqrt(s / static_cast<double>(std::max<std::size_t>(1, x.size())));
 }
 
-TimeMs incidentEnd(const Incident& i)
-{
+TimeMs incidentEnd(const Incident& i) {
     return i.end > i.start ? i.end : i.start + kHourMs;
 }
 
 } // namespace
 
-Result<void> PrecursorModel::learn(const std::vector<EntityMetrics>& entities, const std::vector<Incident>& incidents,
-                                   const PrecursorOptions& options)
-{
+Result<void> PrecursorModel::learn(const std::vector<EntityMetrics>& entities,
+                                   const std::vector<Incident>& incidents, const PrecursorOptions& options) {
     m_signatures.clear();
     m_options = options;
     if (options.window <= 0 || options.step <= 0 || options.maxLead <= 0)
@@ -251,10 +242,12 @@ Result<void> PrecursorModel::learn(const std::vector<EntityMetrics>& entities, c
         // Threshold: above every but 1% of normal windows, and at least the configured separation.
         std::vector<double> scores;
         for (const auto& p : neg)
-            scores.push_back(distance(p, sig.normalCentroid, sig.spread) - distance(p, sig.centroid, sig.spread));
+            scores.push_back(distance(p, sig.normalCentroid, sig.spread) -
+                             distance(p, sig.centroid, sig.spread));
         std::sort(scores.begin(), scores.end());
-        sig.threshold = std::max(options.minSeparation,
-                                 scores[std::min(scores.size() - 1, static_cast<std::size_t>(0.99 * scores.size()))]);
+        sig.threshold =
+            std::max(options.minSeparation,
+                     scores[std::min(scores.size() - 1, static_cast<std::size_t>(0.99 * scores.size()))]);
         m_signatures.push_back(std::move(sig));
     }
     if (m_signatures.empty())
@@ -263,23 +256,22 @@ Result<void> PrecursorModel::learn(const std::vector<EntityMetrics>& entities, c
     return {};
 }
 
-std::vector<std::string> PrecursorModel::kinds() const
-{
+std::vector<std::string> PrecursorModel::kinds() const {
     std::vector<std::string> k;
     for (const auto& s : m_signatures)
         k.push_back(s.kind);
     return k;
 }
 
-std::vector<PrecursorWarning> PrecursorModel::scan(const EntityMetrics& entity, TimeRange range) const
-{
+std::vector<PrecursorWarning> PrecursorModel::scan(const EntityMetrics& entity, TimeRange range) const {
     std::vector<PrecursorWarning> out;
     const auto series = withFractions(entity.series);
     for (const auto& sig : m_signatures) {
         TimeMs lastHit = std::numeric_limits<TimeMs>::min() / 2;
         for (TimeMs t = range.start; t < range.end; t += m_options.step) {
             const auto f = featureVector(series, sig.metrics, t, m_options.window);
-            const double score = distance(f, sig.normalCentroid, sig.spread) - distance(f, sig.centroid, sig.spread);
+            const double score =
+                distance(f, sig.normalCentroid, sig.spread) - distance(f, sig.centroid, sig.spread);
             if (score < sig.threshold)
                 continue;
             if (t - lastHit > m_options.quiet)
@@ -293,8 +285,7 @@ std::vector<PrecursorWarning> PrecursorModel::scan(const EntityMetrics& entity, 
 
 EarlyWarningEvaluation evaluatePrecursors(const std::vector<EntityMetrics>& entities,
                                           const std::vector<Incident>& incidents, TimeRange range,
-                                          const PrecursorOptions& options)
-{
+                                          const PrecursorOptions& options) {
     EarlyWarningEvaluation ev;
     std::vector<double> leads;
     auto isTrue = [&](const PrecursorWarning& w) {

@@ -9,12 +9,14 @@
 
 namespace cairn::forecast {
 
-std::string_view toString(ForecastStatus status)
-{
+std::string_view toString(ForecastStatus status) {
     switch (status) {
-    case ForecastStatus::Ok: return "ok";
-    case ForecastStatus::InsufficientData: return "insufficient data";
-    case ForecastStatus::InvalidArgument: return "invalid argument";
+    case ForecastStatus::Ok:
+        return "ok";
+    case ForecastStatus::InsufficientData:
+        return "insufficient data";
+    case ForecastStatus::InvalidArgument:
+        return "invalid argument";
     }
     return "unknown";
 }
@@ -26,8 +28,7 @@ struct Model {
     std::function<void(std::span<const double>, int, double*)> run;
 };
 
-std::vector<Model> modelPool(const Seasonality& seasons, long n)
-{
+std::vector<Model> modelPool(const Seasonality& seasons, long n) {
     using namespace detail;
     std::vector<Model> pool;
     std::vector<int> periods;
@@ -36,6 +37,7 @@ std::vector<Model> modelPool(const Seasonality& seasons, long n)
     // Non-seasonal models always compete: a season that fits the past may not help the future.
     pool.push_back({"naive", [](auto y, int h, double* o) { naive(y, h, o); }});
     pool.push_back({"theta", [](auto y, int h, double* o) { theta(y, h, o); }});
+    pool.push_back({"drift", [](auto y, int h, double* o) { drift(y, h, o); }});
     if (periods.empty()) {
         pool.push_back({"ses", [](auto y, int h, double* o) { ses(y, h, o); }});
         pool.push_back({"damped", [](auto y, int h, double* o) { dampedHolt(y, h, o); }});
@@ -48,7 +50,8 @@ std::vector<Model> modelPool(const Seasonality& seasons, long n)
         const int k = std::clamp(static_cast<int>(n / m) - 1, 1, m < 48 ? 7 : 3);
         pool.push_back({"smean" + s + "x" + std::to_string(k),
                         [m, k](auto y, int h, double* o) { seasonalMean(y, m, k, h, o); }});
-        pool.push_back({"lsnaive" + s, [m, m0](auto y, int h, double* o) { levelSeasonalNaive(y, m, m0, h, o); }});
+        pool.push_back(
+            {"lsnaive" + s, [m, m0](auto y, int h, double* o) { levelSeasonalNaive(y, m, m0, h, o); }});
         pool.push_back({"theta/dec" + s,
                         [m](auto y, int h, double* o) { decomposed(y, m, 0, BaseModel::Theta, h, o); }});
     }
@@ -57,8 +60,7 @@ std::vector<Model> modelPool(const Seasonality& seasons, long n)
 }
 
 // Linear interpolation of interior gaps; the caller has trimmed leading and trailing gaps.
-int fillGaps(std::vector<double>& y)
-{
+int fillGaps(std::vector<double>& y) {
     int filled = 0;
     std::size_t last = 0;
     for (std::size_t t = 1; t < y.size(); ++t) {
@@ -76,8 +78,7 @@ int fillGaps(std::vector<double>& y)
     return filled;
 }
 
-double quantile(std::vector<double>& v, double q)
-{
+double quantile(std::vector<double>& v, double q) {
     if (v.empty())
         return 0.0;
     // Finite-sample conformal rank: ceil((n+1) q), capped at n.
@@ -90,8 +91,7 @@ double quantile(std::vector<double>& v, double q)
 
 } // namespace
 
-ForecastResult forecastValues(std::span<const double> input, const ForecastOptions& options)
-{
+ForecastResult forecastValues(std::span<const double> input, const ForecastOptions& options) {
     ForecastResult r;
     const int H = options.horizon;
     if (H < 1 || H > 1'000'000) {
@@ -114,8 +114,8 @@ ForecastResult forecastValues(std::span<const double> input, const ForecastOptio
     }
     const double missing = 1.0 - static_cast<double>(finite) / static_cast<double>(input.size());
     if (missing > options.maxMissingFraction) {
-        r.message = "Too many missing samples to forecast (" + std::to_string(static_cast<int>(missing * 100)) +
-                    "% missing).";
+        r.message = "Too many missing samples to forecast (" +
+                    std::to_string(static_cast<int>(missing * 100)) + "% missing).";
         return r;
     }
     r.filledGaps = fillGaps(y);
@@ -175,7 +175,8 @@ ForecastResult forecastValues(std::span<const double> input, const ForecastOptio
     int longest = 1;
     for (const auto& p : poolSeasons.periods)
         longest = std::max(longest, p.period);
-    const double scale = detail::seasonalScale(y, r.seasonality.periods.empty() ? 1 : r.seasonality.periods[0].period);
+    const double scale =
+        detail::seasonalScale(y, r.seasonality.periods.empty() ? 1 : r.seasonality.periods[0].period);
 
     // Rolling origins over the tail: each model forecasts the next hv samples from every origin.
     const int hv = static_cast<int>(std::min<long>(total, std::max<long>(1, n / 4)));
@@ -193,7 +194,8 @@ ForecastResult forecastValues(std::span<const double> input, const ForecastOptio
     std::vector<std::size_t> chosen;
     std::vector<double> w80(total, 0.0), w95(total, 0.0);
     if (origins.empty()) {
-        // Too short to validate: the simplest sound model, intervals from one-step errors growing like sqrt(h).
+        // Too short to validate: the simplest sound model, intervals from one-step errors growing like
+        // sqrt(h).
         chosen.push_back(0);
         double s = 0;
         for (long t = 1; t < n; ++t)
@@ -225,7 +227,11 @@ ForecastResult forecastValues(std::span<const double> input, const ForecastOptio
         std::vector<std::size_t> order(M);
         std::iota(order.begin(), order.end(), 0);
         std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return score[a] < score[b]; });
-        const auto k = std::min<std::size_t>(std::max(1, options.combine), M);
+        // The best few, but only those not far behind the best one: averaging in a clearly worse model
+        // (a flat forecast on a steady ramp) costs more than the combination gains.
+        auto k = std::min<std::size_t>(std::max(1, options.combine), M);
+        while (k > 1 && score[order[k - 1]] > options.combineWithin * score[order[0]] + 1e-12)
+            --k;
         chosen.assign(order.begin(), order.begin() + static_cast<long>(k));
         // Out-of-sample errors of the combination, pooled over nearby horizons.
         std::vector<std::vector<double>> err(static_cast<std::size_t>(hv));

@@ -7,8 +7,7 @@
 
 namespace cairn::forecast::detail {
 
-std::vector<double> centredMovingAverage(std::span<const double> y, int m)
-{
+std::vector<double> centredMovingAverage(std::span<const double> y, int m) {
     const auto n = static_cast<int>(y.size());
     std::vector<double> out(y.size(), std::numeric_limits<double>::quiet_NaN());
     if (m < 1 || n < m + (m % 2 == 0 ? 1 : 0))
@@ -31,8 +30,7 @@ std::vector<double> centredMovingAverage(std::span<const double> y, int m)
     return out;
 }
 
-SeasonalIndices seasonalIndices(std::span<const double> y, int m, int cycles, bool multiplicative)
-{
+SeasonalIndices seasonalIndices(std::span<const double> y, int m, int cycles, bool multiplicative) {
     SeasonalIndices s;
     s.period = m;
     s.multiplicative = multiplicative;
@@ -76,8 +74,7 @@ SeasonalIndices seasonalIndices(std::span<const double> y, int m, int cycles, bo
     return s;
 }
 
-SesFit fitSes(std::span<const double> y)
-{
+SesFit fitSes(std::span<const double> y) {
     SesFit best;
     if (y.empty())
         return best;
@@ -103,13 +100,11 @@ SesFit fitSes(std::span<const double> y)
     return best;
 }
 
-void naive(std::span<const double> y, int horizon, double* out)
-{
+void naive(std::span<const double> y, int horizon, double* out) {
     std::fill(out, out + horizon, y.empty() ? 0.0 : y.back());
 }
 
-void seasonalNaive(std::span<const double> y, int m, int horizon, double* out)
-{
+void seasonalNaive(std::span<const double> y, int m, int horizon, double* out) {
     const auto n = static_cast<long>(y.size());
     if (m < 1 || n < m)
         return naive(y, horizon, out);
@@ -117,8 +112,7 @@ void seasonalNaive(std::span<const double> y, int m, int horizon, double* out)
         out[h] = y[n - m + (h % m)];
 }
 
-void seasonalMean(std::span<const double> y, int m, int k, int horizon, double* out)
-{
+void seasonalMean(std::span<const double> y, int m, int k, int horizon, double* out) {
     const auto n = static_cast<long>(y.size());
     k = static_cast<int>(std::min<long>(k, n / std::max(1, m)));
     if (m < 1 || k < 1)
@@ -147,8 +141,7 @@ void seasonalMean(std::span<const double> y, int m, int k, int horizon, double* 
     }
 }
 
-void levelSeasonalNaive(std::span<const double> y, int m, int window, int horizon, double* out)
-{
+void levelSeasonalNaive(std::span<const double> y, int m, int window, int horizon, double* out) {
     const auto n = static_cast<long>(y.size());
     if (m < 1 || n < m + window || window < 1)
         return seasonalNaive(y, m, horizon, out);
@@ -165,14 +158,22 @@ void levelSeasonalNaive(std::span<const double> y, int m, int window, int horizo
         out[h] = y[n - m + (h % m)] * r + d;
 }
 
-void ses(std::span<const double> y, int horizon, double* out)
-{
+void ses(std::span<const double> y, int horizon, double* out) {
     const auto fit = fitSes(y);
     std::fill(out, out + horizon, fit.level);
 }
 
-void linearTrend(std::span<const double> y, int horizon, double* out)
-{
+void drift(std::span<const double> y, int horizon, double* out) {
+    const auto n = static_cast<long>(y.size());
+    if (n < 2)
+        return naive(y, horizon, out);
+    const long from = std::max<long>(0, n - 1 - 3L * horizon);
+    const double slope = (y[n - 1] - y[from]) / static_cast<double>(n - 1 - from);
+    for (int h = 0; h < horizon; ++h)
+        out[h] = y[n - 1] + slope * (h + 1);
+}
+
+void linearTrend(std::span<const double> y, int horizon, double* out) {
     const auto n = static_cast<double>(y.size());
     if (y.size() < 2)
         return naive(y, horizon, out);
@@ -191,8 +192,7 @@ void linearTrend(std::span<const double> y, int horizon, double* out)
         out[h] = a + b * (n - 1 + h + 1);
 }
 
-void theta(std::span<const double> y, int horizon, double* out)
-{
+void theta(std::span<const double> y, int horizon, double* out) {
     const auto n = static_cast<double>(y.size());
     if (y.size() < 3)
         return naive(y, horizon, out);
@@ -213,8 +213,7 @@ void theta(std::span<const double> y, int horizon, double* out)
         out[h] = fit.level + 0.5 * b * (h + drift);
 }
 
-void dampedHolt(std::span<const double> y, int horizon, double* out)
-{
+void dampedHolt(std::span<const double> y, int horizon, double* out) {
     const auto n = y.size();
     if (n < 4)
         return naive(y, horizon, out);
@@ -223,7 +222,8 @@ void dampedHolt(std::span<const double> y, int horizon, double* out)
     static constexpr std::array kPhis{0.8, 0.9, 0.95, 0.98};
     double bestSse = std::numeric_limits<double>::infinity();
     double bestL = y.back(), bestB = 0, bestPhi = 0.9;
-    const double b0 = (y[std::min<std::size_t>(n - 1, 4)] - y[0]) / static_cast<double>(std::min<std::size_t>(n - 1, 4));
+    const double b0 =
+        (y[std::min<std::size_t>(n - 1, 4)] - y[0]) / static_cast<double>(std::min<std::size_t>(n - 1, 4));
     for (double a : kAlphas)
         for (double beta : kBetas)
             for (double phi : kPhis) {
@@ -251,8 +251,7 @@ void dampedHolt(std::span<const double> y, int horizon, double* out)
     }
 }
 
-void decomposed(std::span<const double> y, int m, int cycles, BaseModel base, int horizon, double* out)
-{
+void decomposed(std::span<const double> y, int m, int cycles, BaseModel base, int horizon, double* out) {
     const auto n = static_cast<long>(y.size());
     double minValue = std::numeric_limits<double>::infinity();
     for (double v : y)
@@ -261,27 +260,38 @@ void decomposed(std::span<const double> y, int m, int cycles, BaseModel base, in
     const auto s = seasonalIndices(y, m, cycles, multiplicative);
     if (s.index.empty()) {
         switch (base) {
-        case BaseModel::Naive: return naive(y, horizon, out);
-        case BaseModel::Ses: return ses(y, horizon, out);
-        case BaseModel::Theta: return theta(y, horizon, out);
-        case BaseModel::Damped: return dampedHolt(y, horizon, out);
+        case BaseModel::Naive:
+            return naive(y, horizon, out);
+        case BaseModel::Ses:
+            return ses(y, horizon, out);
+        case BaseModel::Theta:
+            return theta(y, horizon, out);
+        case BaseModel::Damped:
+            return dampedHolt(y, horizon, out);
         }
     }
     std::vector<double> adjusted(y.size());
     for (long t = 0; t < n; ++t)
         adjusted[t] = multiplicative ? y[t] / s.at(t) : y[t] - s.at(t);
     switch (base) {
-    case BaseModel::Naive: naive(adjusted, horizon, out); break;
-    case BaseModel::Ses: ses(adjusted, horizon, out); break;
-    case BaseModel::Theta: theta(adjusted, horizon, out); break;
-    case BaseModel::Damped: dampedHolt(adjusted, horizon, out); break;
+    case BaseModel::Naive:
+        naive(adjusted, horizon, out);
+        break;
+    case BaseModel::Ses:
+        ses(adjusted, horizon, out);
+        break;
+    case BaseModel::Theta:
+        theta(adjusted, horizon, out);
+        break;
+    case BaseModel::Damped:
+        dampedHolt(adjusted, horizon, out);
+        break;
     }
     for (int h = 0; h < horizon; ++h)
         out[h] = multiplicative ? out[h] * s.at(n + h) : out[h] + s.at(n + h);
 }
 
-void holtWinters(std::span<const double> y, int m, int horizon, double* out)
-{
+void holtWinters(std::span<const double> y, int m, int horizon, double* out) {
     const auto n = static_cast<long>(y.size());
     if (m < 2 || n < 2 * m + 2)
         return dampedHolt(y, horizon, out);
@@ -329,8 +339,7 @@ void holtWinters(std::span<const double> y, int m, int horizon, double* out)
     }
 }
 
-double seasonalScale(std::span<const double> y, int m)
-{
+double seasonalScale(std::span<const double> y, int m) {
     const auto n = static_cast<long>(y.size());
     if (m < 1 || n <= m + 1)
         m = 1;

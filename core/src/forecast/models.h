@@ -1,6 +1,7 @@
 // Internal building blocks of the forecasters: moving averages, seasonal indices and the small models
 // (naive, seasonal naive, seasonal means, SES, Theta, damped Holt, additive Holt-Winters). All take finite
-// values, one step per sample, and write `horizon` forecasts. Not part of the public API. Thread-safety: pure.
+// values, one step per sample, and write `horizon` forecasts. Not part of the public API. Thread-safety:
+// pure.
 #pragma once
 
 #include <span>
@@ -38,6 +39,9 @@ void levelSeasonalNaive(std::span<const double> y, int m, int window, int horizo
 void ses(std::span<const double> y, int horizon, double* out);
 void theta(std::span<const double> y, int horizon, double* out);
 void dampedHolt(std::span<const double> y, int horizon, double* out);
+// Random walk with drift: the last value plus the mean step of the recent history (at most 3 * horizon
+// samples, so that an old regime does not set today's slope).
+void drift(std::span<const double> y, int horizon, double* out);
 void linearTrend(std::span<const double> y, int horizon, double* out);
 
 enum class BaseModel { Naive, Ses, Theta, Damped };

@@ -7,8 +7,7 @@
 
 namespace cairn::forecast {
 
-std::vector<double> autocorrelation(std::span<const double> y, int maxLag)
-{
+std::vector<double> autocorrelation(std::span<const double> y, int maxLag) {
     const auto n = static_cast<int>(y.size());
     if (n < 2 || maxLag < 0)
         return {};
@@ -36,8 +35,7 @@ std::vector<double> autocorrelation(std::span<const double> y, int maxLag)
 namespace {
 
 // Tests lag m on x (already detrended); fills the result and returns whether it is significant.
-bool testLag(std::span<const double> x, int m, double z, SeasonalPeriod& out)
-{
+bool testLag(std::span<const double> x, int m, double z, SeasonalPeriod& out) {
     const auto acf = autocorrelation(x, m + 1);
     if (static_cast<int>(acf.size()) < m + 2)
         return false;
@@ -54,8 +52,7 @@ bool testLag(std::span<const double> x, int m, double z, SeasonalPeriod& out)
 
 } // namespace
 
-Seasonality detectSeasonality(std::span<const double> y, const SeasonalityOptions& options)
-{
+Seasonality detectSeasonality(std::span<const double> y, const SeasonalityOptions& options) {
     Seasonality result;
     auto candidates = options.candidates;
     std::sort(candidates.begin(), candidates.end());

@@ -6,8 +6,7 @@
 
 namespace cairn::forecast {
 
-RegularSeries regularize(const ts::Series& series, TimeMs step)
-{
+RegularSeries regularize(const ts::Series& series, TimeMs step) {
     RegularSeries out;
     std::vector<std::pair<TimeMs, double>> samples;
     samples.reserve(series.size());
@@ -46,8 +45,7 @@ RegularSeries regularize(const ts::Series& series, TimeMs step)
     return out;
 }
 
-std::vector<int> seasonalCandidates(TimeMs step, int maxPeriod)
-{
+std::vector<int> seasonalCandidates(TimeMs step, int maxPeriod) {
     std::vector<int> out;
     if (step <= 0)
         return out;
@@ -57,8 +55,7 @@ std::vector<int> seasonalCandidates(TimeMs step, int maxPeriod)
     return out;
 }
 
-SeriesForecast forecastSeries(const ts::Series& series, const SeriesForecastOptions& options)
-{
+SeriesForecast forecastSeries(const ts::Series& series, const SeriesForecastOptions& options) {
     SeriesForecast out;
     out.history = regularize(series);
     if (out.history.values.empty()) {
@@ -68,9 +65,9 @@ SeriesForecast forecastSeries(const ts::Series& series, const SeriesForecastOpti
     }
     // Averaging bins by a whole factor keeps day and week whole numbers of steps.
     if (options.maxPoints > 0 && static_cast<int>(out.history.values.size()) > options.maxPoints) {
-        static constexpr TimeMs kSteps[] = {kMinuteMs,      5 * kMinuteMs, 10 * kMinuteMs, 15 * kMinuteMs,
-                                            30 * kMinuteMs, kHourMs,       2 * kHourMs,    6 * kHourMs,
-                                            kDayMs};
+        static constexpr TimeMs kSteps[] = {kMinuteMs,      5 * kMinuteMs,  10 * kMinuteMs,
+                                            15 * kMinuteMs, 30 * kMinuteMs, kHourMs,
+                                            2 * kHourMs,    6 * kHourMs,    kDayMs};
         const auto span = out.history.step * static_cast<TimeMs>(out.history.values.size());
         for (TimeMs s : kSteps)
             if (s > out.history.step && span / s <= options.maxPoints) {

@@ -11,8 +11,7 @@ namespace cairn::forecast {
 namespace {
 
 // Splits one CSV line into fields, honouring double quotes ("" inside quotes is a quote).
-std::vector<std::string> splitLine(std::string_view line)
-{
+std::vector<std::string> splitLine(std::string_view line) {
     std::vector<std::string> fields;
     std::string cur;
     bool quoted = false;
@@ -42,8 +41,7 @@ std::vector<std::string> splitLine(std::string_view line)
     return fields;
 }
 
-std::string_view trim(std::string_view s)
-{
+std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
         s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
@@ -51,8 +49,7 @@ std::string_view trim(std::string_view s)
     return s;
 }
 
-bool parseNumber(std::string_view s, double& out)
-{
+bool parseNumber(std::string_view s, double& out) {
     s = trim(s);
     if (s.empty() || s == "NA" || s == "NaN" || s == "nan" || s == "null") {
         out = std::numeric_limits<double>::quiet_NaN();
@@ -66,8 +63,7 @@ bool parseNumber(std::string_view s, double& out)
 
 } // namespace
 
-Result<std::vector<NamedSeries>> parseWideCsv(std::string_view text, const std::string& context)
-{
+Result<std::vector<NamedSeries>> parseWideCsv(std::string_view text, const std::string& context) {
     std::vector<NamedSeries> out;
     std::size_t pos = 0;
     int row = 0;
@@ -105,11 +101,12 @@ Result<std::vector<NamedSeries>> parseWideCsv(std::string_view text, const std::
             continue;
         out.push_back(std::move(s));
     }
+    if (out.empty())
+        return fail(ErrorCode::Parse, "No series found (an empty file, or only a header row).", context);
     return out;
 }
 
-Result<std::vector<NamedSeries>> readWideCsv(const std::string& path)
-{
+Result<std::vector<NamedSeries>> readWideCsv(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return fail(ErrorCode::Io, "Cannot open the series file for reading.", path);
@@ -118,8 +115,7 @@ Result<std::vector<NamedSeries>> readWideCsv(const std::string& path)
     return parseWideCsv(ss.str(), path);
 }
 
-std::string formatWideCsv(const std::vector<NamedSeries>& series)
-{
+std::string formatWideCsv(const std::vector<NamedSeries>& series) {
     std::string out;
     char buf[64];
     for (const auto& s : series) {

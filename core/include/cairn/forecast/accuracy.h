@@ -11,8 +11,8 @@ namespace cairn::forecast {
 double smape(std::span<const double> actual, std::span<const double> predicted);
 // Mean |y - f| divided by the mean in-sample |y_t - y_(t-m)|; NaN when the scale is 0 or the history is
 // shorter than m + 1 (m falls back to 1 in that case).
-double mase(std::span<const double> history, std::span<const double> actual, std::span<const double> predicted,
-            int m);
+double mase(std::span<const double> history, std::span<const double> actual,
+            std::span<const double> predicted, int m);
 // 0.5 * (sMAPE / sMAPE_ref + MASE / MASE_ref).
 double owa(double smape, double mase, double smapeRef, double maseRef);
 // Fraction of actual values inside [lower, upper].

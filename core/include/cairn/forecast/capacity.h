@@ -5,8 +5,8 @@
 // Method: the usage is cut into segments at resets (sharp drops). With resets, the long-run growth is the
 // trend of the segment peaks (the envelope), and the current segment only counts when it has grown past every
 // earlier peak or grows much faster than earlier segments (a runaway that no rotation will undo). Without
-// resets, the growth is the trend of the whole window. Trends are Theil-Sen slopes; the confidence range comes
-// from Sen's rank-based interval of the slope. Times are UTC milliseconds, rates are units per day.
+// resets, the growth is the trend of the whole window. Trends are Theil-Sen slopes; the confidence range
+// comes from Sen's rank-based interval of the slope. Times are UTC milliseconds, rates are units per day.
 // Thread-safety: pure functions.
 #pragma once
 
@@ -32,21 +32,21 @@ struct ExhaustionOptions {
     TimeMs lookback = 7 * kDayMs; // history used for the trend, counted back from the last sample
     TimeMs horizon = 90 * kDayMs; // how far ahead an exhaustion is reported
     double confidence = 0.90;     // two-sided level of the [earliest, latest] range
-    double resetDrop = 0.25;      // a one-sample drop larger than this fraction of the window range is a reset
+    double resetDrop = 0.25; // a one-sample drop larger than this fraction of the window range is a reset
 };
 
 struct Exhaustion {
     ExhaustionStatus status = ExhaustionStatus::InsufficientData;
-    std::string message;        // one sentence: why, which trend was used
-    double current = 0;         // usage at the last sample
+    std::string message; // one sentence: why, which trend was used
+    double current = 0;  // usage at the last sample
     double capacity = 0;
-    double growthPerDay = 0;    // units per day of the trend that was used
-    TimeMs now = 0;             // time of the last sample
-    TimeMs at = 0;              // expected exhaustion (WillExhaust; Exhausted: now)
-    TimeMs earliest = 0;        // with the fastest plausible growth
-    TimeMs latest = 0;          // with the slowest plausible growth; 0 = not within the horizon
-    int resets = 0;             // sawtooth resets seen in the window
-    bool runaway = false;       // the current segment outgrew the usual sawtooth
+    double growthPerDay = 0; // units per day of the trend that was used
+    TimeMs now = 0;          // time of the last sample
+    TimeMs at = 0;           // expected exhaustion (WillExhaust; Exhausted: now)
+    TimeMs earliest = 0;     // with the fastest plausible growth
+    TimeMs latest = 0;       // with the slowest plausible growth; 0 = not within the horizon
+    int resets = 0;          // sawtooth resets seen in the window
+    bool runaway = false;    // the current segment outgrew the usual sawtooth
     double daysLeft() const { return static_cast<double>(at - now) / kDayMs; }
 };
 

@@ -1,8 +1,9 @@
 // Failure early warning, two ways:
 //  1. forecast crossing: the forecast (or its 95% band) of a metric crosses a threshold within the horizon;
 //  2. learned precursors: the metric patterns that preceded past incidents (level, slope and volatility of
-//     each metric against the entity's own baseline, in a window before the incident) are learned per incident
-//     kind, and a warning is raised when a window of live data looks like them more than like normal windows.
+//     each metric against the entity's own baseline, in a window before the incident) are learned per
+//     incident kind, and a warning is raised when a window of live data looks like them more than like normal
+//     windows.
 // Lead time and precision of the learned warnings are measured by leave-one-incident-out evaluation.
 // Times are UTC milliseconds. Thread-safety: values; PrecursorModel is immutable after learn() and may be
 // scanned from many threads.
@@ -55,18 +56,18 @@ struct EntityMetrics {
 };
 
 struct PrecursorOptions {
-    TimeMs window = 2 * kHourMs;     // length of the pattern looked at
-    TimeMs step = 10 * kMinuteMs;    // scan step
-    TimeMs maxLead = 6 * kHourMs;    // a warning up to this long before an incident counts as a true warning
-    TimeMs quiet = kHourMs;          // a new warning for the same entity and kind only after this much calm
-    double minSeparation = 1.0;      // how much closer to the incident pattern than to normal windows
+    TimeMs window = 2 * kHourMs;  // length of the pattern looked at
+    TimeMs step = 10 * kMinuteMs; // scan step
+    TimeMs maxLead = 6 * kHourMs; // a warning up to this long before an incident counts as a true warning
+    TimeMs quiet = kHourMs;       // a new warning for the same entity and kind only after this much calm
+    double minSeparation = 1.0;   // how much closer to the incident pattern than to normal windows
 };
 
 struct PrecursorWarning {
     std::string entity;
-    std::string kind;  // the incident kind whose precursor matched
-    TimeMs at = 0;     // end of the matching window
-    double score = 0;  // > 0: distance to normal windows minus distance to the precursor, in units of spread
+    std::string kind; // the incident kind whose precursor matched
+    TimeMs at = 0;    // end of the matching window
+    double score = 0; // > 0: distance to normal windows minus distance to the precursor, in units of spread
 };
 
 class PrecursorModel {
@@ -91,10 +92,10 @@ private:
 };
 
 struct EarlyWarningEvaluation {
-    int incidents = 0;         // incidents evaluated
-    int warned = 0;            // incidents with a warning in [start - maxLead, start)
-    int warnings = 0;          // all warnings raised
-    int truePositives = 0;     // warnings followed by an incident on the same entity within maxLead
+    int incidents = 0;     // incidents evaluated
+    int warned = 0;        // incidents with a warning in [start - maxLead, start)
+    int warnings = 0;      // all warnings raised
+    int truePositives = 0; // warnings followed by an incident on the same entity within maxLead
     double medianLeadMinutes = 0;
     double precision() const { return warnings ? static_cast<double>(truePositives) / warnings : 0.0; }
     double recall() const { return incidents ? static_cast<double>(warned) / incidents : 0.0; }

@@ -24,13 +24,14 @@ enum class ForecastStatus {
 std::string_view toString(ForecastStatus status);
 
 struct ForecastOptions {
-    int horizon = 24;                     // steps to forecast
+    int horizon = 24;                           // steps to forecast
     std::vector<int> candidatePeriods{24, 168}; // seasons to test, in samples (hourly: day, week)
-    bool nonNegative = false;             // the quantity cannot be negative: clamp forecasts and bounds at 0
-    int validationOrigins = 6;            // rolling origins used to pick models and size the intervals
-    int combine = 3;                      // how many of the best models are averaged
-    double maxMissingFraction = 0.5;      // more missing samples than this -> InsufficientData
-    std::string onlyModel;                // force one model of the pool by name (empty = automatic)
+    bool nonNegative = false;   // the quantity cannot be negative: clamp forecasts and bounds at 0
+    int validationOrigins = 6;  // rolling origins used to pick models and size the intervals
+    int combine = 3;            // how many of the best models are averaged
+    double combineWithin = 1.5; // ... among those whose validation error is within this factor of the best
+    double maxMissingFraction = 0.5; // more missing samples than this -> InsufficientData
+    std::string onlyModel;           // force one model of the pool by name (empty = automatic)
 };
 
 struct ForecastResult {

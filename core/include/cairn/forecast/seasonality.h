@@ -24,8 +24,7 @@ struct SeasonalPeriod {
 
 struct Seasonality {
     std::vector<SeasonalPeriod> periods; // accepted periods, shortest first; empty = no season
-    bool has(int period) const
-    {
+    bool has(int period) const {
         for (const auto& p : periods)
             if (p.period == period)
                 return true;
@@ -35,7 +34,8 @@ struct Seasonality {
 
 Seasonality detectSeasonality(std::span<const double> y, const SeasonalityOptions& options = {});
 
-// Sample autocorrelation of y at lags 0..maxLag (y need not be centred). Empty when y has fewer than 2 points.
+// Sample autocorrelation of y at lags 0..maxLag (y need not be centred). Empty when y has fewer than 2
+// points.
 std::vector<double> autocorrelation(std::span<const double> y, int maxLag);
 
 } // namespace cairn::forecast

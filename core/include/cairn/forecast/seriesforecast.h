@@ -28,14 +28,14 @@ RegularSeries regularize(const ts::Series& series, TimeMs step = 0);
 std::vector<int> seasonalCandidates(TimeMs step, int maxPeriod = 2016);
 
 struct SeriesForecastOptions {
-    TimeMs horizon = kDayMs;    // how far ahead
-    int maxPoints = 4000;       // longer histories are averaged into coarser bins (keeps fitting fast)
-    bool nonNegative = false;   // the quantity cannot go below zero (bytes, ratios, counts)
+    TimeMs horizon = kDayMs;  // how far ahead
+    int maxPoints = 4000;     // longer histories are averaged into coarser bins (keeps fitting fast)
+    bool nonNegative = false; // the quantity cannot go below zero (bytes, ratios, counts)
 };
 
 struct SeriesForecast {
     ForecastResult result;
-    RegularSeries history; // the grid the forecaster saw
+    RegularSeries history;    // the grid the forecaster saw
     std::vector<TimeMs> time; // time of each forecast step (UTC ms)
 };
 

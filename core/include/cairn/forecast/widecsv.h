@@ -18,7 +18,7 @@ struct NamedSeries {
 };
 
 // Parses CSV text; `context` names the source in errors (a file path). Fails on a non-numeric value
-// (other than NA/NaN/empty) with its row and column, and on rows without an id.
+// (other than NA/NaN/empty) with its row and column, on rows without an id, and when no series is found.
 Result<std::vector<NamedSeries>> parseWideCsv(std::string_view text, const std::string& context = {});
 Result<std::vector<NamedSeries>> readWideCsv(const std::string& path);
 
