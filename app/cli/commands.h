@@ -12,6 +12,8 @@ struct Command {
 
 // Declared here, defined in the cmd_*.cpp files. Keep sorted by name.
 int runBenchM4(int argc, char** argv, int first);
+int runBenchWarnings(int argc, char** argv, int first);
+int runCapacity(int argc, char** argv, int first);
 int runDemoExport(int argc, char** argv, int first);
 int runForecast(int argc, char** argv, int first);
 
@@ -20,6 +22,10 @@ inline constexpr Command kCommands[] = {
      runDemoExport},
     {"bench m4", "forecast accuracy on M4-style train/test CSVs: sMAPE, MASE, OWA, interval coverage, speed",
      runBenchM4},
+    {"bench warnings", "replay exhaustion warnings over the demo's history: lead time, precision, recall",
+     runBenchWarnings},
+    {"capacity", "what runs out first: the demo fleet's bounded resources ranked by time to exhaustion",
+     runCapacity},
     {"forecast", "forecast every series of a wide CSV (id, values...) for --horizon steps", runForecast},
 };
 

@@ -167,6 +167,10 @@ std::optional<SlopeEstimate> theilSen(const std::vector<double>& t, const std::v
         r[i] = v[i] - e.slope * t[i];
     std::nth_element(r.begin(), r.begin() + static_cast<long>(n / 2), r.end());
     e.intercept = r[n / 2];
+    for (auto& x : r)
+        x = std::abs(x - e.intercept);
+    std::nth_element(r.begin(), r.begin() + static_cast<long>(n / 2), r.end());
+    e.spread = 1.4826 * r[n / 2];
     return e;
 }
 
@@ -232,39 +236,47 @@ Exhaustion timeToExhaustion(const ts::Series& usage, double capacity, const Exha
         how = "trend of the recent usage";
     } else {
         Points peaks;
-        std::vector<double> segmentSlopes;
+        std::vector<double> amplitudes, durations;
         for (std::size_t k = 0; k + 1 < starts.size(); ++k) {
-            const Points s = segment(k);
-            const auto it = std::max_element(s.v.begin(), s.v.end());
-            peaks.t.push_back(s.t[static_cast<std::size_t>(it - s.v.begin())]);
+            const Points seg = segment(k);
+            const auto it = std::max_element(seg.v.begin(), seg.v.end());
+            peaks.t.push_back(seg.t[static_cast<std::size_t>(it - seg.v.begin())]);
             peaks.v.push_back(*it);
-            if (const auto st = theilSen(thin(s, 60).t, thin(s, 60).v, options.confidence))
-                segmentSlopes.push_back(st->slope);
+            amplitudes.push_back(*it - *std::min_element(seg.v.begin(), seg.v.end()));
+            if (k > 0) // the first segment is cut by the window
+                durations.push_back(all.t[starts[k + 1]] - all.t[starts[k]]);
         }
         const double highestPeak = *std::max_element(peaks.v.begin(), peaks.v.end());
+        const auto medianOf = [](std::vector<double> v) {
+            if (v.empty())
+                return 0.0;
+            std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+            return v[v.size() / 2];
+        };
+        const double amplitude = medianOf(amplitudes);
+        const double usualDuration = medianOf(durations);
+        const double currentDuration = current.t.back() - current.t.front();
         const auto cur = current.t.size() >= 5 ? recentTrend(current) : std::nullopt;
-        double usualSlope = 0;
-        if (!segmentSlopes.empty()) {
-            std::nth_element(segmentSlopes.begin(),
-                             segmentSlopes.begin() + static_cast<long>(segmentSlopes.size() / 2),
-                             segmentSlopes.end());
-            usualSlope = segmentSlopes[segmentSlopes.size() / 2];
-        }
-        const double margin = 0.02 * (highestPeak - *mn);
-        ex.runaway = cur && cur->slope > 0 &&
-                     (ex.current > highestPeak + margin || (usualSlope > 0 && cur->slope > 3 * usualSlope));
+        // A runaway: the current segment climbs well past every earlier peak, or the reset is long overdue
+        // while usage keeps climbing. A normal sawtooth tooth is neither.
+        const bool pastPeaks = ex.current > highestPeak + 0.3 * amplitude;
+        const bool overdue =
+            usualDuration > 0 && currentDuration > 2 * usualDuration && ex.current > medianOf(peaks.v);
+        ex.runaway = cur && cur->slope > 0 && (pastPeaks || overdue);
         if (ex.runaway) {
             trend = cur;
             how = "the current segment outgrew the usual sawtooth (" + std::to_string(ex.resets) + " resets)";
         } else if (peaks.t.size() >= 3) {
-            // The envelope: where the peaks are heading. The next peak, not the current value, hits capacity.
-            trend = theilSen(peaks.t, peaks.v, options.confidence);
+            // The envelope: where the peaks are heading (latest regime). The next peak, not the current
+            // value, is what hits capacity.
+            trend = recentTrend(peaks);
             how = "trend of the sawtooth peaks (" + std::to_string(ex.resets) + " resets)";
         } else {
             trend = SlopeEstimate{};
             if (peaks.t.size() == 2 && peaks.t[1] > peaks.t[0]) {
-                const double s = (peaks.v[1] - peaks.v[0]) / (peaks.t[1] - peaks.t[0]);
-                trend = SlopeEstimate{s, std::min(0.0, s), std::max(0.0, 2 * s), peaks.v[1] - s * peaks.t[1]};
+                const double sl = (peaks.v[1] - peaks.v[0]) / (peaks.t[1] - peaks.t[0]);
+                trend =
+                    SlopeEstimate{sl, std::min(0.0, sl), std::max(0.0, 2 * sl), peaks.v[1] - sl * peaks.t[1]};
             } else {
                 trend->intercept = highestPeak;
             }
@@ -292,15 +304,18 @@ Exhaustion timeToExhaustion(const ts::Series& usage, double capacity, const Exha
         ex.message = "Usage is not growing (" + how + ").";
         return ex;
     }
-    auto after = [&](double slope) -> TimeMs {
+    auto after = [&](double slope, double space) -> TimeMs {
         if (!(slope > 0))
             return 0;
-        const double ms = room / slope;
+        const double ms = std::max(0.0, space) / slope;
         return ms > 1e15 ? 0 : last + static_cast<TimeMs>(ms);
     };
-    ex.at = after(trend->slope);
-    ex.earliest = after(std::max(trend->upper, trend->slope));
-    ex.latest = after(std::min(trend->lower, trend->slope));
+    // The range: the fastest plausible growth from the high edge of the scatter, and the slowest from the
+    // low.
+    const double zSpread = normalQuantile(0.5 + options.confidence / 2) * trend->spread;
+    ex.at = after(trend->slope, room);
+    ex.earliest = after(std::max(trend->upper, trend->slope), room - zSpread);
+    ex.latest = after(std::min(trend->lower, trend->slope), room + zSpread);
     if (ex.latest > last + options.horizon)
         ex.latest = 0;
     if (ex.at == 0 || ex.at > last + options.horizon) {

@@ -59,6 +59,7 @@ Exhaustion timeToExhaustion(const ts::Series& usage, const ts::Series& capacity,
 // Theil-Sen slope (per ms) of (t, v) with Sen's confidence interval at `confidence`; nullopt with < 3 points.
 struct SlopeEstimate {
     double slope = 0, lower = 0, upper = 0, intercept = 0; // intercept at t = 0 (use a local time origin)
+    double spread = 0; // robust standard deviation of the residuals around the line (1.4826 MAD)
 };
 std::optional<SlopeEstimate> theilSen(const std::vector<double>& t, const std::vector<double>& v,
                                       double confidence = 0.90);
