@@ -2,6 +2,7 @@
 // truth, logs, traces, live tail, remediation hooks, the source adapters) and its speed.
 #include "cairn/demo/demoenvironment.h"
 #include "cairn/demo/demosources.h"
+#include "cairn/demo/exporter.h"
 
 #include <QtTest>
 
@@ -638,7 +639,8 @@ private slots:
         QVERIFY(after < before - 0.9 * freed);
         const double cap = at(env, "disk_capacity_bytes", labels, now);
         QVERIFY(at(env, "disk_used_bytes", labels, now + 8 * kHourMs) < 0.8 * cap); // growth stopped
-        QVERIFY(std::any_of(env.incidents().begin(), env.incidents().end(),
+        const auto truth = env.incidents();
+        QVERIFY(std::any_of(truth.begin(), truth.end(),
                             [&](const auto& i) { return i.id == inc->id && i.remediated && i.end == now; }));
         QVERIFY(env.freeDisk(inc->rootPod, 0, now).error().code == ErrorCode::InvalidArgument);
         QVERIFY(env.freeDisk("nope", 10, now).error().code == ErrorCode::NotFound);
@@ -751,6 +753,47 @@ private slots:
             t.join();
         QCOMPARE(mismatches.load(), 0);
         QCOMPARE(env.remediations().size(), std::size_t(3));
+    }
+
+    void exportsFilesForARange() {
+        FakeClock clock;
+        DemoEnvironment env(config(7, clock));
+        QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const std::string dir = tmp.filePath("out/nested").toStdString();
+        const TimeRange r{env.anchor() - 3 * kHourMs, env.anchor()};
+        auto summary = exportDemo(env, r, dir);
+        QVERIFY2(summary, summary ? "" : summary.error().what().c_str());
+        QCOMPARE(summary->series, env.seriesIds().size());
+        QCOMPARE(summary->samples, env.seriesIds().size() * 180);
+        QVERIFY(summary->logLines > 1000 && summary->traces > 500 && summary->spans > summary->traces);
+        QVERIFY(summary->incidents >= 2);
+        for (const char* f : {"metrics.csv", "logs.log", "traces.json", "incidents.json"})
+            QVERIFY(QFileInfo(QString::fromStdString(dir) + "/" + f).size() > 0);
+        QFile csv(QString::fromStdString(dir) + "/metrics.csv");
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QCOMPARE(csv.readLine().trimmed(), QByteArray("series,timestamp,value"));
+        QVERIFY(csv.readLine().startsWith("\"request_rate{service=\"\"frontend\"\"}\","));
+        QFile traces(QString::fromStdString(dir) + "/traces.json");
+        QVERIFY(traces.open(QIODevice::ReadOnly));
+        const auto doc = QJsonDocument::fromJson(traces.readAll());
+        QVERIFY(doc.isObject());
+        QCOMPARE(doc.object()["data"].toArray().size(), static_cast<qsizetype>(summary->traces));
+        const auto span = doc.object()["data"].toArray()[0].toObject()["spans"].toArray()[0].toObject();
+        for (const char* key : {"traceID", "spanID", "operationName", "references", "startTime", "duration",
+                                "tags", "logs", "processID"})
+            QVERIFY2(span.contains(key), key);
+
+        auto inverted = exportDemo(env, {r.end, r.start}, dir);
+        QVERIFY(!inverted && inverted.error().code == ErrorCode::InvalidArgument);
+        auto outside = exportDemo(env, {kStart - 2 * kDayMs, kStart - kDayMs}, dir);
+        QVERIFY(!outside && outside.error().code == ErrorCode::InvalidArgument);
+        QFile blocker(tmp.filePath("file"));
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        auto unwritable = exportDemo(env, r, tmp.filePath("file/sub").toStdString());
+        QVERIFY(!unwritable && unwritable.error().code == ErrorCode::Io);
+        QVERIFY(unwritable.error().context.find("file/sub") != std::string::npos);
     }
 
     void generatesTheWholeHistoryQuickly() {
