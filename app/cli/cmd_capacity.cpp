@@ -9,10 +9,12 @@
 #include "cairn/forecast/earlywarning.h"
 #include "cairn/forecast/fleet.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -228,6 +230,91 @@ int runBenchWarnings(int argc, char** argv, int first) {
                             u.resource.c_str(), e.message.c_str());
         }
     }
+
+    // Learned precursors: patterns learned from the incidents that failed more than a day ago; the last day
+    // is scanned on every pod and the warnings scored against the incidents failing in it (or ahead of now).
+    std::vector<forecast::EntityMetrics> entities;
+    {
+        std::map<std::string, forecast::EntityMetrics> byPod;
+        for (const char* metric : {"memory_used_bytes", "memory_limit_bytes", "disk_used_bytes",
+                                   "disk_capacity_bytes", "cpu_usage_ratio"}) {
+            sources::MetricQuery q;
+            q.selector.metric = metric;
+            q.range = data;
+            q.step = 5 * kMinuteMs;
+            auto got = source.query(q, {});
+            if (!got) {
+                std::fprintf(stderr, "cairn-cli bench warnings: %s\n", got.error().what().c_str());
+                return 1;
+            }
+            for (auto& sr : *got) {
+                const auto pod = sr.id.label("pod");
+                byPod[pod].entity = pod;
+                byPod[pod].series[metric] = std::move(sr);
+            }
+        }
+        for (auto& [pod, e] : byPod)
+            entities.push_back(std::move(e));
+    }
+    const TimeMs split = data.end - kDayMs;
+    std::vector<forecast::Incident> learnFrom, targets;
+    std::map<std::string, TimeMs>
+        faultStart; // a warning after the fault began and before the failure is early
+    for (const auto& inc : env->incidents()) {
+        if (inc.rootPod.empty())
+            continue;
+        TimeMs failure = inc.start; // symptoms show at the start for the other kinds
+        for (const auto& f : scored)
+            if (f.id == inc.id)
+                failure = f.at;
+        const forecast::Incident i{inc.id, inc.rootPod, std::string(demo::toString(inc.kind)), failure,
+                                   inc.end};
+        (failure < split ? learnFrom : targets).push_back(i);
+        faultStart[inc.id] = inc.start;
+    }
+    forecast::PrecursorModel model;
+    forecast::PrecursorOptions popts;
+    if (auto learned = model.learn(entities, learnFrom, popts); !learned) {
+        std::printf("\nlearned precursors: %s\n", learned.error().what().c_str());
+        return 0;
+    }
+    int warnings = 0, truePositives = 0;
+    std::map<std::string, TimeMs> firstWarning;
+    for (const auto& e : entities)
+        for (const auto& w : model.scan(e, {split, data.end})) {
+            ++warnings;
+            bool ok = false;
+            for (const auto& t : targets)
+                if (t.entity == w.entity && w.at >= std::min(faultStart[t.id], t.start - popts.maxLead) &&
+                    w.at <= t.start) {
+                    ok = true;
+                    if (!firstWarning.count(t.id) || w.at < firstWarning[t.id])
+                        firstWarning[t.id] = w.at;
+                }
+            truePositives += ok ? 1 : 0;
+            if (!ok)
+                std::printf("  FALSE   precursor of %s on %s at %s\n", w.kind.c_str(), w.entity.c_str(),
+                            formatIso(w.at).c_str());
+        }
+    std::printf("\nLearned precursors (learned from %zu incidents before %s, kinds:", learnFrom.size(),
+                formatIso(split).c_str());
+    for (const auto& k : model.kinds())
+        std::printf(" %s", k.c_str());
+    std::printf("), scanning every pod over the last day:\n");
+    for (const auto& t : targets) {
+        const auto it = firstWarning.find(t.id);
+        if (it != firstWarning.end())
+            std::printf("  %-7s %-12s %-34s fails %s  warned %5.0f min before\n", t.id.c_str(),
+                        t.kind.c_str(), t.entity.c_str(), formatIso(t.start).c_str(),
+                        static_cast<double>(t.start - it->second) / kMinuteMs);
+        else
+            std::printf("  %-7s %-12s %-34s fails %s  NOT warned\n", t.id.c_str(), t.kind.c_str(),
+                        t.entity.c_str(), formatIso(t.start).c_str());
+    }
+    std::printf("precision       %.0f%% (%d of %d precursor warnings fall between a fault's start (or %s "
+                "before its failure) and the failure)\n",
+                warnings ? 100.0 * truePositives / warnings : 0.0, truePositives, warnings,
+                hoursOrDays(popts.maxLead).c_str());
     return 0;
 }
 
