@@ -70,8 +70,8 @@ void printTable(const std::vector<forecast::CapacityRow>& rows, std::size_t limi
 } // namespace
 
 int runCapacity(int argc, char** argv, int first) {
-    Args args(argc, argv, first);
-    if (auto u = args.unknown({"seed", "lookback", "top"}); !u.empty()) {
+    Args args(argc, argv, first, {"services"});
+    if (auto u = args.unknown({"seed", "lookback", "top", "services"}); !u.empty()) {
         std::fprintf(stderr, "cairn-cli capacity: unknown option --%s\n", u.front().c_str());
         return 2;
     }
@@ -117,6 +117,35 @@ int runCapacity(int argc, char** argv, int first) {
         }
     if (!hints)
         std::printf("  none\n");
+    if (!args.has("services"))
+        return 0;
+    auto services = forecast::forecastServices(source, {env->dataRange().start, now}, kHourMs, 7 * kDayMs);
+    if (!services) {
+        std::fprintf(stderr, "cairn-cli capacity: %s\n", services.error().what().c_str());
+        return 1;
+    }
+    std::printf("\nPer-service forecasts for the next 7 days (hourly, from the whole history):\n");
+    std::printf("%-16s %-18s %12s %12s %14s  %-8s %s\n", "service", "metric", "now", "peak", "peak (95% up)",
+                "seasons", "model");
+    for (const auto& f : *services) {
+        const bool bytes = f.metric.find("bytes") != std::string::npos;
+        auto fmt = [&](double v) {
+            char b[32];
+            if (bytes)
+                return human(v);
+            std::snprintf(b, sizeof b, "%.1f%%", 100 * v);
+            return std::string(b);
+        };
+        std::string seasons;
+        for (const auto& p : f.forecast.result.seasonality.periods)
+            seasons += (seasons.empty() ? "" : ",") + std::to_string(p.period) + "h";
+        std::printf("%-16s %-18s %12s %12s %14s  %-8s %s\n", f.service.c_str(), f.metric.c_str(),
+                    fmt(f.current).c_str(), fmt(f.peak).c_str(), fmt(f.peakUpper95).c_str(),
+                    seasons.empty() ? "none" : seasons.c_str(),
+                    f.forecast.result.ok()
+                        ? f.forecast.result.model.c_str()
+                        : std::string(forecast::toString(f.forecast.result.status)).c_str());
+    }
     return 0;
 }
 

@@ -68,6 +68,30 @@ private slots:
         QCOMPARE((*r)[0].resource, std::string("disk"));
         QCOMPARE((*r)[1].resource, std::string("memory"));
     }
+    void serviceForecastsAggregatePodsWithWeeklySeason() {
+        // Two pods of one service, four weeks hourly: a daily wave and quiet weekends.
+        FixedSource src;
+        for (const char* pod : {"api-1", "api-2"}) {
+            auto s = series("cpu_usage_ratio", pod, 28 * kDayMs, kHourMs, [](double h) {
+                const int day = static_cast<int>(h / 24) % 7;
+                return 0.3 + 0.1 * std::sin(2 * 3.14159265 * std::fmod(h, 24.0) / 24) -
+                       (day >= 5 ? 0.15 : 0.0);
+            });
+            s.id.labels["service"] = "api";
+            src.all.push_back(s);
+        }
+        const auto r = forecastServices(src, {kT0, kT0 + 29 * kDayMs}, kHourMs, 2 * kDayMs,
+                                        {{"cpu_usage_ratio", Aggregation::Mean}});
+        QVERIFY(r.has_value());
+        QCOMPARE(r->size(), std::size_t(1));
+        const auto& f = (*r)[0];
+        QCOMPARE(f.service, std::string("api"));
+        QVERIFY(f.forecast.result.ok());
+        QVERIFY(f.forecast.result.seasonality.has(24));
+        QVERIFY(f.forecast.result.seasonality.has(168));
+        QVERIFY(std::abs(f.peak - 0.4) < 0.03); // mean of the two pods, not their sum
+        QVERIFY(f.peakUpper95 >= f.peak);
+    }
     void replayWarnsBeforeFailureAndNotOnSawtooth() {
         // "filling": flat at 30 for 3 days, then 4 per hour until full at 100 (at 3 d + 17.5 h).
         const TimeMs span = 4 * kDayMs;

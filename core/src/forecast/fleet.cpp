@@ -1,6 +1,7 @@
 #include "cairn/forecast/fleet.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace cairn::forecast {
@@ -40,6 +41,58 @@ Result<std::vector<Resource>> collectResources(sources::MetricSource& source, Ti
             if (it == capByOwner.end())
                 continue;
             out.push_back({owner, m.resource, std::move(s), it->second});
+        }
+    }
+    return out;
+}
+
+Result<std::vector<ServiceForecast>> forecastServices(sources::MetricSource& source, TimeRange history,
+                                                      TimeMs step, TimeMs horizon,
+                                                      const std::vector<ServiceMetric>& metrics,
+                                                      const std::string& serviceLabel,
+                                                      const CancelToken& cancel) {
+    std::vector<ServiceForecast> out;
+    for (const auto& m : metrics) {
+        sources::MetricQuery q;
+        q.selector.metric = m.metric;
+        q.range = history;
+        q.step = step;
+        auto got = source.query(q, cancel);
+        if (!got)
+            return std::unexpected(got.error());
+        std::map<std::string, std::map<TimeMs, std::pair<double, int>>> byService;
+        for (const auto& s : *got) {
+            auto& acc = byService[s.id.label(serviceLabel)];
+            for (std::size_t i = 0; i < s.size(); ++i)
+                if (std::isfinite(s.value[i])) {
+                    auto& [sum, count] = acc[s.time[i]];
+                    sum += s.value[i];
+                    ++count;
+                }
+        }
+        for (const auto& [service, acc] : byService) {
+            if (cancel.isCancelled())
+                return fail(ErrorCode::Cancelled, "Service forecasts were cancelled.");
+            ts::Series agg;
+            agg.id = {m.metric, {{serviceLabel, service}}};
+            for (const auto& [t, sc] : acc) {
+                agg.time.push_back(t);
+                agg.value.push_back(m.aggregation == Aggregation::Sum ? sc.first : sc.first / sc.second);
+            }
+            ServiceForecast f;
+            f.service = service;
+            f.metric = m.metric;
+            SeriesForecastOptions o;
+            o.horizon = horizon;
+            o.nonNegative = true;
+            f.forecast = forecastSeries(agg, o);
+            f.current = agg.value.empty() ? 0.0 : agg.value.back();
+            if (f.forecast.result.ok()) {
+                f.peak = *std::max_element(f.forecast.result.mean.begin(), f.forecast.result.mean.end());
+                f.peakUpper95 =
+                    *std::max_element(f.forecast.result.upper95.begin(), f.forecast.result.upper95.end());
+            }
+            out.push_back(std::move(f));
         }
     }
     return out;

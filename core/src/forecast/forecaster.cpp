@@ -181,7 +181,7 @@ ForecastResult forecastValues(std::span<const double> input, const ForecastOptio
     // Rolling origins over the tail: each model forecasts the next hv samples from every origin.
     const int hv = static_cast<int>(std::min<long>(total, std::max<long>(1, n / 4)));
     const int step = r.seasonality.periods.empty() ? std::max(1, hv / 2) : r.seasonality.periods[0].period;
-    const long minTrain = std::max<long>(2L * longest + 2, 8);
+    const long minTrain = std::max<long>(longest + 2, 8); // every model falls back gracefully below 2 cycles
     std::vector<long> origins;
     for (int j = 0; j < options.validationOrigins; ++j) {
         const long o = n - hv - static_cast<long>(j) * step;

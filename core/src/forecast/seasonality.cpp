@@ -39,8 +39,11 @@ bool testLag(std::span<const double> x, int m, double z, SeasonalPeriod& out) {
     const auto acf = autocorrelation(x, m + 1);
     if (static_cast<int>(acf.size()) < m + 2)
         return false;
+    // Bartlett's variance for an MA(q) null, q = the span of short-range dependence (up to the first
+    // non-positive autocorrelation). Summing over every lag below m would let the season itself inflate the
+    // limit and hide a weekly pattern behind its own autocorrelation.
     double sum = 0;
-    for (int k = 1; k < m; ++k)
+    for (int k = 1; k < m && acf[k] > 0; ++k)
         sum += acf[k] * acf[k];
     const double limit = z * std::sqrt((1.0 + 2.0 * sum) / static_cast<double>(x.size()));
     out.period = m;

@@ -7,6 +7,7 @@
 #include "cairn/common/cancel.h"
 #include "cairn/common/error.h"
 #include "cairn/forecast/capacity.h"
+#include "cairn/forecast/seriesforecast.h"
 #include "cairn/sources/metricsource.h"
 
 #include <string>
@@ -26,6 +27,27 @@ std::vector<ResourceMetrics> defaultResourceMetrics(); // disk and memory (Kuber
 Result<std::vector<Resource>> collectResources(
     sources::MetricSource& source, TimeRange range, TimeMs step, const std::string& ownerLabel = "pod",
     const std::vector<ResourceMetrics>& metrics = defaultResourceMetrics(), const CancelToken& cancel = {});
+
+// Per-service forecasts of usage metrics (CPU, memory): the pods' series are aggregated per service label
+// (sum or mean per timestamp) and forecast with daily and weekly seasons detected from the data (a weekly
+// season needs three weeks of history).
+enum class Aggregation { Sum, Mean };
+struct ServiceMetric {
+    std::string metric;
+    Aggregation aggregation = Aggregation::Mean;
+};
+struct ServiceForecast {
+    std::string service, metric;
+    SeriesForecast forecast;
+    double current = 0;     // last aggregated value
+    double peak = 0;        // highest point forecast over the horizon
+    double peakUpper95 = 0; // highest upper 95% bound over the horizon
+};
+Result<std::vector<ServiceForecast>>
+forecastServices(sources::MetricSource& source, TimeRange history, TimeMs step, TimeMs horizon,
+                 const std::vector<ServiceMetric>& metrics = {{"cpu_usage_ratio", Aggregation::Mean},
+                                                              {"memory_used_bytes", Aggregation::Sum}},
+                 const std::string& serviceLabel = "service", const CancelToken& cancel = {});
 
 // A real exhaustion: the resource of that owner hit its capacity at `at`.
 struct ResourceFailure {
