@@ -16,11 +16,15 @@ int runBenchDetectDemo(int argc, char** argv, int first);
 int runBenchDetectScale(int argc, char** argv, int first);
 int runBenchLoghub(int argc, char** argv, int first);
 int runBenchLogsThroughput(int argc, char** argv, int first);
+int runBenchM4(int argc, char** argv, int first);
 int runBenchNab(int argc, char** argv, int first);
+int runBenchWarnings(int argc, char** argv, int first);
+int runCapacity(int argc, char** argv, int first);
 int runDemoExport(int argc, char** argv, int first);
 int runDetect(int argc, char** argv, int first);
 int runLogsParse(int argc, char** argv, int first);
 int runLogsPatterns(int argc, char** argv, int first);
+int runForecast(int argc, char** argv, int first);
 
 inline constexpr Command kCommands[] = {
     {"bench demo", "demo environment: time to generate 14 days of every series, log lines per day, traces per minute",
@@ -41,6 +45,13 @@ inline constexpr Command kCommands[] = {
      runLogsParse},
     {"logs patterns", "log patterns, new patterns since a deploy, error trends, frequency anomalies, changes",
      runLogsPatterns},
+    {"bench m4", "forecast accuracy on M4-style train/test CSVs: sMAPE, MASE, OWA, interval coverage, speed",
+     runBenchM4},
+    {"bench warnings", "replay exhaustion warnings over the demo's history: lead time, precision, recall",
+     runBenchWarnings},
+    {"capacity", "what runs out first: the demo fleet's bounded resources ranked by time to exhaustion",
+     runCapacity},
+    {"forecast", "forecast every series of a wide CSV (id, values...) for --horizon steps", runForecast},
 };
 
 } // namespace cairn::cli
