@@ -11,11 +11,16 @@ struct Command {
 };
 
 // Declared here, defined in the cmd_*.cpp files. Keep sorted by name.
+int runBenchSources(int argc, char** argv, int first);
 int runDemoExport(int argc, char** argv, int first);
+int runQueryPrometheus(int argc, char** argv, int first);
 
 inline constexpr Command kCommands[] = {
+    {"bench sources", "time connector decoding (MB/s) and, with --url, fetching from a real Prometheus",
+     runBenchSources},
     {"demo export", "write the demo's metrics (CSV), logs (text) and traces (Jaeger JSON) for a time range",
      runDemoExport},
+    {"query prometheus", "run PromQL against a Prometheus API server; CSV series,timestamp,value", runQueryPrometheus},
 };
 
 } // namespace cairn::cli

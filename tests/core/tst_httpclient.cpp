@@ -88,6 +88,7 @@ private slots:
 
     void sendsAuthHeadersAndBody() {
         auto o = fastOptions();
+        o.compression = HttpOptions::Compression::Always;
         o.auth.kind = HttpAuth::Kind::Bearer;
         o.auth.token = "tok123";
         o.headers = {{"X-Scope-OrgID", "tenant-a"}};
@@ -115,8 +116,18 @@ private slots:
         QCOMPARE(j["headers"]["authorization"].get<std::string>(), std::string("Basic YWxpY2U6czNjcmV0"));
     }
 
+    void detectsLoopbackUrls() {
+        QVERIFY(isLoopbackUrl("http://127.0.0.1:9090/x"));
+        QVERIFY(isLoopbackUrl("https://user:pw@LOCALHOST/x"));
+        QVERIFY(isLoopbackUrl("http://[::1]:9090"));
+        QVERIFY(!isLoopbackUrl("http://prometheus.example:9090"));
+        QVERIFY(!isLoopbackUrl("http://10.0.0.1/127.0.0.1"));
+    }
+
     void decodesGzipBodies() {
-        HttpClient client(fastOptions());
+        auto o = fastOptions();
+        o.compression = HttpOptions::Compression::Always;
+        HttpClient client(o);
         auto r = client.get(m_server.url() + "/_test/big?bytes=100000");
         QVERIFY2(r, r ? "" : r.error().what().c_str());
         QCOMPARE(r->header("content-encoding"), std::string("gzip"));

@@ -132,6 +132,22 @@ std::string redactUrl(std::string_view url) {
     return std::string(url.substr(0, hostStart)) + std::string(url.substr(at + 1));
 }
 
+bool isLoopbackUrl(std::string_view url)
+{
+    const auto scheme = url.find("://");
+    std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
+    rest = rest.substr(0, rest.find_first_of("/?#"));
+    if (const auto at = rest.rfind('@'); at != std::string_view::npos)
+        rest = rest.substr(at + 1);
+    std::string host;
+    if (rest.starts_with("[")) {
+        host = std::string(rest.substr(1, rest.find(']') - 1));
+    } else {
+        host = lower(rest.substr(0, rest.find(':')));
+    }
+    return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
 TimeMs parseRetryAfter(std::string_view value, TimeMs now) {
     const std::string v = trim(value);
     if (v.empty())
@@ -225,9 +241,13 @@ Result<HttpResponse> HttpClient::postQuery(const std::string& url, std::string b
     return send(r, cancel);
 }
 
+std::string HttpClient::errorPrefix(const std::string& url) const
+{
+    return m_options.sourceName + " could not fetch " + redactUrl(url) + ": ";
+}
+
 Result<HttpResponse> HttpClient::send(const HttpRequest& request, const CancelToken& cancel) {
-    const std::string shownUrl = redactUrl(request.url);
-    const std::string who = m_options.sourceName + " could not fetch " + shownUrl + ": ";
+    const std::string who = errorPrefix(request.url);
     CURL* curl = m_impl->curl;
     if (!curl)
         return fail(ErrorCode::Internal, who + "libcurl could not create a handle.");
@@ -256,7 +276,11 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request, const CancelTo
         curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connectTimeoutMs));
         curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.totalTimeoutMs));
-        curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+        const bool compress =
+            m_options.compression == HttpOptions::Compression::Always ||
+            (m_options.compression == HttpOptions::Compression::Auto && !isLoopbackUrl(request.url));
+        if (compress)
+            curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, ""); // every encoding libcurl can decode
         curl_easy_setopt(curl, CURLOPT_USERAGENT, m_options.userAgent.c_str());
         curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
         curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
@@ -393,8 +417,11 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request, const CancelTo
             error = Error{ErrorCode::Network, who + cause + attemptsText, {}};
         }
 
-        if (!retryable || attempt >= maxAttempts)
+        if (!retryable || attempt >= maxAttempts) {
+            if (request.allowErrorStatus && error->code == ErrorCode::HttpStatus)
+                return response;
             return std::unexpected(*error);
+        }
 
         TimeMs wait = std::min(m_options.backoffMaxMs, m_options.backoffBaseMs << std::min(attempt - 1, 20));
         // "Equal jitter": half fixed, half random, so a crowd of clients spreads out.
