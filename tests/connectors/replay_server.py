@@ -191,7 +191,11 @@ def main(argv):
         else:
             print("unknown argument " + argv[i], file=sys.stderr)
             return 2
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class QuietServer(ThreadingHTTPServer):
+        def handle_error(self, request, client_address):  # resets and TLS refusals are part of the tests
+            pass
+
+    server = QuietServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     if tls:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -393,6 +394,14 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request, const CancelTo
             std::string cause = errbuf[0] ? std::string(errbuf) : std::string(curl_easy_strerror(rc));
             while (!cause.empty() && (cause.back() == '\n' || cause.back() == '.'))
                 cause.pop_back();
+            if (rc == CURLE_COULDNT_CONNECT) {
+                long osErrno = 0;
+                curl_easy_getinfo(curl, CURLINFO_OS_ERRNO, &osErrno);
+                if (osErrno == ECONNREFUSED)
+                    cause = "connection refused";
+                else if (osErrno == EHOSTUNREACH || osErrno == ENETUNREACH)
+                    cause = "host unreachable (" + cause + ")";
+            }
             switch (rc) {
             case CURLE_COULDNT_CONNECT:
             case CURLE_COULDNT_RESOLVE_HOST:
