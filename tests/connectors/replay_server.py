@@ -11,7 +11,8 @@ Binds 127.0.0.1 on a free port, prints "PORT <n>" on stdout, serves until stdin 
 Routes file: JSON list of {"method": "GET", "path": "/api/traces", "query": {"service": "x"},
   "body_contains": "search_after", "file": "jaeger/x.json" | "files": [...] (served in turn, the last
   one repeats) | "body": "...", "status": 200, "content_type": "application/json",
-  "wrap": "jaeger-data" (wraps the file as {"data": <file>})}. The first matching route wins; files are
+  "wrap": "jaeger-data" | "jaeger-data-list" | "list" (puts the file in {"data": <file>}, {"data": [<file>]}
+  or [<file>])}. The first matching route wins; files are
   looked up in each --root in turn.
 
 Built-in endpoints (failure tests):
@@ -120,6 +121,10 @@ class Handler(BaseHTTPRequestHandler):
             data = f.read()
         if r.get("wrap") == "jaeger-data":
             data = b'{"data":' + data + b',"total":0,"limit":0,"offset":0,"errors":null}'
+        elif r.get("wrap") == "jaeger-data-list":
+            data = b'{"data":[' + data + b'],"total":0,"limit":0,"offset":0,"errors":null}'
+        elif r.get("wrap") == "list":
+            data = b"[" + data + b"]"
         self.send(status, data, ctype)
 
     def builtin(self, path, query, body):
