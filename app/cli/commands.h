@@ -27,7 +27,9 @@ inline constexpr Command kCommands[] = {
      runBenchSources},
     {"demo export", "write the demo's metrics (CSV), logs (text) and traces (Jaeger JSON) for a time range",
      runDemoExport},
-    {"detect", "add an anomaly_score column to a timestamp,value CSV (--input FILE --output OUT)", runDetect},
+    {"detect", "add an anomaly_score column to a timestamp,value CSV (--input FILE --output OUT), or find anomalies "
+               "in PromQL results (--prometheus URL --query Q --start T --end T --step S)",
+     runDetect},
     {"query prometheus", "run PromQL against a Prometheus API server; CSV series,timestamp,value", runQueryPrometheus},
 };
 

@@ -21,4 +21,8 @@ bool httpOptionsFromArgs(const Args& args, sources::HttpOptions& out, std::strin
 // Parses a time given as Unix seconds or RFC 3339; "now" and "now-1h" are accepted too.
 bool parseCliTime(const std::string& text, TimeMs& out, std::string& error);
 
+// `detect` with a source (--prometheus URL or --source prometheus): see cmd_detectsource.cpp.
+bool isSourceDetect(int argc, char** argv, int first);
+int runDetectSource(int argc, char** argv, int first);
+
 } // namespace cairn::cli

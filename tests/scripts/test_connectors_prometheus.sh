@@ -92,7 +92,28 @@ for _ in $(seq 1 50); do
 done
 check "alerts list the firing alert" test "$firing" -eq 1
 
-# 6. Failures are one clear sentence and a non-zero exit.
+# 6. The detection engine finds the injected anomaly through the connector.
+"$cli" detect --prometheus "$PROM_URL" --query cairn_test_latency_ms --start "$start" --end "$end" --step 60s \
+    >"$work/anomalies.json" 2>"$work/detect.err" || cat "$work/detect.err"
+check "detect reports anomalies as JSON" python3 -c "import json,sys; a=json.load(open(sys.argv[1])); assert isinstance(a, list) and a" "$work/anomalies.json"
+check "detect finds the injected anomaly in svc-2 at the injected time" python3 - "$work/anomalies.json" "$anomaly" <<'PY'
+import json, sys, datetime
+anomalies, at = json.load(open(sys.argv[1])), int(sys.argv[2])
+def t(s): return datetime.datetime.strptime(s[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc).timestamp()
+hits = [a for a in anomalies if 'service="svc-2"' in a["series"] and t(a["start"]) <= at + 600 and t(a["end"]) >= at]
+assert hits, "no anomaly overlapping the injected window"
+h = hits[0]
+assert h["observed"] > 3 * h["expected"], h
+for k in ("series", "start", "end", "score", "observed", "expected"):
+    assert k in h, k
+PY
+check "detect flags nothing big in the untouched series" python3 - "$work/anomalies.json" <<'PY'
+import json, sys
+anomalies = json.load(open(sys.argv[1]))
+assert not [a for a in anomalies if 'svc-2' not in a["series"] and a["score"] >= 0.99 and a["observed"] > 2.5 * a["expected"]]
+PY
+
+# 7. Failures are one clear sentence and a non-zero exit.
 set +e
 "$cli" query prometheus --url "$PROM_URL" --query 'sum(' --start "$start" --end "$end" --step 60s >/dev/null 2>"$work/err1"
 rc1=$?
