@@ -17,6 +17,7 @@ int runBenchSources(int argc, char** argv, int first);
 int runDemoExport(int argc, char** argv, int first);
 int runDetect(int argc, char** argv, int first);
 int runQueryPrometheus(int argc, char** argv, int first);
+int runSourcesCheck(int argc, char** argv, int first);
 
 inline constexpr Command kCommands[] = {
     {"bench detect-scale", "detector throughput (points/s/core), fleet wall time and state bytes per series",
@@ -31,6 +32,8 @@ inline constexpr Command kCommands[] = {
                "in PromQL results (--prometheus URL --query Q --start T --end T --step S)",
      runDetect},
     {"query prometheus", "run PromQL against a Prometheus API server; CSV series,timestamp,value", runQueryPrometheus},
+    {"sources check", "test every source of a configuration file (--config FILE): version, latency or the error",
+     runSourcesCheck},
 };
 
 } // namespace cairn::cli

@@ -113,7 +113,27 @@ anomalies = json.load(open(sys.argv[1]))
 assert not [a for a in anomalies if 'svc-2' not in a["series"] and a["score"] >= 0.99 and a["observed"] > 2.5 * a["expected"]]
 PY
 
-# 7. Failures are one clear sentence and a non-zero exit.
+# 7. sources check: the live Prometheus is ok with its version, a dead one fails with the reason.
+cat >"$work/sources.json" <<JSON
+{"sources": [
+  {"name": "local", "kind": "prometheus", "url": "$PROM_URL", "poll_interval": "5s"},
+  {"name": "gone", "kind": "prometheus", "url": "http://127.0.0.1:$(prom_free_port)", "timeout": "2s"},
+  {"name": "demo", "kind": "demo"}
+]}
+JSON
+set +e
+"$cli" sources check --config "$work/sources.json" >"$work/check.txt" 2>&1
+rc=$?
+"$cli" sources check --config "$work/sources.json" --only local >"$work/check-local.txt" 2>&1
+rc_local=$?
+set -e
+cat "$work/check.txt"
+check "sources check exits 1 when a source fails" test "$rc" -eq 1
+check "sources check shows the live Prometheus ok with its version" grep -Eq '^local +prometheus +ok +2\.' "$work/check.txt"
+check "sources check explains the dead one" grep -Eq '^gone +prometheus +FAILED .*connection refused' "$work/check.txt"
+check "sources check --only local exits 0" test "$rc_local" -eq 0
+
+# 8. Failures are one clear sentence and a non-zero exit.
 set +e
 "$cli" query prometheus --url "$PROM_URL" --query 'sum(' --start "$start" --end "$end" --step 60s >/dev/null 2>"$work/err1"
 rc1=$?

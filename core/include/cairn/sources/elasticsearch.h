@@ -24,6 +24,7 @@ struct LogFieldMapping {
     std::string level = "log.level";
     std::string service = "service.name";
     std::string host = "host.name";
+    bool operator==(const LogFieldMapping&) const = default;
 };
 
 struct ElasticsearchOptions {
