@@ -1,5 +1,9 @@
 // cairn: the desktop console. Parses options, wires core (sources, analysis) into the ui, runs the event loop.
 #include "cairn/common/version.h"
+#include "cairn/detect/analyze.h"
+#include "cairn/sources/prometheus.h"
+#include "ui/datasourcesdialog.h"
+#include "ui/sourcescontroller.h"
 #include "ui/apptools.h"
 #include "ui/mainwindow.h"
 #include "ui/theme.h"
@@ -30,7 +34,13 @@ int main(int argc, char** argv)
                              QStringLiteral("Print time to first paint and the worst UI stall while loading, then exit."));
     QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Seed of the demo environment."), QStringLiteral("n"),
                             QStringLiteral("1"));
-    parser.addOptions({screenshot, bench, seed});
+    QCommandLineOption sourcesFile(QStringLiteral("sources"),
+                                   QStringLiteral("Data sources file (default: sources.json in the config folder)."),
+                                   QStringLiteral("file"));
+    QCommandLineOption prometheus(QStringLiteral("prometheus"),
+                                  QStringLiteral("Show metrics from this Prometheus API URL (Thanos, Mimir, VictoriaMetrics too)."),
+                                  QStringLiteral("url"));
+    parser.addOptions({screenshot, bench, seed, sourcesFile, prometheus});
     parser.process(app);
     bool seedOk = false;
     parser.value(seed).toULongLong(&seedOk);
@@ -41,7 +51,38 @@ int main(int argc, char** argv)
 
     cairn::ui::applyTheme(app);
     cairn::ui::Backends backends;
+    // Data sources: the file's sources are health-checked live; the first metrics source feeds the views.
+    auto sources = std::make_unique<cairn::ui::SourcesController>(
+        parser.isSet(sourcesFile) ? parser.value(sourcesFile) : cairn::ui::defaultSourcesPath(),
+        std::make_unique<cairn::ui::KeychainSecretStore>());
+    if (const QString error = sources->load(); !error.isEmpty())
+        std::fprintf(stderr, "cairn: %s\n", qPrintable(error));
+    if (parser.isSet(prometheus)) {
+        cairn::sources::PrometheusOptions o;
+        o.name = "prometheus";
+        o.url = parser.value(prometheus).toStdString();
+        backends.metrics = std::make_shared<cairn::sources::PrometheusSource>(o);
+    } else {
+        for (const auto& c : sources->sources()) {
+            if (c.kind != cairn::sources::SourceKind::Prometheus)
+                continue;
+            auto m = cairn::sources::makeMetricSource(c, sources->resolver());
+            if (!m) {
+                std::fprintf(stderr, "cairn: %s\n", m.error().what().c_str());
+                continue;
+            }
+            backends.metrics = std::shared_ptr<cairn::sources::MetricSource>(std::move(*m));
+            break;
+        }
+    }
+    if (backends.metrics && !backends.analyze)
+        backends.analyze = [](const cairn::ts::Series& s, const cairn::CancelToken& cancel)
+            -> cairn::Result<cairn::ui::SeriesFindings> {
+            auto a = cairn::detect::analyzeSeries(s, {}, cancel);
+            return cairn::ui::SeriesFindings{std::move(a.points), std::move(a.anomalies)};
+        };
     cairn::ui::MainWindow window(backends);
+    sources->install(&window);
     cairn::ui::StartupProbe* probe = parser.isSet(bench) ? new cairn::ui::StartupProbe(&window, &app) : nullptr;
     if (parser.isSet(screenshot) || probe) {
         window.setLiveRefreshInterval(0);
