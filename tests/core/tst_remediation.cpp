@@ -20,8 +20,7 @@ namespace {
 
 constexpr TimeMs kT0 = 1'800'000'000'000;
 
-Action restartAction(std::vector<std::string> names = {"web-1"})
-{
+Action restartAction(std::vector<std::string> names = {"web-1"}) {
     Action a;
     a.id = "rem-1";
     a.kind = "ssh.restart-unit";
@@ -34,12 +33,12 @@ Action restartAction(std::vector<std::string> names = {"web-1"})
     return a;
 }
 
-PolicyConfig basePolicy()
-{
+PolicyConfig basePolicy() {
     PolicyConfig p;
     p.allow.push_back(AllowRule{"ssh.restart-unit", "prod", "web-*", 1});
     p.allow.push_back(AllowRule{"ssh.diagnostics", "*", "*", 0});
-    p.parameters["ssh.restart-unit"].push_back(ParameterRule{"unit", "[A-Za-z0-9@._-]+\\.service", true, {}, {}});
+    p.parameters["ssh.restart-unit"].push_back(
+        ParameterRule{"unit", "[A-Za-z0-9@._-]+\\.service", true, {}, {}});
     p.parameters["k8s.scale"].push_back(ParameterRule{"replicas", "[0-9]+", true, 1, 10});
     p.allow.push_back(AllowRule{"k8s.scale", "*", "*", 1});
     p.maxTargets = 3;
@@ -55,12 +54,10 @@ public:
     bool failExecute = false;
     int executions = 0;
     std::vector<std::string> kinds;
-    Result<ExecutionReport> dryRun(const Action& a, const CancelToken&) override
-    {
+    Result<ExecutionReport> dryRun(const Action& a, const CancelToken&) override {
         return ExecutionReport{true, "would run " + a.kind, "", ""};
     }
-    Result<ExecutionReport> execute(const Action& a, const CancelToken&, const OutputSink& out) override
-    {
+    Result<ExecutionReport> execute(const Action& a, const CancelToken&, const OutputSink& out) override {
         ++executions;
         kinds.push_back(a.kind);
         if (out)
@@ -75,8 +72,7 @@ class FixedProbe final : public MetricProbe {
 public:
     std::vector<double> values; // returned in turn, last one repeats
     std::size_t i = 0;
-    Result<double> sample(const std::string&, const Target&, TimeMs) override
-    {
+    Result<double> sample(const std::string&, const Target&, TimeMs) override {
         const double v = values[std::min(i, values.size() - 1)];
         ++i;
         return v;
@@ -88,8 +84,7 @@ public:
 class TestRemediation : public QObject {
     Q_OBJECT
 private slots:
-    void parsesPlanAndRoundTrips()
-    {
+    void parsesPlanAndRoundTrips() {
         const char* plan = R"({"actions":[{"id":"a1","kind":"ssh.restart-unit","targets":[{"name":"web-1",
             "service":"web","environment":"prod"}],"parameters":{"unit":"nginx.service"},"risk":"high",
             "reversible":true,"expectedEffect":"x","verification":{"metric":"mem","comparator":"below",
@@ -105,8 +100,7 @@ private slots:
         QVERIFY(*again == a);
         QCOMPARE(fingerprint(*again), fingerprint(a));
     }
-    void rejectsMalformedPlans_data()
-    {
+    void rejectsMalformedPlans_data() {
         QTest::addColumn<QString>("text");
         QTest::addRow("not json") << "{oops";
         QTest::addRow("empty") << "";
@@ -114,20 +108,21 @@ private slots:
         QTest::addRow("no targets") << R"({"id":"a","kind":"k","targets":[]})";
         QTest::addRow("unknown field") << R"({"id":"a","kind":"k","targets":["h"],"paramters":{}})";
         QTest::addRow("bad risk") << R"({"id":"a","kind":"k","targets":["h"],"risk":"meh"})";
-        QTest::addRow("nested parameter") << R"({"id":"a","kind":"k","targets":["h"],"parameters":{"x":[1]}})";
-        QTest::addRow("duplicate ids") << R"({"actions":[{"id":"a","kind":"k","targets":["h"]},{"id":"a","kind":"k","targets":["h"]}]})";
-        QTest::addRow("NaN threshold") << R"({"id":"a","kind":"k","targets":["h"],"verification":{"metric":"m","comparator":"below","threshold":"NaN"}})";
+        QTest::addRow("nested parameter")
+            << R"({"id":"a","kind":"k","targets":["h"],"parameters":{"x":[1]}})";
+        QTest::addRow("duplicate ids")
+            << R"({"actions":[{"id":"a","kind":"k","targets":["h"]},{"id":"a","kind":"k","targets":["h"]}]})";
+        QTest::addRow("NaN threshold")
+            << R"({"id":"a","kind":"k","targets":["h"],"verification":{"metric":"m","comparator":"below","threshold":"NaN"}})";
     }
-    void rejectsMalformedPlans()
-    {
+    void rejectsMalformedPlans() {
         QFETCH(QString, text);
         auto r = parsePlan(text.toStdString());
         QVERIFY(!r.has_value());
         QCOMPARE(int(r.error().code), int(ErrorCode::Parse));
         QVERIFY(!r.error().message.empty());
     }
-    void fingerprintChangesWithTargetsAndParameters()
-    {
+    void fingerprintChangesWithTargetsAndParameters() {
         Action a = restartAction();
         const std::string f = fingerprint(a);
         Action b = a;
@@ -138,35 +133,45 @@ private slots:
         Action c = a;
         c.parameters["unit"] = "other.service";
         QVERIFY(fingerprint(c) != f);
-        QCOMPARE(sha256Hex("abc"), std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        QCOMPARE(sha256Hex("abc"),
+                 std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
     }
 
-    void allowsAllowlistedActionWithApproval()
-    {
+    void allowsAllowlistedActionWithApproval() {
         PolicyEngine p(basePolicy());
         Verdict v = p.evaluate(restartAction(), kT0, {});
         QCOMPARE(int(v.decision), int(Decision::NeedsApproval));
         QCOMPARE(v.requiredApprovals, 1);
     }
-    void policyDenies_data()
-    {
+    void policyDenies_data() {
         QTest::addColumn<QString>("caseName");
         QTest::addColumn<QString>("reasonPart");
-        QTest::addRow("kind outside allowlist") << "kind" << "not allowlisted";
-        QTest::addRow("target outside glob") << "target" << "not allowlisted";
-        QTest::addRow("environment not allowed") << "env" << "not allowlisted";
-        QTest::addRow("too many targets") << "targets" << "blast radius";
-        QTest::addRow("too many replicas") << "replicas" << "replicas of web";
-        QTest::addRow("unknown parameter") << "param" << "not accepted";
-        QTest::addRow("bad parameter value") << "value" << "not allowed";
-        QTest::addRow("missing required parameter") << "missing" << "missing";
-        QTest::addRow("integer above max") << "max" << "above its maximum";
-        QTest::addRow("rate limit") << "rate" << "rate limit";
-        QTest::addRow("freeze window") << "freeze" << "change freeze";
-        QTest::addRow("read-only mode") << "readonly" << "read-only";
+        QTest::addRow("kind outside allowlist") << "kind"
+                                                << "not allowlisted";
+        QTest::addRow("target outside glob") << "target"
+                                             << "not allowlisted";
+        QTest::addRow("environment not allowed") << "env"
+                                                 << "not allowlisted";
+        QTest::addRow("too many targets") << "targets"
+                                          << "blast radius";
+        QTest::addRow("too many replicas") << "replicas"
+                                           << "replicas of web";
+        QTest::addRow("unknown parameter") << "param"
+                                           << "not accepted";
+        QTest::addRow("bad parameter value") << "value"
+                                             << "not allowed";
+        QTest::addRow("missing required parameter") << "missing"
+                                                    << "missing";
+        QTest::addRow("integer above max") << "max"
+                                           << "above its maximum";
+        QTest::addRow("rate limit") << "rate"
+                                    << "rate limit";
+        QTest::addRow("freeze window") << "freeze"
+                                       << "change freeze";
+        QTest::addRow("read-only mode") << "readonly"
+                                        << "read-only";
     }
-    void policyDenies()
-    {
+    void policyDenies() {
         QFETCH(QString, caseName);
         QFETCH(QString, reasonPart);
         PolicyConfig cfg = basePolicy();
@@ -203,8 +208,7 @@ private slots:
         QCOMPARE(int(v.decision), int(Decision::Deny));
         QVERIFY2(QString::fromStdString(v.summary()).contains(reasonPart), v.summary().c_str());
     }
-    void rateLimitForgetsOldExecutions()
-    {
+    void rateLimitForgetsOldExecutions() {
         PolicyConfig cfg = basePolicy();
         Action a = restartAction();
         ExecutionHistory h;
@@ -212,15 +216,14 @@ private slots:
         h.record(a, kT0 - 90 * kMinuteMs);
         QCOMPARE(int(PolicyEngine(cfg).evaluate(a, kT0, h).decision), int(Decision::NeedsApproval));
     }
-    void criticalRiskNeedsTwoPeople()
-    {
+    void criticalRiskNeedsTwoPeople() {
         Action a = restartAction();
         a.risk = RiskClass::Critical;
         QCOMPARE(PolicyEngine(basePolicy()).evaluate(a, kT0, {}).requiredApprovals, 2);
     }
-    void parsesPolicyJsonAndRefusesBadOnes()
-    {
-        auto p = parsePolicy(R"({"allow":[{"kind":"ssh.restart-unit","environment":"prod","targets":"web-*","approvals":2}],
+    void parsesPolicyJsonAndRefusesBadOnes() {
+        auto p = parsePolicy(
+            R"({"allow":[{"kind":"ssh.restart-unit","environment":"prod","targets":"web-*","approvals":2}],
             "parameters":{"ssh.restart-unit":[{"name":"unit","pattern":"[a-z]+\\.service","required":true}]},
             "freezes":[{"start":"2027-01-01T00:00:00Z","end":"2027-01-02T00:00:00Z","reason":"new year"}],
             "maxTargets":2})");
@@ -236,8 +239,7 @@ private slots:
         QVERIFY(!parsePolicy("[1,2]").has_value());
     }
 
-    void lifecycleHappyPathIsAudited()
-    {
+    void lifecycleHappyPathIsAudited() {
         MemoryAuditStore store;
         AuditLog log(store);
         PolicyEngine policy(basePolicy());
@@ -262,11 +264,11 @@ private slots:
         QStringList types;
         for (const auto& e : *entries)
             types << QString::fromStdString(e.type);
-        QCOMPARE(types, QStringList({"propose", "dry-run", "approve", "execute-start", "execute-finish", "verify"}));
+        QCOMPARE(types,
+                 QStringList({"propose", "dry-run", "approve", "execute-start", "execute-finish", "verify"}));
         QVERIFY(log.verify()->ok);
     }
-    void refusesExecutionWithoutApproval()
-    {
+    void refusesExecutionWithoutApproval() {
         MemoryAuditStore store;
         AuditLog log(store);
         PolicyEngine policy(basePolicy());
@@ -281,8 +283,7 @@ private slots:
         QCOMPARE(int(e.error().code), int(ErrorCode::PermissionDenied));
         QCOMPARE(ex.executions, 0);
     }
-    void approvalVoidWhenTargetsChangeAfterDryRun()
-    {
+    void approvalVoidWhenTargetsChangeAfterDryRun() {
         MemoryAuditStore store;
         AuditLog log(store);
         PolicyEngine policy(basePolicy());
@@ -299,8 +300,7 @@ private slots:
         QVERIFY(!r->execute("alice", {ex, policy, h, clock, nullptr, {}, {}}).has_value());
         QCOMPARE(ex.executions, 0);
     }
-    void approvalWithdrawnBetweenDryRunAndExecution()
-    {
+    void approvalWithdrawnBetweenDryRunAndExecution() {
         MemoryAuditStore store;
         AuditLog log(store);
         PolicyEngine policy(basePolicy());
@@ -315,8 +315,7 @@ private slots:
         QVERIFY(!r->execute("alice", {ex, policy, h, clock, nullptr, {}, {}}).has_value());
         QCOMPARE(ex.executions, 0);
     }
-    void twoPersonRuleStopsProposerAlone()
-    {
+    void twoPersonRuleStopsProposerAlone() {
         PolicyConfig cfg = basePolicy();
         cfg.allow[0].approvals = 2;
         MemoryAuditStore store;
@@ -335,8 +334,7 @@ private slots:
         QCOMPARE(int(r->state()), int(State::Approved));
         QCOMPARE(int(*r->execute("alice", {ex, policy, h, clock, nullptr, {}, {}})), int(State::Succeeded));
     }
-    void policyChangeAfterApprovalStopsExecution()
-    {
+    void policyChangeAfterApprovalStopsExecution() {
         MemoryAuditStore store;
         AuditLog log(store);
         PolicyEngine policy(basePolicy());
@@ -352,8 +350,7 @@ private slots:
         QVERIFY(!r->execute("alice", {ex, now, h, clock, nullptr, {}, {}}).has_value());
         QCOMPARE(ex.executions, 0);
     }
-    void failedVerificationRunsRollback()
-    {
+    void failedVerificationRunsRollback() {
         MemoryAuditStore store;
         AuditLog log(store);
         PolicyEngine policy(basePolicy());
@@ -373,8 +370,7 @@ private slots:
         QVERIFY(clock.now() >= kT0 + 30000);
         QCOMPARE(log.entries()->back().type, std::string("rollback-finish"));
     }
-    void failedVerificationProposesRollbackWhenPolicySays()
-    {
+    void failedVerificationProposesRollbackWhenPolicySays() {
         PolicyConfig cfg = basePolicy();
         cfg.autoRollback = false;
         MemoryAuditStore store;
@@ -396,8 +392,7 @@ private slots:
         QVERIFY(r->proposedRollback().has_value());
         QCOMPARE(r->proposedRollback()->id, std::string("rem-1.rollback"));
     }
-    void failedExecutionIsRecorded()
-    {
+    void failedExecutionIsRecorded() {
         MemoryAuditStore store;
         AuditLog log(store);
         PolicyEngine policy(basePolicy());
@@ -413,41 +408,42 @@ private slots:
         QVERIFY(!r->approve("carol", "late", kT0).has_value()); // terminal
     }
 
-    void auditChainDetectsEditsInMemory()
-    {
+    void auditChainDetectsEditsInMemory() {
         MemoryAuditStore store;
         AuditLog log(store);
         for (int i = 0; i < 5; ++i)
-            QVERIFY(log.append(kT0 + i, "rem-1", "alice", "approve", R"({"i":)" + std::to_string(i) + "}").has_value());
+            QVERIFY(log.append(kT0 + i, "rem-1", "alice", "approve", R"({"i":)" + std::to_string(i) + "}")
+                        .has_value());
         QVERIFY(log.verify()->ok);
         store.entriesForTesting()[2].actor = "mallory";
         auto v = log.verify();
         QVERIFY(!v->ok);
         QCOMPARE(*v->firstBadSeq, std::int64_t(3));
     }
-    void sqliteAuditDetectsHandEdits_data()
-    {
+    void sqliteAuditDetectsHandEdits_data() {
         QTest::addColumn<QString>("sql");
         QTest::addColumn<qint64>("badSeq");
         QTest::addColumn<QString>("problemPart");
-        const QString drop = "DROP TRIGGER remediation_audit_no_update; DROP TRIGGER remediation_audit_no_delete; ";
-        QTest::addRow("payload edited") << drop + "UPDATE remediation_audit SET payload='{}' WHERE seq=4;" << qint64(4)
-                                        << "modified";
-        QTest::addRow("actor edited") << drop + "UPDATE remediation_audit SET actor='mallory' WHERE seq=2;" << qint64(2)
-                                      << "modified";
-        QTest::addRow("middle row deleted") << drop + "DELETE FROM remediation_audit WHERE seq=3;" << qint64(3)
-                                            << "missing";
-        QTest::addRow("last row deleted") << drop + "DELETE FROM remediation_audit WHERE seq=6;" << qint64(6)
-                                          << "deleted at the end";
+        const QString drop =
+            "DROP TRIGGER remediation_audit_no_update; DROP TRIGGER remediation_audit_no_delete; ";
+        QTest::addRow("payload edited")
+            << drop + "UPDATE remediation_audit SET payload='{}' WHERE seq=4;" << qint64(4) << "modified";
+        QTest::addRow("actor edited")
+            << drop + "UPDATE remediation_audit SET actor='mallory' WHERE seq=2;" << qint64(2) << "modified";
+        QTest::addRow("middle row deleted")
+            << drop + "DELETE FROM remediation_audit WHERE seq=3;" << qint64(3) << "missing";
+        QTest::addRow("last row deleted")
+            << drop + "DELETE FROM remediation_audit WHERE seq=6;" << qint64(6) << "deleted at the end";
         QTest::addRow("row rewritten with fresh hash")
-            << drop + "UPDATE remediation_audit SET actor='mallory', hash='" + QString(64, 'a') + "' WHERE seq=5;"
+            << drop + "UPDATE remediation_audit SET actor='mallory', hash='" + QString(64, 'a') +
+                   "' WHERE seq=5;"
             << qint64(5) << "modified";
         QTest::addRow("renumbered after delete")
-            << drop + "DELETE FROM remediation_audit WHERE seq=2; UPDATE remediation_audit SET seq=seq-1 WHERE seq>2;"
+            << drop + "DELETE FROM remediation_audit WHERE seq=2; UPDATE remediation_audit SET seq=seq-1 "
+                      "WHERE seq>2;"
             << qint64(2) << "does not link";
     }
-    void sqliteAuditDetectsHandEdits()
-    {
+    void sqliteAuditDetectsHandEdits() {
         QFETCH(QString, sql);
         QFETCH(qint64, badSeq);
         QFETCH(QString, problemPart);
@@ -473,8 +469,7 @@ private slots:
         QCOMPARE(*v->firstBadSeq, badSeq);
         QVERIFY2(QString::fromStdString(v->problem).contains(problemPart), v->problem.c_str());
     }
-    void sqliteAuditRefusesUpdateThroughSqlite()
-    {
+    void sqliteAuditRefusesUpdateThroughSqlite() {
         QTemporaryDir dir;
         const std::string path = dir.filePath("w.sqlite").toStdString();
         {
@@ -488,8 +483,7 @@ private slots:
         QVERIFY(p.exitCode() != 0);
         QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains("append-only"));
     }
-    void exportsJsonLines()
-    {
+    void exportsJsonLines() {
         MemoryAuditStore store;
         AuditLog log(store);
         QVERIFY(log.append(kT0, "rem-1", "alice", "propose", R"({"a":1})"));

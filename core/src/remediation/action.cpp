@@ -9,28 +9,29 @@ namespace cairn::remediation {
 
 using nlohmann::json;
 
-std::string_view toString(RiskClass risk)
-{
+std::string_view toString(RiskClass risk) {
     switch (risk) {
-    case RiskClass::Low: return "low";
-    case RiskClass::Medium: return "medium";
-    case RiskClass::High: return "high";
-    case RiskClass::Critical: return "critical";
+    case RiskClass::Low:
+        return "low";
+    case RiskClass::Medium:
+        return "medium";
+    case RiskClass::High:
+        return "high";
+    case RiskClass::Critical:
+        return "critical";
     }
     return "unknown";
 }
 
-Result<RiskClass> parseRiskClass(std::string_view text)
-{
+Result<RiskClass> parseRiskClass(std::string_view text) {
     for (RiskClass r : {RiskClass::Low, RiskClass::Medium, RiskClass::High, RiskClass::Critical})
         if (toString(r) == text)
             return r;
-    return fail(ErrorCode::InvalidArgument, "unknown risk class \"" + std::string(text) +
-                                                "\" (expected low, medium, high or critical)");
+    return fail(ErrorCode::InvalidArgument,
+                "unknown risk class \"" + std::string(text) + "\" (expected low, medium, high or critical)");
 }
 
-std::string sha256Hex(std::string_view bytes)
-{
+std::string sha256Hex(std::string_view bytes) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     EVP_Digest(bytes.data(), bytes.size(), digest, &len, EVP_sha256(), nullptr);
@@ -46,18 +47,15 @@ std::string sha256Hex(std::string_view bytes)
 
 namespace {
 
-json targetJson(const Target& t)
-{
+json targetJson(const Target& t) {
     return json{{"name", t.name}, {"service", t.service}, {"environment", t.environment}};
 }
 
-json rollbackJson(const RollbackSpec& r)
-{
+json rollbackJson(const RollbackSpec& r) {
     return json{{"kind", r.kind}, {"parameters", r.parameters}};
 }
 
-Result<std::string> str(const json& obj, const char* key, bool required, const std::string& ctx)
-{
+Result<std::string> str(const json& obj, const char* key, bool required, const std::string& ctx) {
     auto it = obj.find(key);
     if (it == obj.end()) {
         if (required)
@@ -69,16 +67,14 @@ Result<std::string> str(const json& obj, const char* key, bool required, const s
     return it->get<std::string>();
 }
 
-Result<void> onlyKeys(const json& obj, std::set<std::string> keys, const std::string& ctx)
-{
+Result<void> onlyKeys(const json& obj, std::set<std::string> keys, const std::string& ctx) {
     for (auto it = obj.begin(); it != obj.end(); ++it)
         if (!keys.count(it.key()))
             return fail(ErrorCode::Parse, "unknown field \"" + it.key() + "\"", ctx);
     return {};
 }
 
-Result<std::map<std::string, std::string>> params(const json& obj, const std::string& ctx)
-{
+Result<std::map<std::string, std::string>> params(const json& obj, const std::string& ctx) {
     std::map<std::string, std::string> out;
     auto it = obj.find("parameters");
     if (it == obj.end())
@@ -93,16 +89,15 @@ Result<std::map<std::string, std::string>> params(const json& obj, const std::st
         else if (p->is_boolean())
             out[p.key()] = p->get<bool>() ? "true" : "false";
         else
-            return fail(ErrorCode::Parse, "parameter \"" + p.key() + "\" must be a string, integer or boolean",
-                        ctx);
+            return fail(ErrorCode::Parse,
+                        "parameter \"" + p.key() + "\" must be a string, integer or boolean", ctx);
     }
     return out;
 }
 
 } // namespace
 
-json toJson(const Action& a)
-{
+json toJson(const Action& a) {
     json targets = json::array();
     for (const auto& t : a.targets)
         targets.push_back(targetJson(t));
@@ -126,8 +121,7 @@ json toJson(const Action& a)
     return j;
 }
 
-Result<Action> actionFromJson(const json& j)
-{
+Result<Action> actionFromJson(const json& j) {
     if (!j.is_object())
         return fail(ErrorCode::Parse, "an action must be a JSON object");
     Action a;
@@ -138,8 +132,9 @@ Result<Action> actionFromJson(const json& j)
     const std::string ctx = "action " + a.id;
     if (a.id.empty() || a.id.size() > 128)
         return fail(ErrorCode::Parse, "field \"id\" must be 1 to 128 characters", ctx);
-    if (auto r = onlyKeys(j, {"id", "kind", "targets", "parameters", "risk", "reversible", "expectedEffect",
-                              "verification", "rollback"},
+    if (auto r = onlyKeys(j,
+                          {"id", "kind", "targets", "parameters", "risk", "reversible", "expectedEffect",
+                           "verification", "rollback"},
                           ctx);
         !r)
         return std::unexpected(r.error());
@@ -220,8 +215,8 @@ Result<Action> actionFromJson(const json& j)
             if (f == it->end())
                 continue;
             if (!f->is_number_integer() || f->get<long long>() <= 0)
-                return fail(ErrorCode::Parse, std::string("verification ") + key + " must be a positive integer",
-                            ctx);
+                return fail(ErrorCode::Parse,
+                            std::string("verification ") + key + " must be a positive integer", ctx);
             *field = f->get<long long>();
         }
         if (v.metric.empty())
@@ -244,8 +239,7 @@ Result<Action> actionFromJson(const json& j)
     return a;
 }
 
-Result<std::vector<Action>> parsePlan(std::string_view text)
-{
+Result<std::vector<Action>> parsePlan(std::string_view text) {
     json j;
     try {
         j = json::parse(text);
@@ -277,8 +271,7 @@ Result<std::vector<Action>> parsePlan(std::string_view text)
     return out;
 }
 
-std::optional<Action> rollbackAction(const Action& a)
-{
+std::optional<Action> rollbackAction(const Action& a) {
     if (!a.rollback)
         return std::nullopt;
     Action r;
@@ -292,8 +285,7 @@ std::optional<Action> rollbackAction(const Action& a)
     return r;
 }
 
-std::string fingerprint(const Action& a)
-{
+std::string fingerprint(const Action& a) {
     json targets = json::array();
     for (const auto& t : a.targets)
         targets.push_back(targetJson(t));

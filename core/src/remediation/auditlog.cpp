@@ -9,28 +9,24 @@ namespace cairn::remediation {
 
 using nlohmann::json;
 
-std::string computeEntryHash(const AuditEntry& e)
-{
-    const json content{{"seq", e.seq},         {"time", e.time},       {"actionId", e.actionId},
-                       {"actor", e.actor},     {"type", e.type},       {"payload", e.payload}};
+std::string computeEntryHash(const AuditEntry& e) {
+    const json content{{"seq", e.seq},     {"time", e.time}, {"actionId", e.actionId},
+                       {"actor", e.actor}, {"type", e.type}, {"payload", e.payload}};
     return sha256Hex(e.prevHash + "\n" + content.dump());
 }
 
-Result<void> MemoryAuditStore::append(const AuditEntry& entry)
-{
+Result<void> MemoryAuditStore::append(const AuditEntry& entry) {
     m_entries.push_back(entry);
     return {};
 }
 
-Result<std::optional<AuditEntry>> MemoryAuditStore::last() const
-{
+Result<std::optional<AuditEntry>> MemoryAuditStore::last() const {
     if (m_entries.empty())
         return std::optional<AuditEntry>();
     return std::optional<AuditEntry>(m_entries.back());
 }
 
-Result<std::optional<std::pair<std::int64_t, std::string>>> MemoryAuditStore::head() const
-{
+Result<std::optional<std::pair<std::int64_t, std::string>>> MemoryAuditStore::head() const {
     // In memory the list is its own anchor.
     if (m_entries.empty())
         return std::optional<std::pair<std::int64_t, std::string>>();
@@ -46,8 +42,7 @@ struct SqliteAuditStore::Impl {
 
 namespace {
 
-Result<void> exec(sqlite3* db, const char* sql, const std::string& path)
-{
+Result<void> exec(sqlite3* db, const char* sql, const std::string& path) {
     char* err = nullptr;
     if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
         std::string msg = err ? err : "unknown error";
@@ -62,23 +57,22 @@ struct Stmt {
     ~Stmt() { sqlite3_finalize(s); }
 };
 
-std::string text(sqlite3_stmt* s, int col)
-{
+std::string text(sqlite3_stmt* s, int col) {
     const auto* p = sqlite3_column_text(s, col);
     return p ? reinterpret_cast<const char*>(p) : std::string();
 }
 
 } // namespace
 
-Result<std::unique_ptr<SqliteAuditStore>> SqliteAuditStore::open(const std::string& path)
-{
+Result<std::unique_ptr<SqliteAuditStore>> SqliteAuditStore::open(const std::string& path) {
     std::unique_ptr<SqliteAuditStore> store(new SqliteAuditStore);
     store->m_impl = new Impl;
     store->m_impl->path = path;
-    if (sqlite3_open_v2(path.c_str(), &store->m_impl->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-        SQLITE_OK)
+    if (sqlite3_open_v2(path.c_str(), &store->m_impl->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        nullptr) != SQLITE_OK)
         return fail(ErrorCode::Database,
-                    std::string("cannot open the workspace database: ") + sqlite3_errmsg(store->m_impl->db), path);
+                    std::string("cannot open the workspace database: ") + sqlite3_errmsg(store->m_impl->db),
+                    path);
     sqlite3_busy_timeout(store->m_impl->db, 5000);
     static const char* schema = R"SQL(
 CREATE TABLE IF NOT EXISTS remediation_audit (
@@ -96,24 +90,23 @@ CREATE TRIGGER IF NOT EXISTS remediation_audit_no_delete BEFORE DELETE ON remedi
     return store;
 }
 
-SqliteAuditStore::~SqliteAuditStore()
-{
+SqliteAuditStore::~SqliteAuditStore() {
     if (m_impl) {
         sqlite3_close(m_impl->db);
         delete m_impl;
     }
 }
 
-Result<void> SqliteAuditStore::append(const AuditEntry& e)
-{
+Result<void> SqliteAuditStore::append(const AuditEntry& e) {
     sqlite3* db = m_impl->db;
     if (auto r = exec(db, "BEGIN IMMEDIATE", m_impl->path); !r)
         return r;
     Stmt ins;
-    sqlite3_prepare_v2(db,
-                       "INSERT INTO remediation_audit(seq,time_ms,action_id,actor,type,payload,prev_hash,hash) "
-                       "VALUES(?,?,?,?,?,?,?,?)",
-                       -1, &ins.s, nullptr);
+    sqlite3_prepare_v2(
+        db,
+        "INSERT INTO remediation_audit(seq,time_ms,action_id,actor,type,payload,prev_hash,hash) "
+        "VALUES(?,?,?,?,?,?,?,?)",
+        -1, &ins.s, nullptr);
     sqlite3_bind_int64(ins.s, 1, e.seq);
     sqlite3_bind_int64(ins.s, 2, e.time);
     sqlite3_bind_text(ins.s, 3, e.actionId.c_str(), -1, SQLITE_TRANSIENT);
@@ -123,8 +116,8 @@ Result<void> SqliteAuditStore::append(const AuditEntry& e)
     sqlite3_bind_text(ins.s, 7, e.prevHash.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(ins.s, 8, e.hash.c_str(), -1, SQLITE_TRANSIENT);
     Stmt head;
-    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO remediation_audit_head(id,seq,hash) VALUES(1,?,?)", -1, &head.s,
-                       nullptr);
+    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO remediation_audit_head(id,seq,hash) VALUES(1,?,?)", -1,
+                       &head.s, nullptr);
     sqlite3_bind_int64(head.s, 1, e.seq);
     sqlite3_bind_text(head.s, 2, e.hash.c_str(), -1, SQLITE_TRANSIENT);
     if (sqlite3_step(ins.s) != SQLITE_DONE || sqlite3_step(head.s) != SQLITE_DONE) {
@@ -135,15 +128,15 @@ Result<void> SqliteAuditStore::append(const AuditEntry& e)
     return exec(db, "COMMIT", m_impl->path);
 }
 
-Result<std::vector<AuditEntry>> SqliteAuditStore::readAll() const
-{
+Result<std::vector<AuditEntry>> SqliteAuditStore::readAll() const {
     Stmt q;
-    if (sqlite3_prepare_v2(m_impl->db,
-                           "SELECT seq,time_ms,action_id,actor,type,payload,prev_hash,hash FROM remediation_audit "
-                           "ORDER BY seq",
-                           -1, &q.s, nullptr) != SQLITE_OK)
-        return fail(ErrorCode::Database, std::string("cannot read the audit log: ") + sqlite3_errmsg(m_impl->db),
-                    m_impl->path);
+    if (sqlite3_prepare_v2(
+            m_impl->db,
+            "SELECT seq,time_ms,action_id,actor,type,payload,prev_hash,hash FROM remediation_audit "
+            "ORDER BY seq",
+            -1, &q.s, nullptr) != SQLITE_OK)
+        return fail(ErrorCode::Database,
+                    std::string("cannot read the audit log: ") + sqlite3_errmsg(m_impl->db), m_impl->path);
     std::vector<AuditEntry> out;
     int rc;
     while ((rc = sqlite3_step(q.s)) == SQLITE_ROW) {
@@ -159,24 +152,24 @@ Result<std::vector<AuditEntry>> SqliteAuditStore::readAll() const
         out.push_back(std::move(e));
     }
     if (rc != SQLITE_DONE)
-        return fail(ErrorCode::Database, std::string("cannot read the audit log: ") + sqlite3_errmsg(m_impl->db),
-                    m_impl->path);
+        return fail(ErrorCode::Database,
+                    std::string("cannot read the audit log: ") + sqlite3_errmsg(m_impl->db), m_impl->path);
     return out;
 }
 
-Result<std::optional<AuditEntry>> SqliteAuditStore::last() const
-{
+Result<std::optional<AuditEntry>> SqliteAuditStore::last() const {
     Stmt q;
-    sqlite3_prepare_v2(m_impl->db,
-                       "SELECT seq,time_ms,action_id,actor,type,payload,prev_hash,hash FROM remediation_audit "
-                       "ORDER BY seq DESC LIMIT 1",
-                       -1, &q.s, nullptr);
+    sqlite3_prepare_v2(
+        m_impl->db,
+        "SELECT seq,time_ms,action_id,actor,type,payload,prev_hash,hash FROM remediation_audit "
+        "ORDER BY seq DESC LIMIT 1",
+        -1, &q.s, nullptr);
     const int rc = sqlite3_step(q.s);
     if (rc == SQLITE_DONE)
         return std::optional<AuditEntry>();
     if (rc != SQLITE_ROW)
-        return fail(ErrorCode::Database, std::string("cannot read the audit log: ") + sqlite3_errmsg(m_impl->db),
-                    m_impl->path);
+        return fail(ErrorCode::Database,
+                    std::string("cannot read the audit log: ") + sqlite3_errmsg(m_impl->db), m_impl->path);
     AuditEntry e;
     e.seq = sqlite3_column_int64(q.s, 0);
     e.time = sqlite3_column_int64(q.s, 1);
@@ -189,24 +182,23 @@ Result<std::optional<AuditEntry>> SqliteAuditStore::last() const
     return std::optional(e);
 }
 
-Result<std::optional<std::pair<std::int64_t, std::string>>> SqliteAuditStore::head() const
-{
+Result<std::optional<std::pair<std::int64_t, std::string>>> SqliteAuditStore::head() const {
     Stmt q;
-    sqlite3_prepare_v2(m_impl->db, "SELECT seq,hash FROM remediation_audit_head WHERE id=1", -1, &q.s, nullptr);
+    sqlite3_prepare_v2(m_impl->db, "SELECT seq,hash FROM remediation_audit_head WHERE id=1", -1, &q.s,
+                       nullptr);
     const int rc = sqlite3_step(q.s);
     if (rc == SQLITE_DONE)
         return std::optional<std::pair<std::int64_t, std::string>>();
     if (rc != SQLITE_ROW)
-        return fail(ErrorCode::Database, std::string("cannot read the audit head: ") + sqlite3_errmsg(m_impl->db),
-                    m_impl->path);
+        return fail(ErrorCode::Database,
+                    std::string("cannot read the audit head: ") + sqlite3_errmsg(m_impl->db), m_impl->path);
     return std::optional(std::pair{static_cast<std::int64_t>(sqlite3_column_int64(q.s, 0)), text(q.s, 1)});
 }
 
 // ---- the log ----
 
 Result<AuditEntry> AuditLog::append(TimeMs time, std::string actionId, std::string actor, std::string type,
-                                    std::string payloadJson)
-{
+                                    std::string payloadJson) {
     auto last = m_store.last();
     if (!last)
         return std::unexpected(last.error());
@@ -224,8 +216,7 @@ Result<AuditEntry> AuditLog::append(TimeMs time, std::string actionId, std::stri
     return e;
 }
 
-Result<VerifyReport> AuditLog::verify() const
-{
+Result<VerifyReport> AuditLog::verify() const {
     auto all = m_store.readAll();
     if (!all)
         return std::unexpected(all.error());
@@ -241,11 +232,13 @@ Result<VerifyReport> AuditLog::verify() const
     std::int64_t expectSeq = 1;
     for (const auto& e : *all) {
         if (e.seq != expectSeq)
-            return bad(expectSeq, e.seq > expectSeq ? "entry " + std::to_string(expectSeq) + " is missing (deleted)"
-                                                    : "entry " + std::to_string(e.seq) + " is out of order");
+            return bad(expectSeq, e.seq > expectSeq
+                                      ? "entry " + std::to_string(expectSeq) + " is missing (deleted)"
+                                      : "entry " + std::to_string(e.seq) + " is out of order");
         if (e.prevHash != prev)
-            return bad(e.seq, "entry " + std::to_string(e.seq) +
-                                  " does not link to the previous entry (a row before it was changed or removed)");
+            return bad(e.seq,
+                       "entry " + std::to_string(e.seq) +
+                           " does not link to the previous entry (a row before it was changed or removed)");
         if (computeEntryHash(e) != e.hash)
             return bad(e.seq, "entry " + std::to_string(e.seq) + " was modified after it was written");
         prev = e.hash;
@@ -267,8 +260,7 @@ Result<VerifyReport> AuditLog::verify() const
     return rep;
 }
 
-Result<std::int64_t> AuditLog::exportJsonLines(std::ostream& out) const
-{
+Result<std::int64_t> AuditLog::exportJsonLines(std::ostream& out) const {
     auto all = m_store.readAll();
     if (!all)
         return std::unexpected(all.error());
@@ -276,9 +268,9 @@ Result<std::int64_t> AuditLog::exportJsonLines(std::ostream& out) const
         json payload = json::parse(e.payload, nullptr, false);
         if (payload.is_discarded())
             payload = e.payload; // keep whatever is stored; verify() reports tampering separately
-        json line{{"seq", e.seq},         {"time", formatIso(e.time)}, {"timeMs", e.time},
-                  {"actionId", e.actionId}, {"actor", e.actor},        {"type", e.type},
-                  {"payload", payload},   {"prevHash", e.prevHash},  {"hash", e.hash}};
+        json line{{"seq", e.seq},           {"time", formatIso(e.time)}, {"timeMs", e.time},
+                  {"actionId", e.actionId}, {"actor", e.actor},          {"type", e.type},
+                  {"payload", payload},     {"prevHash", e.prevHash},    {"hash", e.hash}};
         out << line.dump() << '\n';
     }
     if (!out)

@@ -9,77 +9,92 @@ namespace cairn::remediation {
 
 using nlohmann::json;
 
-TimeMs SystemClock::now()
-{
+TimeMs SystemClock::now() {
     return nowMs();
 }
 
-void SystemClock::sleepFor(TimeMs ms)
-{
+void SystemClock::sleepFor(TimeMs ms) {
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
-std::string_view toString(State s)
-{
+std::string_view toString(State s) {
     switch (s) {
-    case State::Proposed: return "proposed";
-    case State::DryRun: return "dry-run";
-    case State::Approved: return "approved";
-    case State::Executing: return "executing";
-    case State::Verifying: return "verifying";
-    case State::Succeeded: return "succeeded";
-    case State::RolledBack: return "rolled-back";
-    case State::Failed: return "failed";
-    case State::Rejected: return "rejected";
+    case State::Proposed:
+        return "proposed";
+    case State::DryRun:
+        return "dry-run";
+    case State::Approved:
+        return "approved";
+    case State::Executing:
+        return "executing";
+    case State::Verifying:
+        return "verifying";
+    case State::Succeeded:
+        return "succeeded";
+    case State::RolledBack:
+        return "rolled-back";
+    case State::Failed:
+        return "failed";
+    case State::Rejected:
+        return "rejected";
     }
     return "unknown";
 }
 
-bool isTerminal(State s)
-{
+bool isTerminal(State s) {
     return s == State::Succeeded || s == State::RolledBack || s == State::Failed || s == State::Rejected;
 }
 
-std::string_view toString(Command::Type t)
-{
+std::string_view toString(Command::Type t) {
     using T = Command::Type;
     switch (t) {
-    case T::Propose: return "propose";
-    case T::DryRun: return "dry-run";
-    case T::Approve: return "approve";
-    case T::WithdrawApproval: return "withdraw-approval";
-    case T::Reject: return "reject";
-    case T::Amend: return "amend";
-    case T::StartExecution: return "execute-start";
-    case T::FinishExecution: return "execute-finish";
-    case T::FinishVerification: return "verify";
-    case T::StartRollback: return "rollback-start";
-    case T::FinishRollback: return "rollback-finish";
-    case T::Fail: return "fail";
+    case T::Propose:
+        return "propose";
+    case T::DryRun:
+        return "dry-run";
+    case T::Approve:
+        return "approve";
+    case T::WithdrawApproval:
+        return "withdraw-approval";
+    case T::Reject:
+        return "reject";
+    case T::Amend:
+        return "amend";
+    case T::StartExecution:
+        return "execute-start";
+    case T::FinishExecution:
+        return "execute-finish";
+    case T::FinishVerification:
+        return "verify";
+    case T::StartRollback:
+        return "rollback-start";
+    case T::FinishRollback:
+        return "rollback-finish";
+    case T::Fail:
+        return "fail";
     }
     return "unknown";
 }
 
-json toJson(const Verdict& v)
-{
-    return json{{"decision", toString(v.decision)}, {"requiredApprovals", v.requiredApprovals}, {"reasons", v.reasons}};
+json toJson(const Verdict& v) {
+    return json{{"decision", toString(v.decision)},
+                {"requiredApprovals", v.requiredApprovals},
+                {"reasons", v.reasons}};
 }
 
 namespace {
 
-json reportJson(const ExecutionReport& r)
-{
+json reportJson(const ExecutionReport& r) {
     // Keep audit rows bounded: the head and tail of long output.
     constexpr std::size_t kMax = 64 * 1024;
     std::string out = r.output;
     if (out.size() > kMax)
-        out = out.substr(0, kMax / 2) + "\n[... " + std::to_string(out.size() - kMax) + " bytes omitted ...]\n" +
-              out.substr(out.size() - kMax / 2);
+        out = out.substr(0, kMax / 2) + "\n[... " + std::to_string(out.size() - kMax) +
+              " bytes omitted ...]\n" + out.substr(out.size() - kMax / 2);
     return json{{"ok", r.ok}, {"command", r.command}, {"output", out}, {"error", r.error}};
 }
 
-ExecutionReport reportFrom(const json& j)
-{
+ExecutionReport reportFrom(const json& j) {
     ExecutionReport r;
     r.ok = j.value("ok", false);
     r.command = j.value("command", std::string());
@@ -88,18 +103,17 @@ ExecutionReport reportFrom(const json& j)
     return r;
 }
 
-std::unexpected<Error> refuse(const std::string& why, const Action& a)
-{
+std::unexpected<Error> refuse(const std::string& why, const Action& a) {
     return std::unexpected(Error{ErrorCode::PermissionDenied, why, "remediation " + a.id});
 }
 
 } // namespace
 
 Result<Remediation> Remediation::propose(Action action, std::string proposer, const PolicyEngine& policy,
-                                         const ExecutionHistory& history, AuditLog& log, TimeMs now)
-{
+                                         const ExecutionHistory& history, AuditLog& log, TimeMs now) {
     if (proposer.empty())
-        return fail(ErrorCode::InvalidArgument, "a proposal needs the proposer's name", "remediation " + action.id);
+        return fail(ErrorCode::InvalidArgument, "a proposal needs the proposer's name",
+                    "remediation " + action.id);
     Remediation r(log);
     r.m_proposer = proposer;
     Command c{Command::Type::Propose, proposer, now, json::object()};
@@ -112,8 +126,7 @@ Result<Remediation> Remediation::propose(Action action, std::string proposer, co
     return r;
 }
 
-std::vector<Approval> Remediation::validApprovals() const
-{
+std::vector<Approval> Remediation::validApprovals() const {
     std::vector<Approval> out;
     if (m_dryRunFingerprint.empty() || m_dryRunFingerprint != m_fingerprint)
         return out;
@@ -123,8 +136,7 @@ std::vector<Approval> Remediation::validApprovals() const
     return out;
 }
 
-int Remediation::countValidApprovals(std::vector<std::string>* who) const
-{
+int Remediation::countValidApprovals(std::vector<std::string>* who) const {
     std::set<std::string> people;
     for (const auto& a : validApprovals())
         people.insert(a.actor);
@@ -133,8 +145,7 @@ int Remediation::countValidApprovals(std::vector<std::string>* who) const
     return static_cast<int>(people.size());
 }
 
-Result<void> Remediation::record(const Command& c, State next)
-{
+Result<void> Remediation::record(const Command& c, State next) {
     json payload = c.data;
     payload["from"] = toString(m_state);
     payload["state"] = toString(next);
@@ -145,8 +156,7 @@ Result<void> Remediation::record(const Command& c, State next)
     return {};
 }
 
-Result<void> Remediation::apply(const Command& c)
-{
+Result<void> Remediation::apply(const Command& c) {
     using T = Command::Type;
     const State s = m_state;
     auto illegal = [&]() {
@@ -162,8 +172,9 @@ Result<void> Remediation::apply(const Command& c)
         m_verdict.decision = Decision::Deny;
         const auto& v = c.data.at("verdict");
         const std::string d = v.value("decision", std::string("deny"));
-        m_verdict.decision = d == "allow" ? Decision::Allow : d == "needs approval" ? Decision::NeedsApproval
-                                                                                     : Decision::Deny;
+        m_verdict.decision = d == "allow"            ? Decision::Allow
+                             : d == "needs approval" ? Decision::NeedsApproval
+                                                     : Decision::Deny;
         m_verdict.requiredApprovals = v.value("requiredApprovals", 0);
         m_verdict.reasons = v.value("reasons", std::vector<std::string>());
         return record(c, State::Proposed);
@@ -179,8 +190,9 @@ Result<void> Remediation::apply(const Command& c)
         m_dryRunFingerprint = m_fingerprint;
         const auto& v = c.data.at("verdict");
         const std::string d = v.value("decision", std::string("deny"));
-        m_verdict.decision = d == "allow" ? Decision::Allow : d == "needs approval" ? Decision::NeedsApproval
-                                                                                     : Decision::Deny;
+        m_verdict.decision = d == "allow"            ? Decision::Allow
+                             : d == "needs approval" ? Decision::NeedsApproval
+                                                     : Decision::Deny;
         m_verdict.requiredApprovals = v.value("requiredApprovals", 0);
         m_verdict.reasons = v.value("reasons", std::vector<std::string>());
         return {};
@@ -192,7 +204,8 @@ Result<void> Remediation::apply(const Command& c)
             return refuse("the policy denies this action: " + m_verdict.summary(), m_action);
         if (!m_dryRun || !m_dryRun->ok)
             return refuse("an action can only be approved after a successful dry run", m_action);
-        if (c.data.value("fingerprint", std::string()) != m_fingerprint || m_dryRunFingerprint != m_fingerprint)
+        if (c.data.value("fingerprint", std::string()) != m_fingerprint ||
+            m_dryRunFingerprint != m_fingerprint)
             return refuse("the approval was given for a different version of the action", m_action);
         if (c.actor.empty())
             return refuse("an approval needs the approver's name", m_action);
@@ -221,8 +234,8 @@ Result<void> Remediation::apply(const Command& c)
             if (a.actor != c.actor)
                 remaining.push_back(a);
         std::swap(remaining, m_approvals);
-        const bool enough = countValidApprovals(nullptr) >= m_verdict.requiredApprovals && m_dryRun && m_dryRun->ok &&
-                            m_verdict.decision != Decision::Deny;
+        const bool enough = countValidApprovals(nullptr) >= m_verdict.requiredApprovals && m_dryRun &&
+                            m_dryRun->ok && m_verdict.decision != Decision::Deny;
         std::swap(remaining, m_approvals);
         if (auto r = record(c, enough ? State::Approved : State::DryRun); !r)
             return r;
@@ -251,8 +264,9 @@ Result<void> Remediation::apply(const Command& c)
         m_approvals.clear(); // void: they were given for what is no longer the action
         const auto& v = c.data.at("verdict");
         const std::string d = v.value("decision", std::string("deny"));
-        m_verdict.decision = d == "allow" ? Decision::Allow : d == "needs approval" ? Decision::NeedsApproval
-                                                                                     : Decision::Deny;
+        m_verdict.decision = d == "allow"            ? Decision::Allow
+                             : d == "needs approval" ? Decision::NeedsApproval
+                                                     : Decision::Deny;
         m_verdict.requiredApprovals = v.value("requiredApprovals", 0);
         m_verdict.reasons = v.value("reasons", std::vector<std::string>());
         return {};
@@ -273,7 +287,8 @@ Result<void> Remediation::apply(const Command& c)
             return refuse("the action needs " + std::to_string(required) + " approval(s) and has " +
                               std::to_string(have),
                           m_action);
-        if (required >= 2 && std::all_of(who.begin(), who.end(), [&](const auto& w) { return w == m_proposer; }))
+        if (required >= 2 &&
+            std::all_of(who.begin(), who.end(), [&](const auto& w) { return w == m_proposer; }))
             return refuse("two-person rule: the proposer cannot approve alone", m_action);
         if (c.data.value("fingerprint", std::string()) != m_fingerprint)
             return refuse("the execution request is for a different version of the action", m_action);
@@ -328,9 +343,8 @@ Result<void> Remediation::apply(const Command& c)
     return illegal();
 }
 
-Result<void> Remediation::dryRun(Executor& executor, const PolicyEngine& policy, const ExecutionHistory& history,
-                                 const CancelToken& cancel, TimeMs now)
-{
+Result<void> Remediation::dryRun(Executor& executor, const PolicyEngine& policy,
+                                 const ExecutionHistory& history, const CancelToken& cancel, TimeMs now) {
     if (m_state != State::Proposed && m_state != State::DryRun)
         return refuse("cannot dry-run a remediation that is " + std::string(toString(m_state)), m_action);
     auto report = executor.dryRun(m_action, cancel);
@@ -342,24 +356,21 @@ Result<void> Remediation::dryRun(Executor& executor, const PolicyEngine& policy,
     return apply(c);
 }
 
-Result<void> Remediation::approve(const std::string& actor, const std::string& reason, TimeMs now)
-{
-    return apply(Command{Command::Type::Approve, actor, now, json{{"fingerprint", m_fingerprint}, {"reason", reason}}});
+Result<void> Remediation::approve(const std::string& actor, const std::string& reason, TimeMs now) {
+    return apply(Command{Command::Type::Approve, actor, now,
+                         json{{"fingerprint", m_fingerprint}, {"reason", reason}}});
 }
 
-Result<void> Remediation::withdrawApproval(const std::string& actor, const std::string& reason, TimeMs now)
-{
+Result<void> Remediation::withdrawApproval(const std::string& actor, const std::string& reason, TimeMs now) {
     return apply(Command{Command::Type::WithdrawApproval, actor, now, json{{"reason", reason}}});
 }
 
-Result<void> Remediation::reject(const std::string& actor, const std::string& reason, TimeMs now)
-{
+Result<void> Remediation::reject(const std::string& actor, const std::string& reason, TimeMs now) {
     return apply(Command{Command::Type::Reject, actor, now, json{{"reason", reason}}});
 }
 
 Result<void> Remediation::amend(Action changed, const std::string& actor, const PolicyEngine& policy,
-                                const ExecutionHistory& history, TimeMs now)
-{
+                                const ExecutionHistory& history, TimeMs now) {
     Command c{Command::Type::Amend, actor, now, json::object()};
     c.data["action"] = toJson(changed);
     c.data["fingerprint"] = fingerprint(changed);
@@ -367,8 +378,7 @@ Result<void> Remediation::amend(Action changed, const std::string& actor, const 
     return apply(c);
 }
 
-Result<State> Remediation::execute(const std::string& actor, RunContext ctx)
-{
+Result<State> Remediation::execute(const std::string& actor, RunContext ctx) {
     const TimeMs start = ctx.clock.now();
     const Verdict now = ctx.policy.evaluate(m_action, start, ctx.history);
     std::vector<std::string> who;
@@ -383,7 +393,8 @@ Result<State> Remediation::execute(const std::string& actor, RunContext ctx)
 
     auto result = ctx.executor.execute(m_action, ctx.cancel, ctx.output);
     ExecutionReport rep = result ? *result : ExecutionReport{false, {}, {}, result.error().what()};
-    if (auto r = apply(Command{Command::Type::FinishExecution, "cairn", ctx.clock.now(), json{{"report", reportJson(rep)}}});
+    if (auto r = apply(Command{Command::Type::FinishExecution, "cairn", ctx.clock.now(),
+                               json{{"report", reportJson(rep)}}});
         !r)
         return std::unexpected(r.error());
     if (m_state != State::Verifying)
@@ -432,7 +443,8 @@ Result<State> Remediation::execute(const std::string& actor, RunContext ctx)
 
     auto rb = rollbackAction(m_action);
     if (rb && ctx.policy.config().autoRollback && !ctx.cancel.isCancelled()) {
-        if (auto r = apply(Command{Command::Type::StartRollback, "policy", ctx.clock.now(), json{{"action", toJson(*rb)}}});
+        if (auto r = apply(Command{Command::Type::StartRollback, "policy", ctx.clock.now(),
+                                   json{{"action", toJson(*rb)}}});
             !r)
             return std::unexpected(r.error());
         auto rres = ctx.executor.execute(*rb, CancelToken(), ctx.output);
@@ -445,9 +457,9 @@ Result<State> Remediation::execute(const std::string& actor, RunContext ctx)
     }
     if (rb)
         m_proposedRollback = rb;
-    if (auto r = apply(Command{Command::Type::Fail, "cairn", ctx.clock.now(),
-                               json{{"reason", "verification failed: " + why},
-                                    {"rollbackProposed", rb.has_value()}}});
+    if (auto r = apply(
+            Command{Command::Type::Fail, "cairn", ctx.clock.now(),
+                    json{{"reason", "verification failed: " + why}, {"rollbackProposed", rb.has_value()}}});
         !r)
         return std::unexpected(r.error());
     return m_state;

@@ -11,18 +11,19 @@ namespace cairn::remediation {
 
 using nlohmann::json;
 
-std::string_view toString(Decision d)
-{
+std::string_view toString(Decision d) {
     switch (d) {
-    case Decision::Allow: return "allow";
-    case Decision::NeedsApproval: return "needs approval";
-    case Decision::Deny: return "deny";
+    case Decision::Allow:
+        return "allow";
+    case Decision::NeedsApproval:
+        return "needs approval";
+    case Decision::Deny:
+        return "deny";
     }
     return "unknown";
 }
 
-std::string Verdict::summary() const
-{
+std::string Verdict::summary() const {
     std::string s(toString(decision));
     if (decision == Decision::NeedsApproval)
         s += " (" + std::to_string(requiredApprovals) + (requiredApprovals == 1 ? " person)" : " people)");
@@ -31,8 +32,7 @@ std::string Verdict::summary() const
     return s;
 }
 
-bool globMatch(std::string_view p, std::string_view t)
-{
+bool globMatch(std::string_view p, std::string_view t) {
     std::size_t pi = 0, ti = 0, star = std::string_view::npos, mark = 0;
     while (ti < t.size()) {
         if (pi < p.size() && (p[pi] == '?' || p[pi] == t[ti])) {
@@ -53,14 +53,12 @@ bool globMatch(std::string_view p, std::string_view t)
     return pi == p.size();
 }
 
-void ExecutionHistory::record(const Action& action, TimeMs at)
-{
+void ExecutionHistory::record(const Action& action, TimeMs at) {
     for (const auto& t : action.targets)
         executions.emplace_back(t.name, at);
 }
 
-int ExecutionHistory::countSince(const std::string& target, TimeMs since) const
-{
+int ExecutionHistory::countSince(const std::string& target, TimeMs since) const {
     return static_cast<int>(std::count_if(executions.begin(), executions.end(), [&](const auto& e) {
         return e.first == target && e.second >= since;
     }));
@@ -68,14 +66,12 @@ int ExecutionHistory::countSince(const std::string& target, TimeMs since) const
 
 namespace {
 
-bool envMatch(const std::string& rule, const std::string& env)
-{
+bool envMatch(const std::string& rule, const std::string& env) {
     return rule == "*" || rule == env;
 }
 
 // Returns an empty string when the value is acceptable, else why not.
-std::string checkParameter(const ParameterRule& rule, const std::string& value)
-{
+std::string checkParameter(const ParameterRule& rule, const std::string& value) {
     std::regex re;
     try {
         re = std::regex(rule.pattern, std::regex::ECMAScript);
@@ -104,8 +100,7 @@ std::string checkParameter(const ParameterRule& rule, const std::string& value)
 
 } // namespace
 
-Verdict PolicyEngine::evaluate(const Action& action, TimeMs now, const ExecutionHistory& history) const
-{
+Verdict PolicyEngine::evaluate(const Action& action, TimeMs now, const ExecutionHistory& history) const {
     Verdict v;
     std::vector<std::string> denials;
     if (m_config.readOnly)
@@ -114,15 +109,16 @@ Verdict PolicyEngine::evaluate(const Action& action, TimeMs now, const Execution
     if (action.targets.empty())
         denials.push_back("the action has no targets");
     if (static_cast<int>(action.targets.size()) > m_config.maxTargets)
-        denials.push_back("blast radius: " + std::to_string(action.targets.size()) + " targets exceed the limit of " +
-                          std::to_string(m_config.maxTargets));
+        denials.push_back("blast radius: " + std::to_string(action.targets.size()) +
+                          " targets exceed the limit of " + std::to_string(m_config.maxTargets));
 
     // Allowlist: every target needs a matching rule; the strictest approval count wins.
     int approvals = 0;
     for (const auto& t : action.targets) {
         const AllowRule* match = nullptr;
         for (const auto& r : m_config.allow) {
-            if (r.kind == action.kind && envMatch(r.environment, t.environment) && globMatch(r.targetGlob, t.name)) {
+            if (r.kind == action.kind && envMatch(r.environment, t.environment) &&
+                globMatch(r.targetGlob, t.name)) {
                 if (!match || r.approvals > match->approvals)
                     match = &r;
             }
@@ -140,7 +136,8 @@ Verdict PolicyEngine::evaluate(const Action& action, TimeMs now, const Execution
     static const std::vector<ParameterRule> none;
     const auto& rules = rulesIt == m_config.parameters.end() ? none : rulesIt->second;
     for (const auto& [name, value] : action.parameters) {
-        auto r = std::find_if(rules.begin(), rules.end(), [&](const ParameterRule& pr) { return pr.name == name; });
+        auto r = std::find_if(rules.begin(), rules.end(),
+                              [&](const ParameterRule& pr) { return pr.name == name; });
         if (r == rules.end()) {
             denials.push_back("parameter \"" + name + "\" is not accepted by " + action.kind);
             continue;
@@ -163,8 +160,8 @@ Verdict PolicyEngine::evaluate(const Action& action, TimeMs now, const Execution
             continue;
         const double share = double(names.size()) / double(it->second);
         if (share > m_config.maxReplicaFraction + 1e-12)
-            denials.push_back("blast radius: " + std::to_string(names.size()) + " of " + std::to_string(it->second) +
-                              " replicas of " + service + " exceed " +
+            denials.push_back("blast radius: " + std::to_string(names.size()) + " of " +
+                              std::to_string(it->second) + " replicas of " + service + " exceed " +
                               std::to_string(int(std::lround(m_config.maxReplicaFraction * 100))) + "%");
     }
 
@@ -200,8 +197,9 @@ Verdict PolicyEngine::evaluate(const Action& action, TimeMs now, const Execution
         approvals = std::max(approvals, std::clamp(m_config.minApprovalsCritical, 0, 2));
     v.requiredApprovals = approvals;
     v.decision = approvals == 0 ? Decision::Allow : Decision::NeedsApproval;
-    v.reasons.push_back("\"" + action.kind + "\" is allowlisted for " + std::to_string(action.targets.size()) +
-                        " target(s), risk " + std::string(toString(action.risk)));
+    v.reasons.push_back("\"" + action.kind + "\" is allowlisted for " +
+                        std::to_string(action.targets.size()) + " target(s), risk " +
+                        std::string(toString(action.risk)));
     if (approvals == 2)
         v.reasons.push_back("two-person rule: the proposer cannot approve alone");
     return v;
@@ -209,9 +207,7 @@ Verdict PolicyEngine::evaluate(const Action& action, TimeMs now, const Execution
 
 namespace {
 
-template <class T>
-Result<T> field(const json& j, const char* key, T fallback)
-{
+template <class T> Result<T> field(const json& j, const char* key, T fallback) {
     auto it = j.find(key);
     if (it == j.end())
         return fallback;
@@ -224,24 +220,31 @@ Result<T> field(const json& j, const char* key, T fallback)
 
 } // namespace
 
-Result<PolicyConfig> policyFromJson(const json& j)
-{
+Result<PolicyConfig> policyFromJson(const json& j) {
     if (!j.is_object())
         return fail(ErrorCode::Parse, "a policy must be a JSON object");
-    static const std::set<std::string> known{"readOnly", "allow", "parameters", "maxTargets",
-                                             "maxReplicaFraction", "serviceReplicas", "maxExecutionsPerTarget",
-                                             "rateWindowMs", "freezes", "minApprovalsHighRisk",
-                                             "minApprovalsCritical", "autoRollback"};
+    static const std::set<std::string> known{"readOnly",
+                                             "allow",
+                                             "parameters",
+                                             "maxTargets",
+                                             "maxReplicaFraction",
+                                             "serviceReplicas",
+                                             "maxExecutionsPerTarget",
+                                             "rateWindowMs",
+                                             "freezes",
+                                             "minApprovalsHighRisk",
+                                             "minApprovalsCritical",
+                                             "autoRollback"};
     for (auto it = j.begin(); it != j.end(); ++it)
         if (!known.count(it.key()))
             return fail(ErrorCode::Parse, "unknown policy field \"" + it.key() + "\"");
     PolicyConfig c;
-#define CAIRN_FIELD(name)                                                                                       \
-    {                                                                                                           \
-        auto r = field(j, #name, c.name);                                                                       \
-        if (!r)                                                                                                 \
-            return std::unexpected(r.error());                                                                  \
-        c.name = *r;                                                                                            \
+#define CAIRN_FIELD(name)                                                                                    \
+    {                                                                                                        \
+        auto r = field(j, #name, c.name);                                                                    \
+        if (!r)                                                                                              \
+            return std::unexpected(r.error());                                                               \
+        c.name = *r;                                                                                         \
     }
     CAIRN_FIELD(readOnly)
     CAIRN_FIELD(maxTargets)
@@ -255,8 +258,9 @@ Result<PolicyConfig> policyFromJson(const json& j)
 #undef CAIRN_FIELD
     if (c.maxTargets < 1 || !(c.maxReplicaFraction > 0 && c.maxReplicaFraction <= 1) || c.rateWindowMs <= 0 ||
         c.maxExecutionsPerTarget < 0)
-        return fail(ErrorCode::Parse,
-                    "policy limits out of range (maxTargets >= 1, 0 < maxReplicaFraction <= 1, rateWindowMs > 0)");
+        return fail(
+            ErrorCode::Parse,
+            "policy limits out of range (maxTargets >= 1, 0 < maxReplicaFraction <= 1, rateWindowMs > 0)");
     try {
         static const json emptyArray = json::array();
         static const json emptyObject = json::object();
@@ -264,7 +268,8 @@ Result<PolicyConfig> policyFromJson(const json& j)
         const json& paramMap = j.contains("parameters") ? j.at("parameters") : emptyObject;
         const json& freezeList = j.contains("freezes") ? j.at("freezes") : emptyArray;
         if (!allowList.is_array() || !paramMap.is_object() || !freezeList.is_array())
-            return fail(ErrorCode::Parse, "policy fields allow and freezes must be arrays, parameters an object");
+            return fail(ErrorCode::Parse,
+                        "policy fields allow and freezes must be arrays, parameters an object");
         for (const auto& r : allowList) {
             AllowRule a;
             a.kind = r.at("kind").get<std::string>();
@@ -319,8 +324,7 @@ Result<PolicyConfig> policyFromJson(const json& j)
     return c;
 }
 
-Result<PolicyConfig> parsePolicy(std::string_view text)
-{
+Result<PolicyConfig> parsePolicy(std::string_view text) {
     try {
         return policyFromJson(json::parse(text));
     } catch (const json::exception& e) {

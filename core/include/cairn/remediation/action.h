@@ -39,7 +39,9 @@ struct VerificationCheck {
     TimeMs withinMs = 5 * kMinuteMs;
     TimeMs pollMs = 10 * kSecondMs;
     bool operator==(const VerificationCheck&) const = default;
-    bool holdsFor(double value) const { return comparator == Comparator::Below ? value < threshold : value > threshold; }
+    bool holdsFor(double value) const {
+        return comparator == Comparator::Below ? value < threshold : value > threshold;
+    }
 };
 
 // The action that undoes one: same targets, its own kind and parameters.
@@ -50,7 +52,7 @@ struct RollbackSpec {
 };
 
 struct Action {
-    std::string id; // stable id chosen by the proposer ("rem-2026-11-24-001")
+    std::string id;   // stable id chosen by the proposer ("rem-2026-11-24-001")
     std::string kind; // "ssh.restart-unit", "k8s.scale"
     std::vector<Target> targets;
     std::map<std::string, std::string> parameters;

@@ -79,7 +79,8 @@ struct VerifyReport {
 
 class AuditLog {
 public:
-    explicit AuditLog(AuditStore& store) : m_store(store) {}
+    explicit AuditLog(AuditStore& store)
+        : m_store(store) {}
     Result<AuditEntry> append(TimeMs time, std::string actionId, std::string actor, std::string type,
                               std::string payloadJson);
     Result<std::vector<AuditEntry>> entries() const { return m_store.readAll(); }

@@ -56,7 +56,8 @@ public:
 // A clock that only moves when slept on; for tests and simulations.
 class ManualClock final : public Clock {
 public:
-    explicit ManualClock(TimeMs start) : m_now(start) {}
+    explicit ManualClock(TimeMs start)
+        : m_now(start) {}
     TimeMs now() override { return m_now; }
     void sleepFor(TimeMs ms) override { m_now += ms; }
     void advance(TimeMs ms) { m_now += ms; }

@@ -1,9 +1,9 @@
-// One remediation's lifecycle as a state machine: proposed -> dry-run -> approved -> executing -> verifying ->
-// succeeded | rolled back | failed (or rejected). Every transition is a Command object that is checked against
-// the current state and written to the AuditLog before it takes effect. Approvals are bound to the fingerprint
-// of the dry-run action: amending the action voids them. Execution re-evaluates the policy and counts only
-// valid, distinct approvals; with two required, the proposer cannot approve alone. Times are UTC ms.
-// Thread-safety: one Remediation is driven from one thread; it holds references to the log it writes.
+// One remediation's lifecycle as a state machine: proposed -> dry-run -> approved -> executing -> verifying
+// -> succeeded | rolled back | failed (or rejected). Every transition is a Command object that is checked
+// against the current state and written to the AuditLog before it takes effect. Approvals are bound to the
+// fingerprint of the dry-run action: amending the action voids them. Execution re-evaluates the policy and
+// counts only valid, distinct approvals; with two required, the proposer cannot approve alone. Times are UTC
+// ms. Thread-safety: one Remediation is driven from one thread; it holds references to the log it writes.
 #pragma once
 
 #include "cairn/common/cancel.h"
@@ -21,7 +21,17 @@
 
 namespace cairn::remediation {
 
-enum class State { Proposed, DryRun, Approved, Executing, Verifying, Succeeded, RolledBack, Failed, Rejected };
+enum class State {
+    Proposed,
+    DryRun,
+    Approved,
+    Executing,
+    Verifying,
+    Succeeded,
+    RolledBack,
+    Failed,
+    Rejected
+};
 std::string_view toString(State state);
 bool isTerminal(State state);
 
@@ -100,7 +110,8 @@ public:
     Result<void> apply(const Command& command);
 
 private:
-    Remediation(AuditLog& log) : m_log(&log) {}
+    Remediation(AuditLog& log)
+        : m_log(&log) {}
     Result<void> record(const Command& command, State next);
     int countValidApprovals(std::vector<std::string>* who) const;
 

@@ -51,14 +51,14 @@ struct PolicyConfig {
     std::vector<AllowRule> allow;
     std::map<std::string, std::vector<ParameterRule>> parameters; // by action kind
     int maxTargets = 5;
-    double maxReplicaFraction = 0.5;                // of a service's replicas, per action
-    std::map<std::string, int> serviceReplicas;     // service -> replica count
-    int maxExecutionsPerTarget = 3;                 // within rateWindowMs
+    double maxReplicaFraction = 0.5;            // of a service's replicas, per action
+    std::map<std::string, int> serviceReplicas; // service -> replica count
+    int maxExecutionsPerTarget = 3;             // within rateWindowMs
     TimeMs rateWindowMs = kHourMs;
     std::vector<FreezeWindow> freezes;
-    int minApprovalsHighRisk = 1;                   // high and critical risk never run unapproved
+    int minApprovalsHighRisk = 1; // high and critical risk never run unapproved
     int minApprovalsCritical = 2;
-    bool autoRollback = true;                       // run the rollback when verification fails
+    bool autoRollback = true; // run the rollback when verification fails
 };
 
 Result<PolicyConfig> policyFromJson(const nlohmann::json& json);
@@ -73,14 +73,15 @@ struct ExecutionHistory {
 
 struct Verdict {
     Decision decision = Decision::Deny;
-    int requiredApprovals = 0; // distinct people; with 2 the proposer cannot approve alone
+    int requiredApprovals = 0;        // distinct people; with 2 the proposer cannot approve alone
     std::vector<std::string> reasons; // why: every rule that denied, or which rule allowed
     std::string summary() const;
 };
 
 class PolicyEngine {
 public:
-    explicit PolicyEngine(PolicyConfig config) : m_config(std::move(config)) {}
+    explicit PolicyEngine(PolicyConfig config)
+        : m_config(std::move(config)) {}
     const PolicyConfig& config() const { return m_config; }
     Verdict evaluate(const Action& action, TimeMs now, const ExecutionHistory& history) const;
 
