@@ -1,5 +1,7 @@
 #include "pluginhost.h"
 
+#include "pluginexecutor.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -158,6 +160,38 @@ RemediationPlugin* PluginHost::pluginFor(const QString& actionKind) const
             return qobject_cast<RemediationPlugin*>(m_loaders[i]->instance());
     }
     return nullptr;
+}
+
+const PluginSpec* PluginHost::specForKind(const QString& actionKind) const
+{
+    for (const auto& spec : m_specs)
+        if ((spec.state == PluginState::Found || spec.state == PluginState::Initialized) &&
+            spec.actionKinds.contains(actionKind))
+            return &spec;
+    return nullptr;
+}
+
+void PluginHost::probeAll(const QString& runnerPath, int timeoutMs)
+{
+    for (auto& spec : m_specs) {
+        if (spec.state != PluginState::Found)
+            continue;
+        RunnerRequest req;
+        req.runnerPath = runnerPath;
+        req.pluginPath = spec.path;
+        req.mode = QStringLiteral("probe");
+        req.timeoutMs = timeoutMs;
+        auto r = runInRunner(req, CancelToken(), {});
+        if (!r) {
+            spec.state = PluginState::Failed;
+            spec.error = QString::fromStdString(r.error().message);
+        } else if (!r->ok) {
+            spec.state = PluginState::Failed;
+            spec.error = QString::fromStdString(r->error);
+        } else {
+            spec.state = PluginState::Initialized;
+        }
+    }
 }
 
 } // namespace cairn::plugins
