@@ -12,13 +12,13 @@ namespace cairn::plugins {
 
 using remediation::ExecutionReport;
 
-QString findPluginRunner(const QString& applicationDir)
-{
+QString findPluginRunner(const QString& applicationDir) {
     const QString env = qEnvironmentVariable("CAIRN_PLUGIN_RUNNER");
     if (!env.isEmpty())
         return env;
-    for (const QString& candidate : {QDir(applicationDir).filePath(QStringLiteral("cairn-plugin-runner")),
-                                     QDir(applicationDir).filePath(QStringLiteral("../libexec/cairn/cairn-plugin-runner"))}) {
+    for (const QString& candidate :
+         {QDir(applicationDir).filePath(QStringLiteral("cairn-plugin-runner")),
+          QDir(applicationDir).filePath(QStringLiteral("../libexec/cairn/cairn-plugin-runner"))}) {
         if (QFileInfo(candidate).isExecutable())
             return QFileInfo(candidate).canonicalFilePath();
     }
@@ -28,8 +28,8 @@ QString findPluginRunner(const QString& applicationDir)
 namespace {
 
 // Handles one JSON line from the runner. Returns true when it was the final result.
-bool handleLine(const QByteArray& line, ExecutionReport& report, bool& haveResult, const remediation::OutputSink& output)
-{
+bool handleLine(const QByteArray& line, ExecutionReport& report, bool& haveResult,
+                const remediation::OutputSink& output) {
     QJsonParseError err;
     const QJsonDocument doc = QJsonDocument::fromJson(line, &err);
     if (err.error != QJsonParseError::NoError || !doc.isObject())
@@ -59,18 +59,19 @@ bool handleLine(const QByteArray& line, ExecutionReport& report, bool& haveResul
 } // namespace
 
 Result<ExecutionReport> runInRunner(const RunnerRequest& req, const CancelToken& cancel,
-                                    const remediation::OutputSink& output)
-{
+                                    const remediation::OutputSink& output) {
     const std::string ctx = "plugin " + QFileInfo(req.pluginPath).fileName().toStdString();
     if (req.runnerPath.isEmpty() || !QFileInfo(req.runnerPath).isExecutable())
-        return fail(ErrorCode::NotFound, "cairn-plugin-runner was not found, so plugin actions cannot run", ctx);
+        return fail(ErrorCode::NotFound, "cairn-plugin-runner was not found, so plugin actions cannot run",
+                    ctx);
     QProcess proc;
     proc.setProgram(req.runnerPath);
     proc.setArguments({QStringLiteral("--plugin"), req.pluginPath});
     proc.setProcessChannelMode(QProcess::SeparateChannels);
     proc.start();
     if (!proc.waitForStarted(10000))
-        return fail(ErrorCode::Internal, "cairn-plugin-runner did not start: " + proc.errorString().toStdString(), ctx);
+        return fail(ErrorCode::Internal,
+                    "cairn-plugin-runner did not start: " + proc.errorString().toStdString(), ctx);
     QJsonObject request{{QStringLiteral("mode"), req.mode},
                         {QStringLiteral("action"), req.action},
                         {QStringLiteral("config"), req.config}};
@@ -120,21 +121,24 @@ Result<ExecutionReport> runInRunner(const RunnerRequest& req, const CancelToken&
         handleLine(buffer, report, haveResult, output);
 
     if (proc.exitStatus() == QProcess::CrashExit && !terminated)
-        return fail(ErrorCode::Internal,
-                    "the plugin crashed while running the action; Cairn is unaffected" +
-                        (stderrText.isEmpty() ? std::string() : ": " + stderrText.trimmed().right(400).toStdString()),
-                    ctx);
+        return fail(
+            ErrorCode::Internal,
+            "the plugin crashed while running the action; Cairn is unaffected" +
+                (stderrText.isEmpty() ? std::string() : ": " + stderrText.trimmed().right(400).toStdString()),
+            ctx);
     if (timedOut)
         return fail(ErrorCode::Timeout,
-                    "the plugin action ran past its timeout of " + std::to_string(req.timeoutMs) + " ms and was stopped",
+                    "the plugin action ran past its timeout of " + std::to_string(req.timeoutMs) +
+                        " ms and was stopped",
                     ctx);
     if (cancelled)
         return fail(ErrorCode::Cancelled, "the plugin action was cancelled", ctx);
     if (!haveResult)
-        return fail(ErrorCode::Internal,
-                    "the plugin ended without a result (exit code " + std::to_string(proc.exitCode()) + ")" +
-                        (stderrText.isEmpty() ? std::string() : ": " + stderrText.trimmed().right(400).toStdString()),
-                    ctx);
+        return fail(
+            ErrorCode::Internal,
+            "the plugin ended without a result (exit code " + std::to_string(proc.exitCode()) + ")" +
+                (stderrText.isEmpty() ? std::string() : ": " + stderrText.trimmed().right(400).toStdString()),
+            ctx);
     return report;
 }
 
@@ -142,24 +146,20 @@ PluginExecutor::PluginExecutor(const PluginHost& host, QString runnerPath, QJson
     : m_host(host)
     , m_runner(std::move(runnerPath))
     , m_configs(std::move(configs))
-    , m_timeoutMs(timeoutMs)
-{
-}
+    , m_timeoutMs(timeoutMs) {}
 
-Result<ExecutionReport> PluginExecutor::dryRun(const remediation::Action& action, const CancelToken& cancel)
-{
+Result<ExecutionReport> PluginExecutor::dryRun(const remediation::Action& action, const CancelToken& cancel) {
     return run(QStringLiteral("dry-run"), action, cancel, {});
 }
 
 Result<ExecutionReport> PluginExecutor::execute(const remediation::Action& action, const CancelToken& cancel,
-                                                const remediation::OutputSink& output)
-{
+                                                const remediation::OutputSink& output) {
     return run(QStringLiteral("execute"), action, cancel, output);
 }
 
 Result<ExecutionReport> PluginExecutor::run(const QString& mode, const remediation::Action& action,
-                                            const CancelToken& cancel, const remediation::OutputSink& output)
-{
+                                            const CancelToken& cancel,
+                                            const remediation::OutputSink& output) {
     const QString kind = QString::fromStdString(action.kind);
     const PluginSpec* spec = m_host.specForKind(kind);
     if (!spec)

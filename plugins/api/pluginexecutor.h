@@ -36,13 +36,15 @@ public:
     // configs: plugin id -> configuration object handed to that plugin.
     PluginExecutor(const PluginHost& host, QString runnerPath, QJsonObject configs, int timeoutMs = 120000);
 
-    Result<remediation::ExecutionReport> dryRun(const remediation::Action& action, const CancelToken& cancel) override;
+    Result<remediation::ExecutionReport> dryRun(const remediation::Action& action,
+                                                const CancelToken& cancel) override;
     Result<remediation::ExecutionReport> execute(const remediation::Action& action, const CancelToken& cancel,
                                                  const remediation::OutputSink& output) override;
 
 private:
     Result<remediation::ExecutionReport> run(const QString& mode, const remediation::Action& action,
-                                             const CancelToken& cancel, const remediation::OutputSink& output);
+                                             const CancelToken& cancel,
+                                             const remediation::OutputSink& output);
     const PluginHost& m_host;
     QString m_runner;
     QJsonObject m_configs;

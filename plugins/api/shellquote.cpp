@@ -4,8 +4,7 @@
 
 namespace cairn::plugins {
 
-QString shellQuote(const QString& value)
-{
+QString shellQuote(const QString& value) {
     QString out = QStringLiteral("'");
     for (QChar c : value) {
         if (c == QLatin1Char('\''))
@@ -17,24 +16,21 @@ QString shellQuote(const QString& value)
     return out;
 }
 
-QString shellJoin(const QStringList& argv)
-{
+QString shellJoin(const QStringList& argv) {
     QStringList quoted;
     for (const QString& a : argv)
         quoted << shellQuote(a);
     return quoted.join(QLatin1Char(' '));
 }
 
-QString displayJoin(const QStringList& argv)
-{
+QString displayJoin(const QStringList& argv) {
     QStringList words;
     for (const QString& a : argv)
         words << (a.isEmpty() || hasShellMetacharacters(a) ? shellQuote(a) : a);
     return words.join(QLatin1Char(' '));
 }
 
-bool hasShellMetacharacters(const QString& value)
-{
+bool hasShellMetacharacters(const QString& value) {
     static const QString special = QStringLiteral("|&;<>()$`\\\"' \t\n\r*?[]#~!{}^");
     for (QChar c : value) {
         if (c.unicode() < 0x20 || c.unicode() == 0x7f || special.contains(c))
@@ -43,8 +39,7 @@ bool hasShellMetacharacters(const QString& value)
     return false;
 }
 
-bool isSafeWord(const QString& value)
-{
+bool isSafeWord(const QString& value) {
     static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9._@:/=,+][A-Za-z0-9._@:/=,+-]*$"));
     return re.match(value).hasMatch();
 }

@@ -1,8 +1,9 @@
 // cairn-plugin-runner: loads one remediation plugin and performs one request (probe, dry-run or execute),
 // so that a plugin that crashes, hangs or throws only ends this process, never Cairn.
 // Protocol: one JSON object on stdin {"mode", "action", "config"}; JSON lines on stdout:
-// {"event":"output","stream","text"} while running and one final {"event":"result","ok","command","output","error"}.
-// SIGTERM asks the plugin to cancel (it stops its command and returns).
+// {"event":"output","stream","text"} while running and one final
+// {"event":"result","ok","command","output","error"}. SIGTERM asks the plugin to cancel (it stops its command
+// and returns).
 #include "api/remediationplugin.h"
 
 #include <QCoreApplication>
@@ -21,20 +22,17 @@ namespace {
 
 std::atomic<bool> g_cancel{false};
 
-extern "C" void onTerm(int)
-{
+extern "C" void onTerm(int) {
     g_cancel.store(true);
 }
 
-void emitLine(const QJsonObject& o)
-{
+void emitLine(const QJsonObject& o) {
     const QByteArray line = QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
     std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
     std::fflush(stdout);
 }
 
-int result(bool ok, const QString& command, const QString& output, const QString& error)
-{
+int result(bool ok, const QString& command, const QString& output, const QString& error) {
     emitLine({{QStringLiteral("event"), QStringLiteral("result")},
               {QStringLiteral("ok"), ok},
               {QStringLiteral("command"), command},
@@ -45,8 +43,7 @@ int result(bool ok, const QString& command, const QString& output, const QString
 
 } // namespace
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
     std::signal(SIGTERM, onTerm);
     std::signal(SIGINT, onTerm);
@@ -55,7 +52,8 @@ int main(int argc, char** argv)
     const QStringList args = app.arguments();
     const qsizetype i = args.indexOf(QStringLiteral("--plugin"));
     if (i < 0 || i + 1 >= args.size())
-        return result(false, {}, {}, QStringLiteral("usage: cairn-plugin-runner --plugin PATH < request.json"));
+        return result(false, {}, {},
+                      QStringLiteral("usage: cairn-plugin-runner --plugin PATH < request.json"));
     const QString path = QFileInfo(args.at(i + 1)).absoluteFilePath();
 
     QFile in;
@@ -64,7 +62,8 @@ int main(int argc, char** argv)
     QJsonParseError perr;
     const QJsonDocument doc = QJsonDocument::fromJson(in.readAll(), &perr);
     if (perr.error != QJsonParseError::NoError || !doc.isObject())
-        return result(false, {}, {}, QStringLiteral("the request is not a JSON object: ") + perr.errorString());
+        return result(false, {}, {},
+                      QStringLiteral("the request is not a JSON object: ") + perr.errorString());
     const QJsonObject request = doc.object();
     const QString mode = request.value(QStringLiteral("mode")).toString();
     const QJsonObject action = request.value(QStringLiteral("action")).toObject();
@@ -80,15 +79,18 @@ int main(int argc, char** argv)
     try {
         QString error;
         if (!plugin->initialize(&error))
-            return result(false, {}, {}, error.isEmpty() ? QStringLiteral("the plugin refused to initialise") : error);
+            return result(false, {}, {},
+                          error.isEmpty() ? QStringLiteral("the plugin refused to initialise") : error);
         if (mode == QLatin1String("probe"))
             return result(true, {}, plugin->actionKinds().join(QLatin1Char(',')), {});
         const QString kind = action.value(QStringLiteral("kind")).toString();
         QStringList declared;
-        for (const auto& k : meta.value(QStringLiteral("MetaData")).toObject().value(QStringLiteral("actionKinds")).toArray())
+        for (const auto& k :
+             meta.value(QStringLiteral("MetaData")).toObject().value(QStringLiteral("actionKinds")).toArray())
             declared << k.toString();
         if (!declared.contains(kind) || !plugin->actionKinds().contains(kind))
-            return result(false, {}, {}, QStringLiteral("the plugin does not handle action kind \"%1\"").arg(kind));
+            return result(false, {}, {},
+                          QStringLiteral("the plugin does not handle action kind \"%1\"").arg(kind));
         cairn::plugins::PluginResult r;
         if (mode == QLatin1String("dry-run")) {
             r = plugin->dryRun(action, config);
@@ -106,7 +108,8 @@ int main(int argc, char** argv)
         }
         return result(r.ok, r.command, r.output, r.error);
     } catch (const std::exception& e) {
-        return result(false, {}, {}, QStringLiteral("the plugin threw an exception: ") + QString::fromUtf8(e.what()));
+        return result(false, {}, {},
+                      QStringLiteral("the plugin threw an exception: ") + QString::fromUtf8(e.what()));
     } catch (...) {
         return result(false, {}, {}, QStringLiteral("the plugin threw an unknown exception"));
     }

@@ -9,62 +9,57 @@ namespace cairn::plugins::ssh {
 
 namespace {
 
-const QRegularExpression& hostRe()
-{
+const QRegularExpression& hostRe() {
     static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9_][A-Za-z0-9._-]{0,252}$"));
     return re;
 }
 
-bool fullMatch(const QString& pattern, const QString& value)
-{
+bool fullMatch(const QString& pattern, const QString& value) {
     const QRegularExpression re(QRegularExpression::anchoredPattern(pattern));
     return re.isValid() && re.match(value).hasMatch();
 }
 
-QStringList toStringList(const QJsonValue& v)
-{
+QStringList toStringList(const QJsonValue& v) {
     QStringList out;
     for (const auto& x : v.toArray())
         out << x.toString();
     return out;
 }
 
-int timeoutSeconds(const QJsonObject& config)
-{
+int timeoutSeconds(const QJsonObject& config) {
     const int ms = config.value(QStringLiteral("timeoutMs")).toInt(60000);
     return std::max(1, (ms + 999) / 1000);
 }
 
 // The wrapper every remote command runs in: report the process group so cancel can end it, and bound its
 // run time on the remote side too (coreutils timeout), so a lost connection cannot leave it running forever.
-QString wrap(const QStringList& argv, const QJsonObject& config)
-{
-    return QStringLiteral("echo CAIRN-PID:$$; exec timeout -k 5 %1 %2").arg(timeoutSeconds(config)).arg(shellJoin(argv));
+QString wrap(const QStringList& argv, const QJsonObject& config) {
+    return QStringLiteral("echo CAIRN-PID:$$; exec timeout -k 5 %1 %2")
+        .arg(timeoutSeconds(config))
+        .arg(shellJoin(argv));
 }
 
-QStringList privileged(const QStringList& argv, const QJsonObject& config)
-{
+QStringList privileged(const QStringList& argv, const QJsonObject& config) {
     if (config.value(QStringLiteral("sudo")).toBool())
         return QStringList{QStringLiteral("sudo"), QStringLiteral("-n"), QStringLiteral("--")} + argv;
     return argv;
 }
 
-QJsonObject defaultFreeDisk()
-{
+QJsonObject defaultFreeDisk() {
     return QJsonObject{
-        {QStringLiteral("journal"), QJsonArray{QStringLiteral("journalctl"), QStringLiteral("--vacuum-size=200M")}},
+        {QStringLiteral("journal"),
+         QJsonArray{QStringLiteral("journalctl"), QStringLiteral("--vacuum-size=200M")}},
         {QStringLiteral("apt-cache"), QJsonArray{QStringLiteral("apt-get"), QStringLiteral("clean")}}};
 }
 
-QJsonArray defaultDiagnostics()
-{
-    return QJsonArray{QJsonArray{QStringLiteral("uptime")}, QJsonArray{QStringLiteral("df"), QStringLiteral("-h")},
-                      QJsonArray{QStringLiteral("free"), QStringLiteral("-m")},
-                      QJsonArray{QStringLiteral("systemctl"), QStringLiteral("--failed"), QStringLiteral("--no-pager")}};
+QJsonArray defaultDiagnostics() {
+    return QJsonArray{
+        QJsonArray{QStringLiteral("uptime")}, QJsonArray{QStringLiteral("df"), QStringLiteral("-h")},
+        QJsonArray{QStringLiteral("free"), QStringLiteral("-m")},
+        QJsonArray{QStringLiteral("systemctl"), QStringLiteral("--failed"), QStringLiteral("--no-pager")}};
 }
 
-bool onlyParameters(const QJsonObject& params, const QStringList& allowed, QString* error)
-{
+bool onlyParameters(const QJsonObject& params, const QStringList& allowed, QString* error) {
     for (auto it = params.begin(); it != params.end(); ++it) {
         if (!allowed.contains(it.key())) {
             *error = QStringLiteral("parameter \"%1\" is not accepted by this action").arg(it.key());
@@ -76,10 +71,10 @@ bool onlyParameters(const QJsonObject& params, const QStringList& allowed, QStri
 
 } // namespace
 
-QStringList sshOptions(const QJsonObject& config, QString* error)
-{
+QStringList sshOptions(const QJsonObject& config, QString* error) {
     QStringList o;
-    const QString strict = config.value(QStringLiteral("strictHostKeyChecking")).toString(QStringLiteral("yes"));
+    const QString strict =
+        config.value(QStringLiteral("strictHostKeyChecking")).toString(QStringLiteral("yes"));
     if (strict != QLatin1String("yes") && strict != QLatin1String("accept-new")) {
         *error = QStringLiteral("strictHostKeyChecking must be \"yes\" or \"accept-new\"");
         return {};
@@ -88,7 +83,8 @@ QStringList sshOptions(const QJsonObject& config, QString* error)
     o << QStringLiteral("-o") << QStringLiteral("BatchMode=yes") << QStringLiteral("-o")
       << QStringLiteral("StrictHostKeyChecking=") + strict << QStringLiteral("-o")
       << QStringLiteral("ConnectTimeout=%1").arg(std::clamp(connectTimeout, 1, 300)) << QStringLiteral("-o")
-      << QStringLiteral("ServerAliveInterval=5") << QStringLiteral("-o") << QStringLiteral("ServerAliveCountMax=2");
+      << QStringLiteral("ServerAliveInterval=5") << QStringLiteral("-o")
+      << QStringLiteral("ServerAliveCountMax=2");
     if (config.contains(QStringLiteral("port"))) {
         const int port = config.value(QStringLiteral("port")).toInt(0);
         if (port < 1 || port > 65535) {
@@ -117,18 +113,17 @@ QStringList sshOptions(const QJsonObject& config, QString* error)
     return o;
 }
 
-QStringList killArgv(const QJsonObject& config, const QString& host, qint64 pid)
-{
+QStringList killArgv(const QJsonObject& config, const QString& host, qint64 pid) {
     QString error;
     QStringList argv = sshOptions(config, &error);
     const QString pg = QStringLiteral("-%1").arg(pid);
     argv << QStringLiteral("--") << host
-         << QStringLiteral("kill -TERM -- %1 2>/dev/null; sleep 1; kill -KILL -- %1 2>/dev/null; true").arg(pg);
+         << QStringLiteral("kill -TERM -- %1 2>/dev/null; sleep 1; kill -KILL -- %1 2>/dev/null; true")
+                .arg(pg);
     return argv;
 }
 
-QList<SshInvocation> buildInvocations(const QJsonObject& action, const QJsonObject& config, QString* error)
-{
+QList<SshInvocation> buildInvocations(const QJsonObject& action, const QJsonObject& config, QString* error) {
     const QString kind = action.value(QStringLiteral("kind")).toString();
     const QJsonObject params = action.value(QStringLiteral("parameters")).toObject();
     // Every parameter value is a string in the action JSON; anything else is refused.
@@ -145,14 +140,17 @@ QList<SshInvocation> buildInvocations(const QJsonObject& action, const QJsonObje
         if (!onlyParameters(params, {QStringLiteral("unit")}, error))
             return {};
         const QString unit = param("unit");
-        static const QRegularExpression unitRe(
-            QStringLiteral("^[A-Za-z0-9][A-Za-z0-9@:._-]{0,240}\\.(service|socket|timer|target|path|mount)$"));
+        static const QRegularExpression unitRe(QStringLiteral(
+            "^[A-Za-z0-9][A-Za-z0-9@:._-]{0,240}\\.(service|socket|timer|target|path|mount)$"));
         if (unit.isEmpty() || hasShellMetacharacters(unit) || !unitRe.match(unit).hasMatch()) {
-            *error = QStringLiteral("unit \"%1\" is not a plain systemd unit name (like nginx.service)").arg(unit);
+            *error =
+                QStringLiteral("unit \"%1\" is not a plain systemd unit name (like nginx.service)").arg(unit);
             return {};
         }
-        const QString systemctl = config.value(QStringLiteral("systemctl")).toString(QStringLiteral("systemctl"));
-        remote = wrap(privileged({systemctl, QStringLiteral("restart"), QStringLiteral("--"), unit}, config), config);
+        const QString systemctl =
+            config.value(QStringLiteral("systemctl")).toString(QStringLiteral("systemctl"));
+        remote = wrap(privileged({systemctl, QStringLiteral("restart"), QStringLiteral("--"), unit}, config),
+                      config);
     } else if (kind == QLatin1String("ssh.run-script")) {
         const QString name = param("script");
         const QJsonObject scripts = config.value(QStringLiteral("scripts")).toObject();
@@ -180,13 +178,23 @@ QList<SshInvocation> buildInvocations(const QJsonObject& action, const QJsonObje
                 continue;
             }
             const QString value = params.value(argName).toString();
-            if (!arg.value(QStringLiteral("allowMetacharacters")).toBool(false) && hasShellMetacharacters(value)) {
-                *error = QStringLiteral("argument \"%1\" contains shell metacharacters, which this script does not "
-                                        "allow")
+            if (!arg.value(QStringLiteral("allowMetacharacters")).toBool(false) &&
+                hasShellMetacharacters(value)) {
+                *error = QStringLiteral(
+                             "argument \"%1\" contains shell metacharacters, which this script does not "
+                             "allow")
                              .arg(argName);
                 return {};
             }
-            const QString pattern = arg.value(QStringLiteral("pattern")).toString(QStringLiteral("[A-Za-z0-9._-]{1,64}"));
+            if (value.startsWith(QLatin1Char('-')) &&
+                !arg.value(QStringLiteral("allowLeadingDash")).toBool(false)) {
+                *error = QStringLiteral(
+                             "argument \"%1\" starts with '-', which could pass an option to the script")
+                             .arg(argName);
+                return {};
+            }
+            const QString pattern =
+                arg.value(QStringLiteral("pattern")).toString(QStringLiteral("[A-Za-z0-9._-]{1,64}"));
             if (!fullMatch(pattern, value)) {
                 *error = QStringLiteral("argument \"%1\" does not match %2").arg(argName, pattern);
                 return {};
@@ -227,7 +235,8 @@ QList<SshInvocation> buildInvocations(const QJsonObject& action, const QJsonObje
             const QStringList argv = toStringList(c);
             if (argv.isEmpty())
                 continue;
-            parts << QStringLiteral("echo %1").arg(shellQuote(QStringLiteral("## ") + argv.join(QLatin1Char(' '))))
+            parts << QStringLiteral("echo %1").arg(
+                         shellQuote(QStringLiteral("## ") + argv.join(QLatin1Char(' '))))
                   << QStringLiteral("timeout -k 5 %1 %2").arg(timeoutSeconds(config)).arg(shellJoin(argv));
         }
         remote = parts.join(QStringLiteral("; "));

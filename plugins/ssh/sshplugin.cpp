@@ -8,8 +8,7 @@
 
 namespace cairn::plugins::ssh {
 
-bool SshPlugin::initialize(QString* errorString)
-{
+bool SshPlugin::initialize(QString* errorString) {
     if (QStandardPaths::findExecutable(QStringLiteral("ssh")).isEmpty()) {
         *errorString = QStringLiteral("the OpenSSH client (ssh) is not installed or not on PATH");
         return false;
@@ -17,23 +16,20 @@ bool SshPlugin::initialize(QString* errorString)
     return true;
 }
 
-QStringList SshPlugin::actionKinds() const
-{
-    return {QStringLiteral("ssh.restart-unit"), QStringLiteral("ssh.run-script"), QStringLiteral("ssh.free-disk"),
-            QStringLiteral("ssh.diagnostics")};
+QStringList SshPlugin::actionKinds() const {
+    return {QStringLiteral("ssh.restart-unit"), QStringLiteral("ssh.run-script"),
+            QStringLiteral("ssh.free-disk"), QStringLiteral("ssh.diagnostics")};
 }
 
 namespace {
 
-QString sshProgram(const QJsonObject& config)
-{
+QString sshProgram(const QJsonObject& config) {
     return config.value(QStringLiteral("ssh")).toString(QStringLiteral("ssh"));
 }
 
 } // namespace
 
-PluginResult SshPlugin::dryRun(const QJsonObject& action, const QJsonObject& config)
-{
+PluginResult SshPlugin::dryRun(const QJsonObject& action, const QJsonObject& config) {
     PluginResult r;
     QString error;
     const auto invocations = buildInvocations(action, config, &error);
@@ -53,8 +49,7 @@ PluginResult SshPlugin::dryRun(const QJsonObject& action, const QJsonObject& con
 }
 
 PluginResult SshPlugin::execute(const QJsonObject& action, const QJsonObject& config, const OutputFn& output,
-                                const std::atomic<bool>& cancel)
-{
+                                const std::atomic<bool>& cancel) {
     PluginResult r;
     QString error;
     const auto invocations = buildInvocations(action, config, &error);
@@ -120,7 +115,9 @@ PluginResult SshPlugin::execute(const QJsonObject& action, const QJsonObject& co
                         killer.kill();
                     if (output)
                         output(QStringLiteral("info"),
-                               QStringLiteral("[%1] stopped remote process group %2\n").arg(inv.host).arg(remotePid));
+                               QStringLiteral("[%1] stopped remote process group %2\n")
+                                   .arg(inv.host)
+                                   .arg(remotePid));
                 }
             }
         }
@@ -140,11 +137,14 @@ PluginResult SshPlugin::execute(const QJsonObject& action, const QJsonObject& co
             return r;
         }
         if (proc.exitCode() == 124) {
-            r.error = QStringLiteral("the remote command on %1 ran past its timeout and was stopped").arg(inv.host);
+            r.error =
+                QStringLiteral("the remote command on %1 ran past its timeout and was stopped").arg(inv.host);
             return r;
         }
         if (proc.exitCode() != 0) {
-            r.error = QStringLiteral("the remote command on %1 exited with status %2").arg(inv.host).arg(proc.exitCode());
+            r.error = QStringLiteral("the remote command on %1 exited with status %2")
+                          .arg(inv.host)
+                          .arg(proc.exitCode());
             return r;
         }
     }

@@ -15,8 +15,8 @@ public:
     bool initialize(QString*) override { std::abort(); }
     QStringList actionKinds() const override { return {QStringLiteral("test.never")}; }
     PluginResult dryRun(const QJsonObject&, const QJsonObject&) override { std::abort(); }
-    PluginResult execute(const QJsonObject&, const QJsonObject&, const OutputFn&, const std::atomic<bool>&) override
-    {
+    PluginResult execute(const QJsonObject&, const QJsonObject&, const OutputFn&,
+                         const std::atomic<bool>&) override {
         std::abort();
     }
 };

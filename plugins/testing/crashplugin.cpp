@@ -1,13 +1,13 @@
-// Test-only plugins. ChaosPlugin misbehaves on purpose (segfault, throw, hang, abort) so tests can show that a
-// plugin failing during an action never takes Cairn down. TooNewPlugin declares a compatVersion this Cairn
+// Test-only plugins. ChaosPlugin misbehaves on purpose (segfault, throw, hang, abort) so tests can show that
+// a plugin failing during an action never takes Cairn down. TooNewPlugin declares a compatVersion this Cairn
 // does not provide, so the host must refuse it from metadata alone (its code crashes if it ever runs).
 #include "api/remediationplugin.h"
 
 #include <QObject>
 #include <QThread>
 
-#include <cstdlib>
 #include <csignal>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace cairn::plugins::testing {
@@ -17,8 +17,7 @@ class ChaosPlugin final : public QObject, public RemediationPlugin {
     Q_PLUGIN_METADATA(IID CairnRemediationPlugin_iid FILE "crashplugin.json")
     Q_INTERFACES(cairn::plugins::RemediationPlugin)
 public:
-    bool initialize(QString* errorString) override
-    {
+    bool initialize(QString* errorString) override {
         if (qEnvironmentVariableIsSet("CAIRN_TEST_CRASH_ON_INIT"))
             std::raise(SIGSEGV);
         if (qEnvironmentVariableIsSet("CAIRN_TEST_REFUSE_INIT")) {
@@ -27,21 +26,18 @@ public:
         }
         return true;
     }
-    QStringList actionKinds() const override
-    {
+    QStringList actionKinds() const override {
         return {QStringLiteral("test.echo"), QStringLiteral("test.crash"), QStringLiteral("test.throw"),
                 QStringLiteral("test.hang"), QStringLiteral("test.abort")};
     }
-    PluginResult dryRun(const QJsonObject& action, const QJsonObject&) override
-    {
+    PluginResult dryRun(const QJsonObject& action, const QJsonObject&) override {
         PluginResult r;
         r.ok = true;
         r.command = QStringLiteral("chaos ") + action.value(QStringLiteral("kind")).toString();
         return r;
     }
     PluginResult execute(const QJsonObject& action, const QJsonObject&, const OutputFn& output,
-                         const std::atomic<bool>& cancel) override
-    {
+                         const std::atomic<bool>& cancel) override {
         const QString kind = action.value(QStringLiteral("kind")).toString();
         output(QStringLiteral("stdout"), QStringLiteral("starting %1\n").arg(kind));
         if (kind == QLatin1String("test.crash")) {
