@@ -1,14 +1,140 @@
-// MainWindow: Cairn's top-level window (placeholder until the first real version lands).
+// MainWindow: Cairn's top-level window. A page switcher (sidebar) over registered pages, a navigator dock
+// (services -> pods, hosts -> pods), a toolbar with the time range and zoom, an error banner and a status bar
+// showing background work. Overview and Metrics are built in; other features add their own pages with
+// addPage() and follow selectionChanged()/timeRangeChanged(), running their work through taskRunner().
+// All source and analysis calls run on TaskRunner's pool; the UI thread never waits on them.
+// Window geometry, dock state, page, selection and time range persist in QSettings.
+// Thread-safety: UI thread only.
 #pragma once
 
+#include "backends.h"
+#include "inventory.h"
+
+#include <QKeySequence>
 #include <QMainWindow>
+#include <QMetaType>
+
+#include <vector>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QSortFilterProxyModel;
+class QStackedWidget;
+class QTimer;
+class QTreeView;
 
 namespace cairn::ui {
+
+class ErrorBanner;
+class MetricsPage;
+class NavigatorModel;
+class OverviewPage;
+class TaskRunner;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    enum class RangePreset { LastHour, Last6Hours, Last24Hours, Last7Days, Last14Days, Custom };
+
+    explicit MainWindow(Backends backends, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // --- Page registration (for other features) ---
+    // Adds a page to the sidebar and the stack; the shortcut (e.g. Ctrl+3) switches to it. The window takes
+    // ownership. Returns the page's index. Titles must be unique; a duplicate title returns -1.
+    int addPage(const QString& title, QWidget* page, const QKeySequence& shortcut = {});
+    bool showPage(const QString& title);
+    QWidget* page(const QString& title) const;
+    QString currentPageTitle() const;
+    QStringList pageTitles() const;
+
+    // --- Shared state for pages ---
+    TaskRunner* taskRunner() const { return m_runner; }
+    const Backends& backends() const { return m_backends; }
+    const Inventory& inventory() const;
+    Selection selection() const { return m_selection; }
+    TimeRange timeRange() const { return m_range; }
+    RangePreset rangePreset() const { return m_preset; }
+    // Shows a failure in the banner (one sentence; context in parentheses).
+    void showError(const QString& message);
+    QString errorText() const;
+
+    void select(const Selection& selection);
+    void setRangePreset(RangePreset preset);
+    void setCustomRange(TimeRange range);
+    void setLiveRefreshInterval(int ms); // 0 disables the live tail; default 30 s
+
+    MetricsPage* metricsPage() const { return m_metrics; }
+    OverviewPage* overviewPage() const { return m_overview; }
+    NavigatorModel* navigatorModel() const { return m_navModel; }
+    // True once the initial load and analysis have finished (successfully or with an error shown).
+    bool isSettled() const { return m_settled; }
+
+public slots:
+    // Lists the series, fills the navigator, restores the last selection, then loads health and charts.
+    // Called automatically the first time the window is shown.
+    void start();
+    void refresh(); // reloads health and charts for the current range (F5, live tail)
+
+signals:
+    void selectionChanged(const cairn::ui::Selection& selection);
+    void timeRangeChanged(cairn::TimeRange range);
+    void inventoryLoaded();
+    void healthUpdated();
+    void chartsUpdated();
+    void settled();
+
+protected:
+    void showEvent(QShowEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildUi();
+    void buildToolBar();
+    void restoreSettings();
+    void saveSettings() const;
+    void onNavigatorCurrentChanged(const QModelIndex& current);
+    void onRangeComboActivated(int index);
+    void recomputeRange();
+    void loadHealth();
+    void loadCharts(bool keepView);
+    void updateHeading();
+    void checkSettled();
+    void liveTick();
+
+    Backends m_backends;
+    TaskRunner* m_runner = nullptr;
+
+    QListWidget* m_pageList = nullptr;
+    QStackedWidget* m_stack = nullptr;
+    ErrorBanner* m_banner = nullptr;
+    QTreeView* m_navView = nullptr;
+    QLineEdit* m_navFilter = nullptr;
+    NavigatorModel* m_navModel = nullptr;
+    QSortFilterProxyModel* m_navProxy = nullptr;
+    QComboBox* m_rangeCombo = nullptr;
+    QLabel* m_sourceLabel = nullptr;
+    QLabel* m_updatedLabel = nullptr;
+    QTimer* m_liveTimer = nullptr;
+    OverviewPage* m_overview = nullptr;
+    MetricsPage* m_metrics = nullptr;
+
+    Selection m_selection;
+    RangePreset m_preset = RangePreset::Last24Hours;
+    TimeRange m_range;
+    TimeRange m_customRange;
+    bool m_started = false;
+    bool m_inventoryDone = false;
+    bool m_settled = false;
+    quint64 m_healthJob = 0;
+    quint64 m_chartsJob = 0;
+    QString m_restoredSelectionKey;
+    QString m_restoredPage;
 };
 
 } // namespace cairn::ui
+
+Q_DECLARE_METATYPE(cairn::ui::Selection)
+Q_DECLARE_METATYPE(cairn::TimeRange)

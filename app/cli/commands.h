@@ -11,11 +11,19 @@ struct Command {
 };
 
 // Declared here, defined in the cmd_*.cpp files. Keep sorted by name.
+int runBenchDetectScale(int argc, char** argv, int first);
+int runBenchNab(int argc, char** argv, int first);
 int runDemoExport(int argc, char** argv, int first);
+int runDetect(int argc, char** argv, int first);
 
 inline constexpr Command kCommands[] = {
+    {"bench detect-scale", "detector throughput (points/s/core), fleet wall time and state bytes per series",
+     runBenchDetectScale},
+    {"bench nab", "score the anomaly detector on NAB (--data DIR) with NAB's rules and print the scoreboard",
+     runBenchNab},
     {"demo export", "write the demo's metrics (CSV), logs (text) and traces (Jaeger JSON) for a time range",
      runDemoExport},
+    {"detect", "add an anomaly_score column to a timestamp,value CSV (--input FILE --output OUT)", runDetect},
 };
 
 } // namespace cairn::cli

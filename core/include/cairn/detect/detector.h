@@ -6,6 +6,7 @@
 #include "cairn/common/time.h"
 #include "cairn/timeseries/series.h"
 
+#include <cmath>
 #include <cstddef>
 #include <limits>
 #include <string>
@@ -17,12 +18,21 @@ inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // What a detector says about one point.
 struct Estimate {
-    double score = 0.0;      // anomaly score in [0, 1]
-    double expected = kNaN;  // the value the detector expected
-    double lower = kNaN;     // lower edge of the expected band
-    double upper = kNaN;     // upper edge of the expected band
-    bool ready = false;      // false while the detector is still learning (score is 0 then)
+    double score = 0.0;     // anomaly score in [0, 1]
+    double expected = kNaN; // the value the detector expected
+    double lower = kNaN;    // lower edge of the expected band
+    double upper = kNaN;    // upper edge of the expected band
+    bool ready = false;     // false while the detector is still learning (score is 0 then)
+    double deviation = 0.0; // signed (observed - expected) / sigma; 0 when not ready or skipped
 };
+
+// Maps a deviation in sigmas to a score in [0,1]: 0.5 exactly at the band edge (|z| = bandSigmas),
+// about 0.95 one and a half sigmas outside it, near 0 well inside it.
+inline double scoreFromDeviation(double z, double bandSigmas) {
+    if (!std::isfinite(z))
+        return std::isnan(z) ? 0.0 : 1.0;
+    return 1.0 / (1.0 + std::exp(-2.0 * (std::fabs(z) - bandSigmas)));
+}
 
 class Detector {
 public:
@@ -39,11 +49,11 @@ public:
 struct Anomaly {
     ts::SeriesId series;
     TimeMs start = 0;
-    TimeMs end = 0;          // exclusive; equals the last anomalous point + step
-    TimeMs peak = 0;         // time of the highest score
-    double score = 0.0;      // peak score in [0,1]
-    double observed = kNaN;  // value at the peak
-    double expected = kNaN;  // expectation at the peak
+    TimeMs end = 0;         // exclusive; equals the last anomalous point + step
+    TimeMs peak = 0;        // time of the highest score
+    double score = 0.0;     // peak score in [0,1]
+    double observed = kNaN; // value at the peak
+    double expected = kNaN; // expectation at the peak
     double lower = kNaN;
     double upper = kNaN;
     std::string detector;    // which detector fired ("seasonal", "mad", "ensemble"...)

@@ -1,0 +1,90 @@
+// SeasonalDetector: a streaming multi-season baseline (level + daily + weekly profile, Holt-Winters style)
+// learned online from the series' own history, giving the expected value and a dynamic band.
+// The daily profile has 48 half-hour buckets and the weekly one 168 hourly buckets (linearly interpolated),
+// so the state is fixed (about 1.4 KiB) whatever the sampling rate. A season is only used once the series
+// has spanned it and it predicts better than the simpler model (learned, not configured per series).
+// Times are UTC milliseconds (slots are UTC time of day / day of week). Causal, O(1) per point.
+// Thread-safety: one instance per series, used by one thread at a time.
+#pragma once
+
+#include "cairn/detect/detector.h"
+
+#include <array>
+#include <cstdint>
+
+namespace cairn::detect {
+
+struct SeasonalConfig {
+    double fastAlpha = 0.05;  // per point: the level of the non-seasonal model (a short EWMA)
+    TimeMs levelTau = kDayMs; // time constant of the de-seasonalised level of the seasonal model
+    double cycleAlpha = 0.25; // weight of the newest day (week) in the daily (weekly) profile
+    double scaleAlpha = 0.01; // per point: how fast the band width follows the residuals
+    double biasAlpha = 0.1;   // per point: short memory of the seasonal model's recent error (AR(1)-like)
+    double bandSigmas = 3.0;  // half-width of the band in robust standard deviations
+    double clipSigmas = 4.0;  // residuals are clipped to this many sigmas before learning (robustness)
+    int warmupPoints = 12;    // points before the detector reports (ready = false before)
+};
+
+class SeasonalDetector final : public Detector {
+public:
+    static constexpr int kDailyBuckets = 48;
+    static constexpr int kWeeklyBuckets = 168;
+
+    explicit SeasonalDetector(SeasonalConfig config = {});
+
+    std::string_view name() const override { return "seasonal"; }
+    Estimate update(TimeMs t, double value) override;
+    void reset() override;
+    std::size_t stateBytes() const override { return sizeof(*this); }
+
+    // Expected value and band at time t from the current state, without learning (for drawing ahead).
+    Estimate expectation(TimeMs t) const;
+    // Moves the level by delta (used when a change-point detector confirms a level shift).
+    void shiftLevel(double delta);
+    // Robust standard deviation of the residuals (the band's unit); 0 before any data.
+    double sigma() const;
+    bool dailyActive() const { return m_useDaily; }
+    bool weeklyActive() const { return m_useWeekly; }
+    std::int64_t count() const { return m_count; }
+    // True once the detector has seen enough to choose its model (1.5 days spanned or 1000 points).
+    bool settled() const { return m_last - m_first >= kDayMs + kDayMs / 2 || m_count >= 1000; }
+    void setBandSigmas(double k) { m_config.bandSigmas = k; }
+
+private:
+    struct Slot {
+        int i0;
+        int i1;
+        float w1;
+    };
+    static Slot slot(TimeMs t, TimeMs period, int buckets);
+    double profile(const float* table, const Slot& s) const;
+    void learn(float* table, const Slot& s, double err, double alpha);
+    void updateRates(TimeMs t);
+
+    SeasonalConfig m_config;
+    std::array<float, kDailyBuckets> m_daily{};
+    std::array<float, kWeeklyBuckets> m_weekly{};
+    std::array<float, kDailyBuckets> m_dailyAbs{}; // mean |residual| per half hour: band width by time of day
+    double m_level = 0.0;                          // de-seasonalised level (slow)
+    double m_fast = 0.0;                           // level of the non-seasonal model (fast)
+    double m_bias = 0.0;   // recent mean error of the seasonal model, added to its expectation
+    double m_step = 0.0;   // typical sampling interval, ms
+    double m_aLevel = 0.0; // per-point learning rates derived from the step (cached)
+    double m_aDaily = 0.0;
+    double m_aWeekly = 0.0;
+    std::int64_t m_ratesAt = -1; // day number the cached rates belong to
+    double m_errLevel = 0.0;     // mean |x - level|
+    double m_errDaily = 0.0;     // mean |x - level - daily|
+    double m_errFull = 0.0;      // mean |x - level - daily - weekly|
+    double m_absScale = 0.0;     // mean |residual| of the model in use
+    TimeMs m_first = 0;
+    TimeMs m_last = 0;
+    std::int64_t m_count = 0;
+    bool m_useDaily = false;
+    bool m_useWeekly = false;
+};
+
+// Robust standard deviation from a mean absolute deviation (normal data: sigma = 1.2533 * E|r|).
+inline constexpr double kMeanAbsToSigma = 1.2533141373155;
+
+} // namespace cairn::detect

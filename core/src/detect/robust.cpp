@@ -1,0 +1,102 @@
+#include "cairn/detect/robust.h"
+
+#include "cairn/detect/seasonal.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace cairn::detect {
+
+RollingMadDetector::RollingMadDetector(double bandSigmas, int warmupPoints)
+    : m_bandSigmas(bandSigmas)
+    , m_warmup(std::clamp(warmupPoints, 3, kWindow)) {}
+
+void RollingMadDetector::reset() {
+    *this = RollingMadDetector(m_bandSigmas, m_warmup);
+}
+
+double RollingMadDetector::median() const {
+    if (m_size == 0)
+        return kNaN;
+    const int n = m_size;
+    if (n % 2 == 1)
+        return m_sorted[static_cast<std::size_t>(n / 2)];
+    return 0.5 * (static_cast<double>(m_sorted[static_cast<std::size_t>(n / 2 - 1)]) +
+                  m_sorted[static_cast<std::size_t>(n / 2)]);
+}
+
+double RollingMadDetector::mad(double med) const {
+    // Deviations from the median grow outward from the middle of the sorted window: merge both sides.
+    const int n = m_size;
+    const int k = n / 2;
+    int l = (n % 2 == 1) ? n / 2 : n / 2 - 1;
+    int r = l + 1;
+    double d = 0.0;
+    for (int picked = 0; picked <= k; ++picked) {
+        const double dl = l >= 0 ? med - m_sorted[static_cast<std::size_t>(l)] : HUGE_VAL;
+        const double dr = r < n ? m_sorted[static_cast<std::size_t>(r)] - med : HUGE_VAL;
+        if (dl <= dr) {
+            d = dl;
+            --l;
+        } else {
+            d = dr;
+            ++r;
+        }
+    }
+    return d;
+}
+
+double RollingMadDetector::sigma() const {
+    if (m_size == 0)
+        return 0.0;
+    const double med = median();
+    const double s = std::max(1.4826 * mad(med), 0.5 * kMeanAbsToSigma * m_absEwma);
+    return std::max(s, 1e-3 * std::fabs(med) + 1e-9);
+}
+
+Estimate RollingMadDetector::update(TimeMs t, double value) {
+    Estimate e;
+    if (m_size > 0) {
+        e.expected = median();
+        const double s = sigma();
+        e.lower = e.expected - m_bandSigmas * s;
+        e.upper = e.expected + m_bandSigmas * s;
+        e.ready = m_size >= m_warmup;
+        if (std::isfinite(value) && !(m_any && t <= m_last) && e.ready) {
+            e.deviation = (value - e.expected) / s;
+            e.score = scoreFromDeviation(e.deviation, m_bandSigmas);
+        }
+    }
+    if (!std::isfinite(value) || (m_any && t <= m_last))
+        return e; // skipped: nothing learned
+    m_any = true;
+    m_last = t;
+    if (m_size > 0) {
+        const double dev = std::fabs(value - e.expected);
+        const double cap = 6.0 * std::max(m_absEwma, 1e-12);
+        m_absEwma += 0.05 * ((m_size < m_warmup ? dev : std::min(dev, cap)) - m_absEwma);
+    }
+
+    const float v = static_cast<float>(value);
+    float* s = m_sorted.data();
+    int n = m_size;
+    if (n == kWindow) {
+        // Drop the oldest value from the sorted copy.
+        const float old = m_ring[static_cast<std::size_t>(m_head)];
+        const int at = static_cast<int>(std::lower_bound(s, s + n, old) - s);
+        std::memmove(s + at, s + at + 1, sizeof(float) * static_cast<std::size_t>(n - at - 1));
+        --n;
+        m_ring[static_cast<std::size_t>(m_head)] = v;
+        m_head = (m_head + 1) % kWindow;
+    } else {
+        m_ring[static_cast<std::size_t>(m_size)] = v;
+    }
+    const int at = static_cast<int>(std::upper_bound(s, s + n, v) - s);
+    std::memmove(s + at + 1, s + at, sizeof(float) * static_cast<std::size_t>(n - at));
+    s[at] = v;
+    m_size = n + 1;
+    return e;
+}
+
+} // namespace cairn::detect

@@ -1,0 +1,146 @@
+#include "metricpanels.h"
+
+#include <algorithm>
+
+namespace cairn::ui {
+
+namespace {
+constexpr double kGiB = 1.0 / (1024.0 * 1024.0 * 1024.0);
+}
+
+std::vector<PanelSpec> panelsFor(const Selection& selection)
+{
+    using K = Selection::Kind;
+    switch (selection.kind) {
+    case K::Service:
+        return {
+            {"request_rate", QStringLiteral("Request rate"), QStringLiteral("req/s"), 1.0, {}},
+            {"latency_p95_ms", QStringLiteral("Latency p95"), QStringLiteral("ms"), 1.0,
+             {{"latency_p50_ms", QStringLiteral("p50"), false}}},
+            {"error_ratio", QStringLiteral("Error ratio"), QStringLiteral("%"), 100.0, {}},
+        };
+    case K::Pod:
+        return {
+            {"cpu_usage_ratio", QStringLiteral("CPU usage"), QStringLiteral("%"), 100.0, {}},
+            {"memory_used_bytes", QStringLiteral("Memory used"), QStringLiteral("GiB"), kGiB,
+             {{"memory_limit_bytes", QStringLiteral("limit"), true}}},
+            {"disk_used_bytes", QStringLiteral("Disk used"), QStringLiteral("GiB"), kGiB,
+             {{"disk_capacity_bytes", QStringLiteral("capacity"), true}}},
+            {"restarts_total", QStringLiteral("Restarts"), QStringLiteral("count"), 1.0, {}},
+        };
+    case K::Host:
+        return {
+            {"cpu_usage_ratio", QStringLiteral("CPU usage by pod"), QStringLiteral("%"), 100.0, {}},
+            {"memory_used_bytes", QStringLiteral("Memory used by pod"), QStringLiteral("GiB"), kGiB, {}},
+        };
+    case K::None:
+        break;
+    }
+    return {};
+}
+
+ts::Selector selectorFor(const Selection& selection, const std::string& metric)
+{
+    ts::Selector s;
+    s.metric = metric;
+    using K = Selection::Kind;
+    switch (selection.kind) {
+    case K::Service:
+        s.equals["service"] = selection.service;
+        break;
+    case K::Pod:
+        s.equals["service"] = selection.service;
+        s.equals["pod"] = selection.pod;
+        break;
+    case K::Host:
+        s.equals["host"] = selection.host;
+        break;
+    case K::None:
+        break;
+    }
+    return s;
+}
+
+TimeMs warmupFor(TimeRange range)
+{
+    return std::clamp<TimeMs>(range.duration(), kDayMs, 3 * kDayMs);
+}
+
+ChartsResult loadCharts(const Backends& backends, const Selection& selection, TimeRange range, TimeMs warmup,
+                        const CancelToken& cancel, const ProgressSink& progress)
+{
+    ChartsResult out;
+    const auto specs = panelsFor(selection);
+    const TimeRange queryRange{range.start - std::max<TimeMs>(0, warmup), range.end};
+    int failures = 0;
+    QString lastError;
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        if (cancel.isCancelled())
+            return {};
+        const auto& spec = specs[i];
+        reportProgress(progress, static_cast<double>(i) / static_cast<double>(specs.size()), spec.metric);
+        ChartData chart;
+        chart.title = spec.title;
+        chart.unit = spec.unit;
+        chart.scale = spec.scale;
+
+        auto fetch = [&](const std::string& metric) {
+            return backends.queryMetrics({selectorFor(selection, metric), queryRange, kMinuteMs}, cancel);
+        };
+        auto main = fetch(spec.metric);
+        if (!main) {
+            if (main.error().code == ErrorCode::Cancelled)
+                return {};
+            chart.error = QString::fromStdString(main.error().what());
+            lastError = chart.error;
+            ++failures;
+            out.charts.push_back(std::move(chart));
+            continue;
+        }
+        auto series = std::move(*main);
+        std::sort(series.begin(), series.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+        if (series.empty()) {
+            chart.error = QStringLiteral("no data for %1").arg(QString::fromStdString(selectorFor(selection, spec.metric).toString()));
+            out.charts.push_back(std::move(chart));
+            continue;
+        }
+        if (selection.kind == Selection::Kind::Host) {
+            // One line per pod; the first is "main" but nothing is analysed.
+            for (std::size_t k = 0; k < series.size(); ++k) {
+                ChartLine line{std::move(series[k]), {}, false};
+                line.name = QString::fromStdString(line.series.id.label("pod"));
+                if (k == 0)
+                    chart.main = std::move(line);
+                else
+                    chart.extras.push_back(std::move(line));
+            }
+            out.charts.push_back(std::move(chart));
+            continue;
+        }
+        chart.main = {std::move(series.front()), QStringLiteral("observed"), false};
+        for (const auto& extra : spec.extras) {
+            auto e = fetch(extra.metric);
+            if (e && !e->empty())
+                chart.extras.push_back({std::move(e->front()), extra.name, extra.dashed});
+        }
+        if (backends.analyze && !chart.main.series.empty()) {
+            reportProgress(progress, (static_cast<double>(i) + 0.5) / static_cast<double>(specs.size()),
+                           "analysing " + spec.metric);
+            auto findings = backends.analyze(chart.main.series, cancel);
+            if (findings) {
+                if (findings->estimates.size() == chart.main.series.size())
+                    chart.estimates = std::move(findings->estimates);
+                chart.anomalies = std::move(findings->anomalies);
+            } else if (findings.error().code != ErrorCode::Cancelled) {
+                chart.error = QStringLiteral("analysis failed: ") + QString::fromStdString(findings.error().what());
+            }
+        }
+        out.charts.push_back(std::move(chart));
+    }
+    if (failures > 0 && failures == static_cast<int>(specs.size()))
+        out.error = lastError;
+    reportProgress(progress, 1.0, "done");
+    return out;
+}
+
+} // namespace cairn::ui
