@@ -1,9 +1,9 @@
 // cairn-cli audit verify | audit export: check and export the remediation audit log of a workspace.
 #include "args.h"
 #include "commands.h"
-#include "workspacepath.h"
 
 #include "cairn/remediation/auditlog.h"
+#include "cairn/storage/workspace.h"
 
 #include <cstdio>
 #include <fstream>
@@ -15,21 +15,20 @@ using namespace cairn::remediation;
 
 namespace {
 
-int usage(const char* cmd, const char* text)
-{
+int usage(const char* cmd, const char* text) {
     std::fprintf(stderr, "cairn-cli %s: %s\n", cmd, text);
     return 2;
 }
 
 } // namespace
 
-int runAuditVerify(int argc, char** argv, int first)
-{
+int runAuditVerify(int argc, char** argv, int first) {
     Args args(argc, argv, first);
     if (auto u = args.unknown({"db"}); !u.empty())
-        return usage("audit verify", ("unknown option --" + u.front() + " (usage: audit verify [--db FILE])").c_str());
-    const std::string db = workspacePath(args.get("db", ""));
-    auto store = SqliteAuditStore::open(db);
+        return usage("audit verify",
+                     ("unknown option --" + u.front() + " (usage: audit verify [--db FILE])").c_str());
+    const std::string db = args.get("db", "");
+    auto store = WorkspaceAuditStore::open(db);
     if (!store) {
         std::fprintf(stderr, "cairn-cli audit verify: %s\n", store.error().what().c_str());
         return 1;
@@ -42,23 +41,23 @@ int runAuditVerify(int argc, char** argv, int first)
     }
     if (report->ok) {
         std::printf("audit log intact: %lld entries, hash chain verified (%s)\n",
-                    static_cast<long long>(report->entries), db.c_str());
+                    static_cast<long long>(report->entries), (*store)->workspace()->path().c_str());
         return 0;
     }
     std::printf("audit log TAMPERED at entry %lld: %s (%lld entries read from %s)\n",
                 static_cast<long long>(report->firstBadSeq.value_or(0)), report->problem.c_str(),
-                static_cast<long long>(report->entries), db.c_str());
+                static_cast<long long>(report->entries), (*store)->workspace()->path().c_str());
     return 1;
 }
 
-int runAuditExport(int argc, char** argv, int first)
-{
+int runAuditExport(int argc, char** argv, int first) {
     Args args(argc, argv, first);
     if (auto u = args.unknown({"db", "out"}); !u.empty())
-        return usage("audit export",
-                     ("unknown option --" + u.front() + " (usage: audit export [--db FILE] [--out FILE])").c_str());
-    const std::string db = workspacePath(args.get("db", ""));
-    auto store = SqliteAuditStore::open(db);
+        return usage(
+            "audit export",
+            ("unknown option --" + u.front() + " (usage: audit export [--db FILE] [--out FILE])").c_str());
+    const std::string db = args.get("db", "");
+    auto store = WorkspaceAuditStore::open(db);
     if (!store) {
         std::fprintf(stderr, "cairn-cli audit export: %s\n", store.error().what().c_str());
         return 1;

@@ -450,7 +450,7 @@ private slots:
         QTemporaryDir dir;
         const std::string path = dir.filePath("workspace.sqlite").toStdString();
         {
-            auto store = SqliteAuditStore::open(path);
+            auto store = WorkspaceAuditStore::open(path);
             QVERIFY2(store.has_value(), store ? "" : store.error().what().c_str());
             AuditLog log(**store);
             for (int i = 0; i < 6; ++i)
@@ -461,7 +461,7 @@ private slots:
         p.start("sqlite3", {QString::fromStdString(path), sql});
         QVERIFY(p.waitForFinished(10000));
         QCOMPARE(p.exitCode(), 0);
-        auto store = SqliteAuditStore::open(path);
+        auto store = WorkspaceAuditStore::open(path);
         AuditLog log(**store);
         auto v = log.verify();
         QVERIFY(v.has_value());
@@ -473,7 +473,7 @@ private slots:
         QTemporaryDir dir;
         const std::string path = dir.filePath("w.sqlite").toStdString();
         {
-            auto store = SqliteAuditStore::open(path);
+            auto store = WorkspaceAuditStore::open(path);
             AuditLog log(**store);
             QVERIFY(log.append(kT0, "rem-1", "alice", "propose", "{}"));
         }

@@ -2,8 +2,8 @@
 
 #include "cairn/remediation/action.h"
 
+#include "cairn/storage/workspace.h"
 #include <nlohmann/json.hpp>
-#include <sqlite3.h>
 
 namespace cairn::remediation {
 
@@ -33,166 +33,106 @@ Result<std::optional<std::pair<std::int64_t, std::string>>> MemoryAuditStore::he
     return std::optional(std::pair{m_entries.back().seq, m_entries.back().hash});
 }
 
-// ---- SQLite ----
-
-struct SqliteAuditStore::Impl {
-    sqlite3* db = nullptr;
-    std::string path;
-};
+// ---- workspace (SQLite) ----
 
 namespace {
 
-Result<void> exec(sqlite3* db, const char* sql, const std::string& path) {
-    char* err = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-        std::string msg = err ? err : "unknown error";
-        sqlite3_free(err);
-        return fail(ErrorCode::Database, "audit log database statement failed: " + msg, path);
-    }
-    return {};
-}
+const storage::RegisterMigrations kRemediationSchema{
+    "remediation",
+    {{1, "CREATE TABLE remediation_audit (seq INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL,"
+         " action_id TEXT NOT NULL, actor TEXT NOT NULL, type TEXT NOT NULL, payload TEXT NOT NULL,"
+         " prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+         "CREATE INDEX remediation_audit_action ON remediation_audit(action_id, seq);"
+         "CREATE TABLE remediation_audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL,"
+         " hash TEXT NOT NULL);"
+         "CREATE TRIGGER remediation_audit_no_update BEFORE UPDATE ON remediation_audit"
+         " BEGIN SELECT RAISE(ABORT, 'the remediation audit log is append-only'); END;"
+         "CREATE TRIGGER remediation_audit_no_delete BEFORE DELETE ON remediation_audit"
+         " BEGIN SELECT RAISE(ABORT, 'the remediation audit log is append-only'); END;"}}};
 
-struct Stmt {
-    sqlite3_stmt* s = nullptr;
-    ~Stmt() { sqlite3_finalize(s); }
-};
-
-std::string text(sqlite3_stmt* s, int col) {
-    const auto* p = sqlite3_column_text(s, col);
-    return p ? reinterpret_cast<const char*>(p) : std::string();
-}
+constexpr const char* kColumns =
+    "SELECT seq,time_ms,action_id,actor,type,payload,prev_hash,hash FROM remediation_audit";
 
 } // namespace
 
-Result<std::unique_ptr<SqliteAuditStore>> SqliteAuditStore::open(const std::string& path) {
-    std::unique_ptr<SqliteAuditStore> store(new SqliteAuditStore);
-    store->m_impl = new Impl;
-    store->m_impl->path = path;
-    if (sqlite3_open_v2(path.c_str(), &store->m_impl->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                        nullptr) != SQLITE_OK)
-        return fail(ErrorCode::Database,
-                    std::string("cannot open the workspace database: ") + sqlite3_errmsg(store->m_impl->db),
-                    path);
-    sqlite3_busy_timeout(store->m_impl->db, 5000);
-    static const char* schema = R"SQL(
-CREATE TABLE IF NOT EXISTS remediation_audit (
-  seq INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, action_id TEXT NOT NULL, actor TEXT NOT NULL,
-  type TEXT NOT NULL, payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS remediation_audit_head (
-  id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL);
-CREATE TRIGGER IF NOT EXISTS remediation_audit_no_update BEFORE UPDATE ON remediation_audit
-  BEGIN SELECT RAISE(ABORT, 'the remediation audit log is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS remediation_audit_no_delete BEFORE DELETE ON remediation_audit
-  BEGIN SELECT RAISE(ABORT, 'the remediation audit log is append-only'); END;
-)SQL";
-    if (auto r = exec(store->m_impl->db, schema, path); !r)
-        return std::unexpected(r.error());
-    return store;
+WorkspaceAuditStore::WorkspaceAuditStore(std::shared_ptr<storage::Workspace> workspace)
+    : m_workspace(std::move(workspace)) {}
+
+Result<std::unique_ptr<WorkspaceAuditStore>> WorkspaceAuditStore::open(const std::string& path) {
+    storage::OpenOptions options;
+    options.path = path;
+    auto ws = storage::Workspace::open(options);
+    if (!ws)
+        return std::unexpected(ws.error());
+    return std::make_unique<WorkspaceAuditStore>(*ws);
 }
 
-SqliteAuditStore::~SqliteAuditStore() {
-    if (m_impl) {
-        sqlite3_close(m_impl->db);
-        delete m_impl;
-    }
+Result<void> WorkspaceAuditStore::append(const AuditEntry& e) {
+    return m_workspace->transaction([&]() -> Result<void> {
+        auto ins = m_workspace->execute(
+            "INSERT INTO remediation_audit(seq,time_ms,action_id,actor,type,payload,prev_hash,hash)"
+            " VALUES(?,?,?,?,?,?,?,?)",
+            e.seq, e.time, e.actionId, e.actor, e.type, e.payload, e.prevHash, e.hash);
+        if (!ins)
+            return std::unexpected(ins.error());
+        auto head = m_workspace->execute(
+            "INSERT OR REPLACE INTO remediation_audit_head(id,seq,hash) VALUES(1,?,?)", e.seq, e.hash);
+        if (!head)
+            return std::unexpected(head.error());
+        return {};
+    });
 }
 
-Result<void> SqliteAuditStore::append(const AuditEntry& e) {
-    sqlite3* db = m_impl->db;
-    if (auto r = exec(db, "BEGIN IMMEDIATE", m_impl->path); !r)
-        return r;
-    Stmt ins;
-    sqlite3_prepare_v2(
-        db,
-        "INSERT INTO remediation_audit(seq,time_ms,action_id,actor,type,payload,prev_hash,hash) "
-        "VALUES(?,?,?,?,?,?,?,?)",
-        -1, &ins.s, nullptr);
-    sqlite3_bind_int64(ins.s, 1, e.seq);
-    sqlite3_bind_int64(ins.s, 2, e.time);
-    sqlite3_bind_text(ins.s, 3, e.actionId.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(ins.s, 4, e.actor.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(ins.s, 5, e.type.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(ins.s, 6, e.payload.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(ins.s, 7, e.prevHash.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(ins.s, 8, e.hash.c_str(), -1, SQLITE_TRANSIENT);
-    Stmt head;
-    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO remediation_audit_head(id,seq,hash) VALUES(1,?,?)", -1,
-                       &head.s, nullptr);
-    sqlite3_bind_int64(head.s, 1, e.seq);
-    sqlite3_bind_text(head.s, 2, e.hash.c_str(), -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(ins.s) != SQLITE_DONE || sqlite3_step(head.s) != SQLITE_DONE) {
-        std::string msg = sqlite3_errmsg(db);
-        exec(db, "ROLLBACK", m_impl->path);
-        return fail(ErrorCode::Database, "cannot append to the audit log: " + msg, m_impl->path);
-    }
-    return exec(db, "COMMIT", m_impl->path);
-}
-
-Result<std::vector<AuditEntry>> SqliteAuditStore::readAll() const {
-    Stmt q;
-    if (sqlite3_prepare_v2(
-            m_impl->db,
-            "SELECT seq,time_ms,action_id,actor,type,payload,prev_hash,hash FROM remediation_audit "
-            "ORDER BY seq",
-            -1, &q.s, nullptr) != SQLITE_OK)
-        return fail(ErrorCode::Database,
-                    std::string("cannot read the audit log: ") + sqlite3_errmsg(m_impl->db), m_impl->path);
+Result<std::vector<AuditEntry>> WorkspaceAuditStore::query(const char* sql) const {
+    auto lock = m_workspace->lock();
+    auto st = m_workspace->prepare(sql);
+    if (!st)
+        return std::unexpected(st.error());
     std::vector<AuditEntry> out;
-    int rc;
-    while ((rc = sqlite3_step(q.s)) == SQLITE_ROW) {
+    while (true) {
+        auto row = st->step();
+        if (!row)
+            return std::unexpected(row.error());
+        if (!*row)
+            break;
         AuditEntry e;
-        e.seq = sqlite3_column_int64(q.s, 0);
-        e.time = sqlite3_column_int64(q.s, 1);
-        e.actionId = text(q.s, 2);
-        e.actor = text(q.s, 3);
-        e.type = text(q.s, 4);
-        e.payload = text(q.s, 5);
-        e.prevHash = text(q.s, 6);
-        e.hash = text(q.s, 7);
+        e.seq = st->int64(0);
+        e.time = st->int64(1);
+        e.actionId = st->text(2);
+        e.actor = st->text(3);
+        e.type = st->text(4);
+        e.payload = st->text(5);
+        e.prevHash = st->text(6);
+        e.hash = st->text(7);
         out.push_back(std::move(e));
     }
-    if (rc != SQLITE_DONE)
-        return fail(ErrorCode::Database,
-                    std::string("cannot read the audit log: ") + sqlite3_errmsg(m_impl->db), m_impl->path);
     return out;
 }
 
-Result<std::optional<AuditEntry>> SqliteAuditStore::last() const {
-    Stmt q;
-    sqlite3_prepare_v2(
-        m_impl->db,
-        "SELECT seq,time_ms,action_id,actor,type,payload,prev_hash,hash FROM remediation_audit "
-        "ORDER BY seq DESC LIMIT 1",
-        -1, &q.s, nullptr);
-    const int rc = sqlite3_step(q.s);
-    if (rc == SQLITE_DONE)
-        return std::optional<AuditEntry>();
-    if (rc != SQLITE_ROW)
-        return fail(ErrorCode::Database,
-                    std::string("cannot read the audit log: ") + sqlite3_errmsg(m_impl->db), m_impl->path);
-    AuditEntry e;
-    e.seq = sqlite3_column_int64(q.s, 0);
-    e.time = sqlite3_column_int64(q.s, 1);
-    e.actionId = text(q.s, 2);
-    e.actor = text(q.s, 3);
-    e.type = text(q.s, 4);
-    e.payload = text(q.s, 5);
-    e.prevHash = text(q.s, 6);
-    e.hash = text(q.s, 7);
-    return std::optional(e);
+Result<std::vector<AuditEntry>> WorkspaceAuditStore::readAll() const {
+    return query((std::string(kColumns) + " ORDER BY seq").c_str());
 }
 
-Result<std::optional<std::pair<std::int64_t, std::string>>> SqliteAuditStore::head() const {
-    Stmt q;
-    sqlite3_prepare_v2(m_impl->db, "SELECT seq,hash FROM remediation_audit_head WHERE id=1", -1, &q.s,
-                       nullptr);
-    const int rc = sqlite3_step(q.s);
-    if (rc == SQLITE_DONE)
+Result<std::optional<AuditEntry>> WorkspaceAuditStore::last() const {
+    auto rows = query((std::string(kColumns) + " ORDER BY seq DESC LIMIT 1").c_str());
+    if (!rows)
+        return std::unexpected(rows.error());
+    if (rows->empty())
+        return std::optional<AuditEntry>();
+    return std::optional<AuditEntry>(rows->front());
+}
+
+Result<std::optional<std::pair<std::int64_t, std::string>>> WorkspaceAuditStore::head() const {
+    auto lock = m_workspace->lock();
+    auto st = m_workspace->prepare("SELECT seq,hash FROM remediation_audit_head WHERE id=1");
+    if (!st)
+        return std::unexpected(st.error());
+    auto row = st->step();
+    if (!row)
+        return std::unexpected(row.error());
+    if (!*row)
         return std::optional<std::pair<std::int64_t, std::string>>();
-    if (rc != SQLITE_ROW)
-        return fail(ErrorCode::Database,
-                    std::string("cannot read the audit head: ") + sqlite3_errmsg(m_impl->db), m_impl->path);
-    return std::optional(std::pair{static_cast<std::int64_t>(sqlite3_column_int64(q.s, 0)), text(q.s, 1)});
+    return std::optional(std::pair{st->int64(0), st->text(1)});
 }
 
 // ---- the log ----

@@ -15,6 +15,10 @@
 #include <string>
 #include <vector>
 
+namespace cairn::storage {
+class Workspace;
+}
+
 namespace cairn::remediation {
 
 struct AuditEntry {
@@ -53,21 +57,24 @@ private:
     std::vector<AuditEntry> m_entries;
 };
 
-// Tables remediation_audit and remediation_audit_head in a SQLite database (the workspace file). Triggers
-// refuse UPDATE and DELETE through SQLite; someone editing the file by hand is caught by verify().
-class SqliteAuditStore final : public AuditStore {
+// Tables remediation_audit and remediation_audit_head in the workspace database (migration area
+// "remediation"). Triggers refuse UPDATE and DELETE through SQLite; someone editing the file by hand
+// (dropping the triggers first) is caught by AuditLog::verify().
+class WorkspaceAuditStore final : public AuditStore {
 public:
-    static Result<std::unique_ptr<SqliteAuditStore>> open(const std::string& path);
-    ~SqliteAuditStore() override;
+    explicit WorkspaceAuditStore(std::shared_ptr<storage::Workspace> workspace);
+    // Opens (creating and migrating) the workspace file at `path`, or the default workspace when empty.
+    static Result<std::unique_ptr<WorkspaceAuditStore>> open(const std::string& path);
+
     Result<void> append(const AuditEntry& entry) override;
     Result<std::vector<AuditEntry>> readAll() const override;
     Result<std::optional<AuditEntry>> last() const override;
     Result<std::optional<std::pair<std::int64_t, std::string>>> head() const override;
+    const std::shared_ptr<storage::Workspace>& workspace() const { return m_workspace; }
 
 private:
-    SqliteAuditStore() = default;
-    struct Impl;
-    Impl* m_impl = nullptr;
+    Result<std::vector<AuditEntry>> query(const char* sql) const;
+    std::shared_ptr<storage::Workspace> m_workspace;
 };
 
 struct VerifyReport {
