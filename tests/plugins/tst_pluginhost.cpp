@@ -20,8 +20,7 @@ namespace {
 const QString kRunner = QStringLiteral(CAIRN_BINARY_DIR "/bin/cairn-plugin-runner");
 const QString kTestPlugins = QStringLiteral(CAIRN_BINARY_DIR "/test-plugins");
 
-Action chaos(const char* kind)
-{
+Action chaos(const char* kind) {
     Action a;
     a.id = std::string("chaos-") + kind;
     a.kind = kind;
@@ -29,8 +28,7 @@ Action chaos(const char* kind)
     return a;
 }
 
-const PluginSpec* byId(const PluginHost& host, const QString& id)
-{
+const PluginSpec* byId(const PluginHost& host, const QString& id) {
     for (const auto& s : host.plugins())
         if (s.id == id)
             return &s;
@@ -42,8 +40,7 @@ const PluginSpec* byId(const PluginHost& host, const QString& id)
 class TestPluginHost : public QObject {
     Q_OBJECT
 private slots:
-    void validatesMetadataBeforeLoading()
-    {
+    void validatesMetadataBeforeLoading() {
         QTemporaryDir extra;
         QFile junk(extra.filePath(QStringLiteral("libnotaplugin.so")));
         QVERIFY(junk.open(QIODevice::WriteOnly));
@@ -74,8 +71,7 @@ private slots:
         QCOMPARE(int(byId(host, QStringLiteral("test-chaos"))->state), int(PluginState::Initialized));
         QCOMPARE(int(byId(host, QStringLiteral("test-too-new"))->state), int(PluginState::Invalid));
     }
-    void pluginCrashingWhileLoadingIsMarkedFailed()
-    {
+    void pluginCrashingWhileLoadingIsMarkedFailed() {
         qputenv("CAIRN_TEST_CRASH_ON_INIT", "1");
         PluginHost host;
         host.discover({kTestPlugins});
@@ -86,8 +82,7 @@ private slots:
         QVERIFY2(s->error.contains(QStringLiteral("crashed")), qPrintable(s->error));
         QVERIFY(!host.specForKind(QStringLiteral("test.echo")));
     }
-    void pluginRefusingInitialisationKeepsItsError()
-    {
+    void pluginRefusingInitialisationKeepsItsError() {
         qputenv("CAIRN_TEST_REFUSE_INIT", "1");
         PluginHost host;
         host.discover({kTestPlugins});
@@ -95,8 +90,7 @@ private slots:
         qunsetenv("CAIRN_TEST_REFUSE_INIT");
         QCOMPARE(byId(host, QStringLiteral("test-chaos"))->error, QStringLiteral("refused on purpose"));
     }
-    void misbehavingPluginNeverTakesCairnDown_data()
-    {
+    void misbehavingPluginNeverTakesCairnDown_data() {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<int>("code");
         QTest::addColumn<QString>("messagePart");
@@ -104,8 +98,7 @@ private slots:
         QTest::addRow("abort") << "test.abort" << int(ErrorCode::Internal) << "crashed";
         QTest::addRow("hang past timeout") << "test.hang" << int(ErrorCode::Timeout) << "timeout";
     }
-    void misbehavingPluginNeverTakesCairnDown()
-    {
+    void misbehavingPluginNeverTakesCairnDown() {
         QFETCH(QString, kind);
         QFETCH(int, code);
         QFETCH(QString, messagePart);
@@ -115,15 +108,15 @@ private slots:
         QString streamed;
         QElapsedTimer t;
         t.start();
-        auto r = ex.execute(chaos(qPrintable(kind)), {}, [&](std::string_view c) { streamed += QString::fromUtf8(c.data(), c.size()); });
+        auto r = ex.execute(chaos(qPrintable(kind)), {},
+                            [&](std::string_view c) { streamed += QString::fromUtf8(c.data(), c.size()); });
         QVERIFY(!r.has_value());
         QCOMPARE(int(r.error().code), code);
         QVERIFY2(QString::fromStdString(r.error().message).contains(messagePart), r.error().what().c_str());
         QVERIFY(streamed.contains(QStringLiteral("starting ")));
         QVERIFY(t.elapsed() < 12000); // hang: SIGTERM ignored, SIGKILL after the grace period
     }
-    void throwingPluginReportsTheException()
-    {
+    void throwingPluginReportsTheException() {
         PluginHost host;
         host.discover({kTestPlugins});
         PluginExecutor ex(host, kRunner, {}, 10000);
@@ -132,8 +125,7 @@ private slots:
         QVERIFY(!r->ok);
         QCOMPARE(r->error, std::string("the plugin threw an exception: plugin bug"));
     }
-    void crashDuringLifecycleIsRecordedAsFailure()
-    {
+    void crashDuringLifecycleIsRecordedAsFailure() {
         PluginHost host;
         host.discover({kTestPlugins});
         PluginExecutor ex(host, kRunner, {}, 10000);
@@ -154,8 +146,7 @@ private slots:
         QCOMPARE(store.entriesForTesting().back().type, std::string("execute-finish"));
         QVERIFY(log.verify()->ok);
     }
-    void unknownKindHasNoPlugin()
-    {
+    void unknownKindHasNoPlugin() {
         PluginHost host;
         host.discover({kTestPlugins});
         PluginExecutor ex(host, kRunner, {}, 1000);
@@ -163,10 +154,10 @@ private slots:
         QVERIFY(!r.has_value());
         QCOMPARE(int(r.error().code), int(ErrorCode::NotFound));
     }
-    void runnerRejectsGarbageRequest()
-    {
+    void runnerRejectsGarbageRequest() {
         QProcess p;
-        p.start(kRunner, {QStringLiteral("--plugin"), kTestPlugins + QStringLiteral("/cairn_test_crashplugin.so")});
+        p.start(kRunner,
+                {QStringLiteral("--plugin"), kTestPlugins + QStringLiteral("/cairn_test_crashplugin.so")});
         QVERIFY(p.waitForStarted());
         p.write("{not json");
         p.closeWriteChannel();
@@ -174,23 +165,26 @@ private slots:
         QCOMPARE(p.exitCode(), 1);
         QVERIFY(p.readAllStandardOutput().contains("\"ok\":false"));
     }
-    void shellQuotingKeepsValuesLiteral_data()
-    {
+    void shellQuotingKeepsValuesLiteral_data() {
         QTest::addColumn<QString>("value");
         QTest::addColumn<QString>("quoted");
-        QTest::addRow("plain") << "nginx" << "'nginx'";
-        QTest::addRow("single quote") << "a'b" << "'a'\\''b'";
-        QTest::addRow("substitution") << "$(id)" << "'$(id)'";
-        QTest::addRow("empty") << "" << "''";
+        QTest::addRow("plain") << "nginx"
+                               << "'nginx'";
+        QTest::addRow("single quote") << "a'b"
+                                      << "'a'\\''b'";
+        QTest::addRow("substitution") << "$(id)"
+                                      << "'$(id)'";
+        QTest::addRow("empty") << ""
+                               << "''";
     }
-    void shellQuotingKeepsValuesLiteral()
-    {
+    void shellQuotingKeepsValuesLiteral() {
         QFETCH(QString, value);
         QFETCH(QString, quoted);
         QCOMPARE(shellQuote(value), quoted);
         // And the shell agrees: it prints the value back unchanged.
         QProcess sh;
-        sh.start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), QStringLiteral("printf %s ") + shellQuote(value)});
+        sh.start(QStringLiteral("/bin/sh"),
+                 {QStringLiteral("-c"), QStringLiteral("printf %s ") + shellQuote(value)});
         QVERIFY(sh.waitForFinished(5000));
         QCOMPARE(QString::fromUtf8(sh.readAllStandardOutput()), value);
         QCOMPARE(hasShellMetacharacters(value), value != QLatin1String("nginx") && !value.isEmpty());
