@@ -3,6 +3,7 @@
 // execution, filter and verify the audit log, export it. Uses a test executor (core's Executor contract).
 #include "ui/auditlogview.h"
 #include "ui/pluginsdialog.h"
+#include "ui/remediationpage.h"
 #include "ui/remediationpanel.h"
 #include "ui/taskrunner.h"
 
@@ -171,6 +172,30 @@ private slots:
         QTRY_VERIFY(!panel.isBusy());
         QCOMPARE(int(*panel.state()), int(State::Failed));
         QVERIFY2(panel.statusText().contains("cancelled"), qPrintable(panel.statusText()));
+    }
+    void pageLoadsPlanProposesAndRendersToPng() {
+        Fixture f;
+        QTemporaryDir dir;
+        QFile plan(dir.filePath(QStringLiteral("plan.json")));
+        QVERIFY(plan.open(QIODevice::WriteOnly));
+        plan.write(
+            R"({"actions":[{"id":"a1","kind":"ssh.restart-unit","targets":[{"name":"web-1","environment":"prod"}],
+            "parameters":{"unit":"nginx.service"},"expectedEffect":"memory back under 80%"},
+            {"id":"a2","kind":"ssh.restart-unit","targets":[{"name":"db-1","environment":"prod"}],
+            "parameters":{"unit":"postgresql.service"}}]})");
+        plan.close();
+        RemediationPage page(f.backend(), &f.runner, QStringLiteral("alice"));
+        page.resize(1400, 800);
+        page.show();
+        QCOMPARE(page.loadPlan(plan.fileName()), QString());
+        QCOMPARE(page.planActions().size(), std::size_t(2));
+        QTRY_VERIFY(!page.panel()->isBusy());
+        QCOMPARE(int(*page.panel()->state()), int(State::DryRun));
+        QTRY_COMPARE(page.auditView()->model()->rowCount(), 2); // propose + dry run, reloaded by the page
+        QVERIFY(page.loadPlan(dir.filePath(QStringLiteral("missing.json"))).contains("Cannot read"));
+        const QString png = QStringLiteral(CAIRN_BINARY_DIR "/screenshots/remediation-page.png");
+        QDir().mkpath(QFileInfo(png).path());
+        QVERIFY(page.grab().save(png));
     }
     void pluginsDialogShowsStateAndError() {
         PluginsDialog d(
