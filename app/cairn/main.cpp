@@ -2,6 +2,7 @@
 // loop.
 #include "cairn/common/version.h"
 #include "cairn/sources/prometheus.h"
+#include "remediationwiring.h"
 #include "ui/apptools.h"
 #include "ui/datasourcesdialog.h"
 #include "ui/logspage.h"
@@ -95,13 +96,14 @@ int main(int argc, char** argv) {
     }
     cairn::ui::MainWindow window(backends);
     sources->install(&window);
+    window.addPage(QStringLiteral("Logs"), new cairn::ui::LogsPage(&window));
+    cairn::app::addRemediationPage(window);
     if (parser.isSet(page) && !window.showPage(parser.value(page))) {
         std::fprintf(stderr, "cairn: no page called '%s'\n", qPrintable(parser.value(page)));
         return 2;
     }
     if (parser.isSet(select))
         window.setInitialSelection(cairn::ui::Selection::fromKey(parser.value(select)));
-    window.addPage(QStringLiteral("Logs"), new cairn::ui::LogsPage(&window));
     cairn::ui::StartupProbe* probe =
         parser.isSet(bench) ? new cairn::ui::StartupProbe(&window, &app) : nullptr;
     if (parser.isSet(screenshot) || probe) {
