@@ -1,6 +1,7 @@
 // cairn: the desktop console. Parses options, wires core (sources, analysis) into the ui, runs the event loop.
 #include "cairn/common/version.h"
 #include "ui/apptools.h"
+#include "ui/forecastpage.h"
 #include "ui/mainwindow.h"
 #include "ui/theme.h"
 
@@ -42,6 +43,8 @@ int main(int argc, char** argv)
     cairn::ui::applyTheme(app);
     cairn::ui::Backends backends;
     cairn::ui::MainWindow window(backends);
+    window.addPage(QStringLiteral("Forecast"), new cairn::ui::ForecastPage(backends, window.taskRunner()),
+                   QKeySequence(Qt::CTRL | Qt::Key_5));
     cairn::ui::StartupProbe* probe = parser.isSet(bench) ? new cairn::ui::StartupProbe(&window, &app) : nullptr;
     if (parser.isSet(screenshot) || probe) {
         window.setLiveRefreshInterval(0);
