@@ -8,7 +8,8 @@
 // competes in the pool when three cycles of history exist; validation decides.
 // Behaviour on bad input: leading/trailing gaps are trimmed (trailing ones count into the horizon); fewer than
 // 3 finite samples or more than maxMissingFraction missing -> InsufficientData; a constant history -> that
-// constant with zero-width intervals; fewer points than two seasons -> non-seasonal models only.
+// constant with zero-width intervals; a season with fewer than three cycles of history is not used (so fewer
+// points than that give non-seasonal models only).
 // Units: one step = one sample of the input; forecasts start one step after the last input sample.
 // A missing sample is NaN (or +-inf). Thread-safety: pure function, safe to call from many threads.
 #pragma once
