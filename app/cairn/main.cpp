@@ -5,6 +5,7 @@
 #include "remediationwiring.h"
 #include "ui/apptools.h"
 #include "ui/datasourcesdialog.h"
+#include "ui/forecastpage.h"
 #include "ui/logspage.h"
 #include "ui/mainwindow.h"
 #include "ui/sourcescontroller.h"
@@ -98,6 +99,8 @@ int main(int argc, char** argv) {
     sources->install(&window);
     window.addPage(QStringLiteral("Logs"), new cairn::ui::LogsPage(&window));
     cairn::app::addRemediationPage(window);
+    window.addPage(QStringLiteral("Forecast"), new cairn::ui::ForecastPage(backends, window.taskRunner()),
+                   QKeySequence(Qt::CTRL | Qt::Key_5));
     if (parser.isSet(page) && !window.showPage(parser.value(page))) {
         std::fprintf(stderr, "cairn: no page called '%s'\n", qPrintable(parser.value(page)));
         return 2;

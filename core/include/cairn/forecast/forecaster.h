@@ -1,10 +1,17 @@
-// Automatic univariate forecasting for regularly sampled metrics: fills gaps, detects the seasons
-// (a day and a week in samples by default), evaluates a pool of small models (seasonal naive, level-adjusted
-// seasonal means, Theta / SES / damped trend on seasonally adjusted data, Holt-Winters) on rolling origins
-// over the series' own tail, combines the best few, and derives 80% and 95% prediction intervals from the
-// combination's out-of-sample errors at each horizon (split-conformal style).
-// Units: one step = one sample of the input; forecasts start one step after the last input sample.
-// A missing sample is NaN (or +-inf). Thread-safety: pure function, safe to call from many threads.
+// Automatic univariate forecasting for regularly sampled metrics: fills gaps (linear), detects the seasons
+// (a day and a week in samples by default), evaluates a pool of small models (naive, drift, Theta; per season
+// seasonal naive, level-adjusted seasonal naive, level-adjusted seasonal mean, Theta on the classically
+// decomposed series; Holt-Winters with a damped trend; SES and damped Holt when there is no season) on
+// rolling origins over the series' own tail, averages the best few (only those within `combineWithin` of the
+// best), and derives 80% and 95% prediction intervals from the combination's out-of-sample absolute errors at
+// each horizon (split-conformal quantiles, never narrowing with the horizon). A season the test rejects still
+// competes in the pool when three cycles of history exist; validation decides.
+// Behaviour on bad input: leading/trailing gaps are trimmed (trailing ones count into the horizon); fewer
+// than 3 finite samples or more than maxMissingFraction missing -> InsufficientData; a constant history ->
+// that constant with zero-width intervals; a season with fewer than three cycles of history is not used (so
+// fewer points than that give non-seasonal models only). Units: one step = one sample of the input; forecasts
+// start one step after the last input sample. A missing sample is NaN (or +-inf). Thread-safety: pure
+// function, safe to call from many threads.
 #pragma once
 
 #include "cairn/forecast/seasonality.h"
