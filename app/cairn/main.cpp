@@ -1,8 +1,14 @@
 // cairn: the desktop console. Parses options, wires core (sources, analysis) into the ui, runs the event
 // loop.
 #include "cairn/common/version.h"
+#include "cairn/sources/prometheus.h"
+#include "remediationwiring.h"
 #include "ui/apptools.h"
+#include "ui/datasourcesdialog.h"
+#include "ui/forecastpage.h"
+#include "ui/logspage.h"
 #include "ui/mainwindow.h"
+#include "ui/sourcescontroller.h"
 #include "ui/theme.h"
 #include "wiring.h"
 
@@ -38,7 +44,16 @@ int main(int argc, char** argv) {
         QStringLiteral("select"),
         QStringLiteral("Navigator selection to open: service:NAME, pod:SERVICE/POD, host:NAME."),
         QStringLiteral("key"));
-    parser.addOptions({screenshot, bench, seed, page, select});
+
+    QCommandLineOption sourcesFile(
+        QStringLiteral("sources"),
+        QStringLiteral("Data sources file (default: sources.json in the config folder)."),
+        QStringLiteral("file"));
+    QCommandLineOption prometheus(
+        QStringLiteral("prometheus"),
+        QStringLiteral("Show metrics from this Prometheus API URL (Thanos, Mimir, VictoriaMetrics too)."),
+        QStringLiteral("url"));
+    parser.addOptions({screenshot, bench, seed, page, select, sourcesFile, prometheus});
     parser.process(app);
     bool seedOk = false;
     const auto seedValue = parser.value(seed).toULongLong(&seedOk);
@@ -48,7 +63,44 @@ int main(int argc, char** argv) {
     }
 
     cairn::ui::applyTheme(app);
-    cairn::ui::MainWindow window(cairn::app::makeDemoBackends(seedValue));
+    // The demo is the default; a Prometheus given on the command line or in the sources file replaces its
+    // metrics (logs and traces then come from configured sources only).
+    cairn::ui::Backends backends = cairn::app::makeDemoBackends(seedValue);
+    auto sources = std::make_unique<cairn::ui::SourcesController>(
+        parser.isSet(sourcesFile) ? parser.value(sourcesFile) : cairn::ui::defaultSourcesPath(),
+        std::make_unique<cairn::ui::KeychainSecretStore>());
+    if (const QString error = sources->load(); !error.isEmpty())
+        std::fprintf(stderr, "cairn: %s\n", qPrintable(error));
+    std::shared_ptr<cairn::sources::MetricSource> live;
+    if (parser.isSet(prometheus)) {
+        cairn::sources::PrometheusOptions o;
+        o.name = "prometheus";
+        o.url = parser.value(prometheus).toStdString();
+        live = std::make_shared<cairn::sources::PrometheusSource>(o);
+    } else {
+        for (const auto& c : sources->sources()) {
+            if (c.kind != cairn::sources::SourceKind::Prometheus)
+                continue;
+            auto m = cairn::sources::makeMetricSource(c, sources->resolver());
+            if (!m) {
+                std::fprintf(stderr, "cairn: %s\n", m.error().what().c_str());
+                continue;
+            }
+            live = std::shared_ptr<cairn::sources::MetricSource>(std::move(*m));
+            break;
+        }
+    }
+    if (live) {
+        backends = cairn::ui::Backends{};
+        backends.metrics = live;
+        backends.analyze = cairn::app::detectorAnalysis();
+    }
+    cairn::ui::MainWindow window(backends);
+    sources->install(&window);
+    window.addPage(QStringLiteral("Logs"), new cairn::ui::LogsPage(&window));
+    cairn::app::addRemediationPage(window);
+    window.addPage(QStringLiteral("Forecast"), new cairn::ui::ForecastPage(backends, window.taskRunner()),
+                   QKeySequence(Qt::CTRL | Qt::Key_5));
     if (parser.isSet(page) && !window.showPage(parser.value(page))) {
         std::fprintf(stderr, "cairn: no page called '%s'\n", qPrintable(parser.value(page)));
         return 2;

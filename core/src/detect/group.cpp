@@ -62,11 +62,25 @@ GroupEstimate GroupDetector::update(TimeMs t, std::span<const double> values) {
     ++m_count;
 
     if (m_count > m_config.warmupPoints && m_components >= 0 && m_basis.rows() == d) {
-        const Eigen::VectorXd residual = z - m_basis * (m_basis.transpose() * z);
+        // Missing members take the value the model reconstructs from the others (a few fixed-point
+        // rounds), so a gap is neither an anomaly nor a contributor.
+        std::vector<Eigen::Index> missing;
+        for (Eigen::Index i = 0; i < d; ++i)
+            if (!std::isfinite(values[static_cast<std::size_t>(i)]))
+                missing.push_back(i);
+        for (int round = 0; round < 4 && !missing.empty() && m_components > 0; ++round) {
+            const Eigen::VectorXd rec = m_basis * (m_basis.transpose() * z);
+            for (Eigen::Index i : missing)
+                z(i) = rec(i);
+        }
+        Eigen::VectorXd residual = z - m_basis * (m_basis.transpose() * z);
+        for (Eigen::Index i : missing)
+            residual(i) = 0.0;
         out.error = residual.squaredNorm();
-        const double spread = std::sqrt(std::max(m_errVar, 1e-12));
-        out.deviation = (out.error - m_errMean) / spread;
-        out.score = out.deviation > 0 ? scoreFromDeviation(out.deviation, m_config.bandSigmas) : 0.0;
+        // The error is a sum of squares (chi-square-like tail): express it as sigma-equivalents
+        // sqrt(error / typical error), so the band means the same as for single series.
+        out.deviation = std::sqrt(out.error / std::max(m_errMean, 1e-12));
+        out.score = scoreFromDeviation(out.deviation, m_config.bandSigmas);
         out.ready = true;
         if (out.score >= 0.5 && out.error > 0) {
             for (Eigen::Index i = 0; i < d; ++i)
@@ -77,9 +91,8 @@ GroupEstimate GroupDetector::update(TimeMs t, std::span<const double> values) {
         }
         // The error's own running distribution, robust to the anomalies it flags (clipped).
         const double a = m_config.alpha;
-        const double e = std::min(out.error, m_errMean + 6.0 * spread);
+        const double e = std::min(out.error, 9.0 * m_errMean);
         m_errMean += a * (e - m_errMean);
-        m_errVar += a * ((e - m_errMean) * (e - m_errMean) - m_errVar);
     }
 
     // Learn: running mean/variance per member, then the covariance of the standardised vectors.
@@ -97,9 +110,9 @@ GroupEstimate GroupDetector::update(TimeMs t, std::span<const double> values) {
         (m_count > m_config.warmupPoints && m_count % m_config.refreshPoints == 0))
         refresh();
     if (m_count == m_config.warmupPoints) {
-        // Seed the error distribution with the first reconstruction errors of the warm-up model.
-        m_errMean = static_cast<double>(m_members - static_cast<std::size_t>(m_components)) * 0.1 + 1e-6;
-        m_errVar = m_errMean * m_errMean;
+        // Seed the typical error with the share of variance the kept components leave out.
+        const double left = m_cov.trace() - (m_basis.transpose() * m_cov * m_basis).trace();
+        m_errMean = std::max(left, 1e-6);
     }
     return out;
 }

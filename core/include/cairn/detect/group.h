@@ -3,7 +3,7 @@
 // Each member is standardised with a running mean/variance; a PCA of their running correlation matrix
 // (Eigen, recomputed every `refreshPoints` points, so O(d^3 / refresh) amortised per time step, d = members)
 // keeps the main components, and the squared reconstruction error (SPE / Q statistic) of each new vector is
-// the anomaly measure, judged against its own running mean and spread. The explanation names the members
+// the anomaly measure, judged against its own running typical value. The explanation names the members
 // that contribute most to the error. Causal, fixed state O(d^2). Times are UTC milliseconds.
 // Thread-safety: one instance per group, used by one thread at a time.
 #pragma once
@@ -26,13 +26,13 @@ struct GroupConfig {
     int refreshPoints = 64;    // recompute the PCA every this many time steps
     int warmupPoints = 128;    // time steps before scoring
     double alpha = 0.01;       // EWMA weight of the running mean/covariance
-    double bandSigmas = 3.0;
+    double bandSigmas = 5.0;   // in sigma-equivalents sqrt(error / typical error); 5 = 25x the typical error
 };
 
 struct GroupEstimate {
     double score = 0.0;     // in [0,1]
     double error = 0.0;     // squared reconstruction error of the standardised vector
-    double deviation = 0.0; // (error - typical error) / spread, in sigmas
+    double deviation = 0.0; // sqrt(error / typical error): sigma-equivalents
     bool ready = false;
     std::vector<std::pair<std::size_t, double>>
         contributions; // (member index, share of error), largest first
@@ -57,8 +57,7 @@ private:
     Eigen::MatrixXd m_cov;   // running covariance of the standardised vectors
     Eigen::MatrixXd m_basis; // members x components
     int m_components = 0;
-    double m_errMean = 0.0;
-    double m_errVar = 0.0;
+    double m_errMean = 0.0; // typical reconstruction error (EWMA, clipped at 9x)
     std::int64_t m_count = 0;
     TimeMs m_last = 0;
 };
