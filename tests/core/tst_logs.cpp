@@ -306,13 +306,18 @@ private slots:
         std::string hugeWords;
         for (int i = 0; i < (1 << 20) / 8; ++i)
             hugeWords += "word" + std::to_string(i % 1000) + " ";
-        std::vector<std::string> lines = {"", invalidUtf8, garbage, huge, hugeWords, "", "   \t "};
+        std::string hugePlain; // 1 MB of plain words: no masking, one giant template
+        while (hugePlain.size() < (1 << 20))
+            hugePlain += "abc ";
+        std::vector<std::string> lines = {"", invalidUtf8, garbage,   huge,     hugeWords,
+                                          "", "   \t ",    hugePlain, hugePlain};
         std::vector<TemplateId> ids;
         for (const auto& l : lines)
             ids.push_back(m.add(l).id);
         for (auto id : ids)
             QVERIFY(id != 0);
         QCOMPARE(m.resolve(ids[0]), m.resolve(ids[5])); // empty lines share one template
+        QCOMPARE(m.resolve(ids[7]), m.resolve(ids[8]));
         QCOMPARE(m.find(ids[1])->tokens.size(), std::size_t(3));
         auto json = m.toJson(); // serialisable even with invalid UTF-8 inside
         QVERIFY(TemplateMiner::fromJson(json).has_value());
