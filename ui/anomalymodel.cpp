@@ -1,6 +1,7 @@
 #include "anomalymodel.h"
 
 #include <QDateTime>
+#include <QTimeZone>
 
 namespace cairn::ui {
 
