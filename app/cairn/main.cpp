@@ -1,6 +1,7 @@
 // cairn: the desktop console. Parses options, wires core (sources, analysis) into the ui, runs the event
 // loop.
 #include "cairn/common/version.h"
+#include "ui/anomalypage.h"
 #include "ui/apptools.h"
 #include "ui/mainwindow.h"
 #include "ui/theme.h"
@@ -49,6 +50,8 @@ int main(int argc, char** argv) {
 
     cairn::ui::applyTheme(app);
     cairn::ui::MainWindow window(cairn::app::makeDemoBackends(seedValue));
+    window.addPage(QStringLiteral("Anomalies"), new cairn::ui::AnomalyPage(&window),
+                   QKeySequence(Qt::CTRL | Qt::Key_3));
     if (parser.isSet(page) && !window.showPage(parser.value(page))) {
         std::fprintf(stderr, "cairn: no page called '%s'\n", qPrintable(parser.value(page)));
         return 2;
