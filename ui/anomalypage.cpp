@@ -5,6 +5,7 @@
 #include "metricchart.h"
 #include "taskrunner.h"
 
+#include "cairn/detect/alerts.h"
 #include "cairn/detect/analyze.h"
 #include "cairn/storage/workspace.h"
 
@@ -32,6 +33,8 @@ namespace {
 
 // History analysed before the visible range, so the seasonal baseline has learnt by then.
 constexpr TimeMs kWarmup = 3 * kDayMs;
+// Anomalies shorter than this (and not huge) are listed as suppressed by the persistence rule.
+constexpr TimeMs kPersistFor = 5 * kMinuteMs;
 
 std::unique_ptr<detect::DetectStore> defaultStore(QString* note) {
     auto ws = storage::Workspace::openDefault();
@@ -215,6 +218,7 @@ void AnomalyPage::scan() {
                 for (auto& s : *series) {
                     auto a = detect::analyzeSeries(s, tuning.optionsFor(s.id), ctx.cancel);
                     tuning.apply(a);
+                    detect::applyPersistence(a, kPersistFor);
                     for (auto& an : a.anomalies) {
                         if (an.peak < range.start || an.start >= range.end)
                             continue;
