@@ -63,6 +63,9 @@ QString addRemediationPage(ui::MainWindow& window) {
     backend.policy = std::make_shared<PolicyEngine>(policy);
     backend.log = log;
     backend.clock = std::make_shared<SystemClock>();
+    if (auto entries = log->entries())
+        backend.history =
+            std::make_shared<ExecutionHistory>(historyFromAudit(*entries)); // rate limits survive restarts
     const QString user = qEnvironmentVariable("USER", QStringLiteral("operator"));
     auto* page = new ui::RemediationPage(backend, window.taskRunner(), user);
     QObject::connect(page, &ui::RemediationPage::pluginsRequested, page, [host, page] {
