@@ -2,6 +2,7 @@
 // column.
 #include "args.h"
 #include "commands.h"
+#include "sourceoptions.h"
 
 #include "cairn/detect/analyze.h"
 #include "cairn/detect/nab.h"
@@ -25,12 +26,16 @@ void usage() {
         "  Input: header line, then `timestamp,value` rows (YYYY-MM-DD HH:MM:SS, UTC).\n"
         "  Output: the same rows plus an anomaly_score column in [0,1]; scores are causal.\n"
         "  --output - writes to stdout. --raw reports the ensemble score (band score) without the surprise "
-        "stage.\n");
+        "stage.\n"
+        "   or: cairn-cli detect --prometheus URL --query PROMQL --start T [--end T] [--step DUR] (see --prometheus "
+        "x --help)\n");
 }
 
 } // namespace
 
 int runDetect(int argc, char** argv, int first) {
+    if (isSourceDetect(argc, argv, first)) // --prometheus URL: fetch through a connector instead of --input
+        return runDetectSource(argc, argv, first);
     Args args(argc, argv, first, {"raw", "help"});
     if (args.has("help")) {
         usage();

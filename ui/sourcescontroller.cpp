@@ -1,0 +1,137 @@
+#include "ui/sourcescontroller.h"
+
+#include "ui/datasourcesdialog.h"
+#include "ui/taskrunner.h"
+
+#include <QAction>
+#include <QEventLoop>
+#include <QLabel>
+#include <QMainWindow>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
+
+namespace cairn::ui {
+
+SourcesController::SourcesController(QString sourcesPath, std::unique_ptr<SecretStore> store, QObject* parent)
+    : QObject(parent)
+    , m_path(std::move(sourcesPath))
+    , m_store(std::move(store))
+    , m_runner(new TaskRunner(this, 2))
+    , m_monitor(new SourceMonitor(m_runner, SecretCache::resolverFor(m_cache), this))
+{
+    connect(m_monitor, &SourceMonitor::healthChanged, this, &SourcesController::updateIndicator);
+}
+
+SourcesController::~SourcesController() { m_monitor->stop(); }
+
+QString SourcesController::load(int timeoutMs)
+{
+    auto list = loadSourcesFile(m_path);
+    if (!list)
+        return QString::fromStdString(list.error().what());
+    m_sources = std::move(*list);
+    // Read every keyring secret once, now, so connectors built at startup can authenticate.
+    // Keyring answers may arrive after the timeout: they then only fill the cache.
+    struct Wait {
+        int pending = 0;
+        QEventLoop* loop = nullptr;
+    };
+    auto wait = std::make_shared<Wait>();
+    QEventLoop loop;
+    for (const auto& c : m_sources) {
+        if (!c.secretRef.starts_with("keyring:"))
+            continue;
+        ++wait->pending;
+        const std::string ref = c.secretRef;
+        const auto cache = m_cache;
+        m_store->read(QString::fromStdString(ref), [cache, ref, wait](std::optional<QString> s, const QString&) {
+            if (s)
+                cache->put(ref, s->toStdString());
+            if (--wait->pending == 0 && wait->loop)
+                wait->loop->quit();
+        });
+    }
+    if (wait->pending > 0) {
+        wait->loop = &loop;
+        QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+        loop.exec();
+        wait->loop = nullptr;
+    }
+    m_monitor->setSources(m_sources);
+    return {};
+}
+
+void SourcesController::install(QMainWindow* window)
+{
+    m_indicator = new QLabel(window);
+    m_indicator->setObjectName(QStringLiteral("sourceHealthIndicator"));
+    window->statusBar()->addPermanentWidget(m_indicator);
+    auto* action = new QAction(tr("Data sources…"), window);
+    action->setObjectName(QStringLiteral("dataSourcesAction"));
+    action->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    connect(action, &QAction::triggered, this, [this, window] { openDialog(window); });
+    window->addAction(action);
+    if (auto* tb = window->findChild<QToolBar*>())
+        tb->addAction(action);
+    updateIndicator();
+    m_monitor->start();
+}
+
+void SourcesController::openDialog(QWidget* parent)
+{
+    auto* dialog = new DataSourcesDialog(m_sources, m_store.get(), m_cache, m_runner, parent);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &DataSourcesDialog::accepted, this, [this, dialog] {
+        m_sources = dialog->sources();
+        const QString error = saveSourcesFile(m_path, m_sources);
+        if (!error.isEmpty() && m_indicator)
+            m_indicator->setText(error);
+        m_monitor->setSources(m_sources);
+        emit sourcesChanged();
+    });
+    dialog->open();
+}
+
+QString SourcesController::summary() const
+{
+    int ok = 0, failing = 0, down = 0, unknown = 0;
+    for (const auto& e : m_monitor->entries()) {
+        switch (e.status) {
+        case SourceStatus::Ok: ++ok; break;
+        case SourceStatus::Degraded: ++failing; break;
+        case SourceStatus::Down: ++down; break;
+        case SourceStatus::Unknown: ++unknown; break;
+        }
+    }
+    if (m_monitor->entries().empty())
+        return tr("No data sources configured");
+    QStringList parts;
+    if (ok)
+        parts << tr("%1 ok").arg(ok);
+    if (failing)
+        parts << tr("%1 failing").arg(failing);
+    if (down)
+        parts << tr("%1 down").arg(down);
+    if (unknown)
+        parts << tr("%1 checking").arg(unknown);
+    return tr("Sources: ") + parts.join(QStringLiteral(", "));
+}
+
+void SourcesController::updateIndicator()
+{
+    if (!m_indicator)
+        return;
+    bool anyDown = false, anyFailing = false;
+    QStringList tips;
+    for (const auto& e : m_monitor->entries()) {
+        anyDown = anyDown || e.status == SourceStatus::Down;
+        anyFailing = anyFailing || e.status == SourceStatus::Degraded;
+        tips << describe(e);
+    }
+    const QString colour = anyDown ? QStringLiteral("#c62828") : anyFailing ? QStringLiteral("#d98a00") : QStringLiteral("#2e7d32");
+    m_indicator->setText(QStringLiteral("<span style=\"color:%1\">●</span> ").arg(colour) + summary().toHtmlEscaped());
+    m_indicator->setToolTip(tips.join(QLatin1Char('\n')));
+}
+
+} // namespace cairn::ui

@@ -1,0 +1,58 @@
+// SourcesController: glue between the main window and the data sources — loads the sources file, reads
+// keyring secrets into the SecretCache, runs the SourceMonitor (live health), puts a health indicator in the
+// status bar and a "Data sources…" action in the window, and opens the DataSourcesDialog (saving the file
+// and restarting the monitor afterwards). The app installs it; MainWindow itself is unchanged.
+// Thread-safety: UI thread only.
+#pragma once
+
+#include "ui/secretstore.h"
+#include "ui/sourcemonitor.h"
+
+#include <QObject>
+
+#include <memory>
+#include <vector>
+
+class QLabel;
+class QMainWindow;
+
+namespace cairn::ui {
+
+class TaskRunner;
+
+class SourcesController : public QObject {
+    Q_OBJECT
+public:
+    // Health checks run on the controller's own TaskRunner (two threads), apart from the window's jobs.
+    SourcesController(QString sourcesPath, std::unique_ptr<SecretStore> store, QObject* parent = nullptr);
+    ~SourcesController() override;
+
+    // Loads the file (an error sentence on failure) and reads keyring secrets, waiting at most timeoutMs.
+    QString load(int timeoutMs = 3000);
+    // Adds the status-bar indicator and the action (Ctrl+Shift+D) to the window and starts the monitor.
+    void install(QMainWindow* window);
+    void openDialog(QWidget* parent);
+
+    const std::vector<sources::SourceConfig>& sources() const { return m_sources; }
+    std::shared_ptr<SecretCache> secretCache() const { return m_cache; }
+    sources::SecretResolver resolver() const { return SecretCache::resolverFor(m_cache); }
+    SourceMonitor* monitor() const { return m_monitor; }
+    // "2 sources ok, 1 down" — what the indicator shows.
+    QString summary() const;
+
+signals:
+    void sourcesChanged();
+
+private:
+    void updateIndicator();
+
+    QString m_path;
+    std::unique_ptr<SecretStore> m_store;
+    std::shared_ptr<SecretCache> m_cache = std::make_shared<SecretCache>();
+    TaskRunner* m_runner;
+    SourceMonitor* m_monitor;
+    std::vector<sources::SourceConfig> m_sources;
+    QLabel* m_indicator = nullptr;
+};
+
+} // namespace cairn::ui
