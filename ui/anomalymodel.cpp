@@ -1,45 +1,46 @@
 #include "anomalymodel.h"
 
 #include <QDateTime>
+#include <QTimeZone>
+
+#include <cmath>
 
 namespace cairn::ui {
 
-AnomalyTableModel::AnomalyTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+AnomalyTableModel::AnomalyTableModel(QObject* parent)
+    : QAbstractTableModel(parent) {}
 
-void AnomalyTableModel::setAnomalies(std::vector<detect::Anomaly> anomalies)
-{
+void AnomalyTableModel::setAnomalies(std::vector<detect::Anomaly> anomalies) {
     beginResetModel();
     m_rows = std::move(anomalies);
     endResetModel();
 }
 
-void AnomalyTableModel::setSuppressed(int row, const std::string& reason)
-{
+void AnomalyTableModel::setSuppressed(int row, const std::string& reason) {
     if (row < 0 || row >= rowCount())
         return;
     m_rows[static_cast<std::size_t>(row)].suppressed = reason;
     emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
-int AnomalyTableModel::rowCount(const QModelIndex& parent) const
-{
+int AnomalyTableModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
 }
 
-int AnomalyTableModel::columnCount(const QModelIndex& parent) const
-{
+int AnomalyTableModel::columnCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QVariant AnomalyTableModel::data(const QModelIndex& index, int role) const
-{
+QVariant AnomalyTableModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rowCount() || index.column() >= ColumnCount)
         return {};
     const detect::Anomaly& a = m_rows[static_cast<std::size_t>(index.row())];
     const QString service = QString::fromStdString(a.series.label("service"));
     if (role == Qt::ToolTipRole)
         return QString::fromStdString(a.explanation) +
-               (a.suppressed.empty() ? QString() : QStringLiteral("\nSuppressed: ") + QString::fromStdString(a.suppressed));
+               (a.suppressed.empty()
+                    ? QString()
+                    : QStringLiteral("\nSuppressed: ") + QString::fromStdString(a.suppressed));
     if (role == SortRole) {
         switch (index.column()) {
         case Score:
@@ -59,7 +60,7 @@ QVariant AnomalyTableModel::data(const QModelIndex& index, int role) const
     case Score:
         return QString::number(a.score, 'f', 2);
     case Start:
-        return QDateTime::fromMSecsSinceEpoch(a.start, QTimeZone::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+        return QDateTime::fromMSecsSinceEpoch(a.start, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
     case Service:
         return service;
     case Series:
@@ -76,39 +77,35 @@ QVariant AnomalyTableModel::data(const QModelIndex& index, int role) const
     }
 }
 
-QVariant AnomalyTableModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
+QVariant AnomalyTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char* names[] = {"Score", "Start (UTC)", "Service", "Series", "Detector", "Deviation", "Status"};
+    static const char* names[] = {"Score",    "Start (UTC)", "Service", "Series",
+                                  "Detector", "Deviation",   "Status"};
     return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
 }
 
-AnomalyFilterProxy::AnomalyFilterProxy(QObject* parent) : QSortFilterProxyModel(parent)
-{
+AnomalyFilterProxy::AnomalyFilterProxy(QObject* parent)
+    : QSortFilterProxyModel(parent) {
     setSortRole(AnomalyTableModel::SortRole);
 }
 
-void AnomalyFilterProxy::setText(const QString& text)
-{
+void AnomalyFilterProxy::setText(const QString& text) {
     m_text = text.trimmed();
     invalidateFilter();
 }
 
-void AnomalyFilterProxy::setMinScore(double score)
-{
+void AnomalyFilterProxy::setMinScore(double score) {
     m_minScore = score;
     invalidateFilter();
 }
 
-void AnomalyFilterProxy::setShowSuppressed(bool show)
-{
+void AnomalyFilterProxy::setShowSuppressed(bool show) {
     m_showSuppressed = show;
     invalidateFilter();
 }
 
-bool AnomalyFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex&) const
-{
+bool AnomalyFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex&) const {
     const auto* model = qobject_cast<const AnomalyTableModel*>(sourceModel());
     if (!model || sourceRow >= model->rowCount())
         return false;

@@ -39,7 +39,7 @@ class AnomalyFilterProxy : public QSortFilterProxyModel {
     Q_OBJECT
 public:
     explicit AnomalyFilterProxy(QObject* parent = nullptr);
-    void setText(const QString& text);          // matches series, service or detector (case-insensitive)
+    void setText(const QString& text); // matches series, service or detector (case-insensitive)
     void setMinScore(double score);
     void setShowSuppressed(bool show);
 

@@ -5,6 +5,7 @@
 #include "metricchart.h"
 #include "taskrunner.h"
 
+#include "cairn/detect/alerts.h"
 #include "cairn/detect/analyze.h"
 #include "cairn/storage/workspace.h"
 
@@ -32,30 +33,33 @@ namespace {
 
 // History analysed before the visible range, so the seasonal baseline has learnt by then.
 constexpr TimeMs kWarmup = 3 * kDayMs;
+// Anomalies shorter than this (and not huge) are listed as suppressed by the persistence rule.
+constexpr TimeMs kPersistFor = 5 * kMinuteMs;
 
-std::unique_ptr<detect::DetectStore> defaultStore(QString* note)
-{
+std::unique_ptr<detect::DetectStore> defaultStore(QString* note) {
     auto ws = storage::Workspace::openDefault();
     if (ws)
         return std::make_unique<detect::WorkspaceDetectStore>(*ws);
     if (note)
-        *note = QString::fromStdString("Feedback and silences are kept for this session only: " + ws.error().what());
+        *note = QString::fromStdString("Feedback and silences are kept for this session only: " +
+                                       ws.error().what());
     return std::make_unique<detect::MemoryDetectStore>();
 }
 
-QString describe(const detect::Silence& s)
-{
+QString describe(const detect::Silence& s) {
     QString what = s.matcher.equals.empty() && s.matcher.metric.empty()
                        ? QStringLiteral("all series")
                        : QString::fromStdString(s.matcher.toString());
-    QString when = QDateTime::fromMSecsSinceEpoch(s.start, QTimeZone::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    QString when =
+        QDateTime::fromMSecsSinceEpoch(s.start, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
     when += QStringLiteral(" for %1 min").arg(s.duration / kMinuteMs);
     if (s.every)
-        when += *s.every == kDayMs ? QStringLiteral(", daily") : *s.every == kWeekMs ? QStringLiteral(", weekly")
-                                                                                     : QStringLiteral(", recurring");
+        when += *s.every == kDayMs    ? QStringLiteral(", daily")
+                : *s.every == kWeekMs ? QStringLiteral(", weekly")
+                                      : QStringLiteral(", recurring");
     return QStringLiteral("%1%2: %3, %4%5")
-        .arg(s.maintenance ? QStringLiteral("[maintenance] ") : QString(), QString::fromStdString(s.id), what, when,
-             s.comment.empty() ? QString() : QStringLiteral(" — ") + QString::fromStdString(s.comment));
+        .arg(s.maintenance ? QStringLiteral("[maintenance] ") : QString(), QString::fromStdString(s.id), what,
+             when, s.comment.empty() ? QString() : QStringLiteral(" — ") + QString::fromStdString(s.comment));
 }
 
 } // namespace
@@ -69,8 +73,7 @@ struct AnomalyPage::ScanResult {
 
 AnomalyPage::AnomalyPage(MainWindow* window, std::unique_ptr<detect::DetectStore> store, QWidget* parent)
     : QWidget(parent)
-    , m_window(window)
-{
+    , m_window(window) {
     QString storeNote;
     m_store = store ? std::move(store) : defaultStore(&storeNote);
     m_tuning = std::make_unique<detect::Tuning>(*m_store);
@@ -110,13 +113,15 @@ AnomalyPage::AnomalyPage(MainWindow* window, std::unique_ptr<detect::DetectStore
     auto* detailLayout = new QVBoxLayout(detail);
     m_chart = new MetricChart(detail);
     m_chart->setMinimumHeight(220);
-    m_explanation = new QLabel(tr("Select an anomaly to see it on its chart with the expected band."), detail);
+    m_explanation =
+        new QLabel(tr("Select an anomaly to see it on its chart with the expected band."), detail);
     m_explanation->setWordWrap(true);
     m_explanation->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* actions = new QHBoxLayout;
     m_notAnomaly = new QPushButton(tr("Not an anomaly"), detail);
-    m_notAnomaly->setToolTip(tr("Stop raising this pattern on this series (same direction, similar time of day, "
-                                "no larger deviation). Remembered in the workspace."));
+    m_notAnomaly->setToolTip(
+        tr("Stop raising this pattern on this series (same direction, similar time of day, "
+           "no larger deviation). Remembered in the workspace."));
     m_notAnomaly->setEnabled(false);
     m_sensitivity = new QComboBox(detail);
     m_sensitivity->addItem(tr("Sensitivity…"));
@@ -152,7 +157,8 @@ AnomalyPage::AnomalyPage(MainWindow* window, std::unique_ptr<detect::DetectStore
     connect(m_minScore, &QDoubleSpinBox::valueChanged, m_proxy, &AnomalyFilterProxy::setMinScore);
     connect(m_showSuppressed, &QCheckBox::toggled, m_proxy, &AnomalyFilterProxy::setShowSuppressed);
     connect(rescan, &QPushButton::clicked, this, &AnomalyPage::scan);
-    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] { showDetail(); });
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this] { showDetail(); });
     connect(m_notAnomaly, &QPushButton::clicked, this, &AnomalyPage::markSelectedNotAnomaly);
     connect(m_sensitivity, &QComboBox::activated, this, &AnomalyPage::applySensitivity);
     connect(m_silencesButton, &QPushButton::clicked, this, &AnomalyPage::editSilences);
@@ -167,15 +173,13 @@ AnomalyPage::AnomalyPage(MainWindow* window, std::unique_ptr<detect::DetectStore
 
 AnomalyPage::~AnomalyPage() = default;
 
-void AnomalyPage::showEvent(QShowEvent* event)
-{
+void AnomalyPage::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
     if (!m_scannedOnce)
         scan();
 }
 
-void AnomalyPage::scan()
-{
+void AnomalyPage::scan() {
     if (!m_window)
         return;
     m_scannedOnce = true;
@@ -214,14 +218,16 @@ void AnomalyPage::scan()
                 for (auto& s : *series) {
                     auto a = detect::analyzeSeries(s, tuning.optionsFor(s.id), ctx.cancel);
                     tuning.apply(a);
+                    detect::applyPersistence(a, kPersistFor);
                     for (auto& an : a.anomalies) {
                         if (an.peak < range.start || an.start >= range.end)
                             continue;
                         if (an.suppressed.empty())
                             for (const auto& sil : silenceList)
                                 if (sil.matches(s.id, an.start)) {
-                                    an.suppressed = (sil.maintenance ? "maintenance window '" : "silence '") + sil.id +
-                                                    "'" + (sil.comment.empty() ? std::string() : ": " + sil.comment);
+                                    an.suppressed =
+                                        (sil.maintenance ? "maintenance window '" : "silence '") + sil.id +
+                                        "'" + (sil.comment.empty() ? std::string() : ": " + sil.comment);
                                     break;
                                 }
                         out.anomalies.push_back(std::move(an));
@@ -258,16 +264,14 @@ void AnomalyPage::scan()
         });
 }
 
-int AnomalyPage::selectedSourceRow() const
-{
+int AnomalyPage::selectedSourceRow() const {
     const QModelIndex current = m_table->selectionModel()->currentIndex();
     if (!current.isValid())
         return -1;
     return m_proxy->mapToSource(current).row();
 }
 
-void AnomalyPage::showDetail()
-{
+void AnomalyPage::showDetail() {
     const int row = selectedSourceRow();
     m_notAnomaly->setEnabled(row >= 0);
     m_sensitivity->setEnabled(row >= 0);
@@ -291,18 +295,19 @@ void AnomalyPage::showDetail()
     const TimeMs span = std::max<TimeMs>(a.end - a.start, kHourMs);
     m_chart->setViewRange({a.start - 6 * span, a.end + 6 * span});
     QString text = QString::fromStdString(a.explanation);
-    text += tr("\nScore %1, from %2 to %3 (UTC).")
-                .arg(a.score, 0, 'f', 2)
-                .arg(QDateTime::fromMSecsSinceEpoch(a.start, QTimeZone::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm")))
-                .arg(QDateTime::fromMSecsSinceEpoch(a.end, QTimeZone::UTC).toString(QStringLiteral("HH:mm")));
+    text +=
+        tr("\nScore %1, from %2 to %3 (UTC).")
+            .arg(a.score, 0, 'f', 2)
+            .arg(
+                QDateTime::fromMSecsSinceEpoch(a.start, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm")))
+            .arg(QDateTime::fromMSecsSinceEpoch(a.end, Qt::UTC).toString(QStringLiteral("HH:mm")));
     text += tr(" Band: %1 sigma.").arg(m_tuning->bandSigmasFor(a.series), 0, 'f', 1);
     if (!a.suppressed.empty())
         text += tr("\nSuppressed: %1").arg(QString::fromStdString(a.suppressed));
     m_explanation->setText(text);
 }
 
-void AnomalyPage::markSelectedNotAnomaly()
-{
+void AnomalyPage::markSelectedNotAnomaly() {
     const int row = selectedSourceRow();
     if (row < 0)
         return;
@@ -320,8 +325,7 @@ void AnomalyPage::markSelectedNotAnomaly()
     showDetail();
 }
 
-void AnomalyPage::applySensitivity(int index)
-{
+void AnomalyPage::applySensitivity(int index) {
     const int row = selectedSourceRow();
     const QStringList choice = m_sensitivity->itemData(index).toStringList();
     m_sensitivity->setCurrentIndex(0);
@@ -332,8 +336,9 @@ void AnomalyPage::applySensitivity(int index)
                                       : choice[1] == "high" ? detect::Sensitivity::High
                                                             : detect::Sensitivity::Medium;
     const std::string service = a.series.label("service");
-    const std::string scope = choice[0] == "service" && !service.empty() ? detect::Tuning::serviceScope(service)
-                                                                         : detect::Tuning::seriesScope(a.series);
+    const std::string scope = choice[0] == "service" && !service.empty()
+                                  ? detect::Tuning::serviceScope(service)
+                                  : detect::Tuning::seriesScope(a.series);
     if (auto r = m_tuning->setSensitivity(scope, level); !r) {
         if (m_window)
             m_window->showError(QString::fromStdString(r.error().what()));
@@ -342,8 +347,7 @@ void AnomalyPage::applySensitivity(int index)
     scan();
 }
 
-void AnomalyPage::editSilences()
-{
+void AnomalyPage::editSilences() {
     QDialog dialog(this);
     dialog.setWindowTitle(tr("Silences and maintenance windows"));
     auto* layout = new QVBoxLayout(&dialog);
@@ -370,7 +374,7 @@ void AnomalyPage::editSilences()
     if (row >= 0)
         service->setText(QString::fromStdString(m_model->anomaly(row).series.label("service")));
     auto* start = new QDateTimeEdit(QDateTime::currentDateTimeUtc(), &dialog);
-    start->setTimeZone(QTimeZone::UTC);
+    start->setTimeSpec(Qt::UTC);
     start->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm"));
     auto* minutes = new QSpinBox(&dialog);
     minutes->setRange(1, 7 * 24 * 60);

@@ -33,7 +33,8 @@ class MetricChart;
 class AnomalyPage : public QWidget {
     Q_OBJECT
 public:
-    // `store` persists sensitivity, feedback and silences; null = the workspace (in-memory if it cannot open).
+    // `store` persists sensitivity, feedback and silences; null = the workspace (in-memory if it cannot
+    // open).
     explicit AnomalyPage(MainWindow* window, std::unique_ptr<detect::DetectStore> store = nullptr,
                          QWidget* parent = nullptr);
     ~AnomalyPage() override;

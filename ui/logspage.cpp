@@ -34,6 +34,7 @@ struct LoadResult {
     std::shared_ptr<logs::LogAnalyzer> analyzer;
     std::vector<PatternRow> rows;
     std::size_t records = 0;
+    double errors = 0, warnings = 0, errorsBefore = 0;
     bool truncated = false;
     QString error;
 };
@@ -96,8 +97,15 @@ LogsPage::LogsPage(MainWindow* window)
     connect(m_text, &QLineEdit::textChanged, m_filter, &PatternFilter::setText);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &LogsPage::showSelected);
     connect(m_showInCharts, &QPushButton::clicked, this, &LogsPage::showInCharts);
-    connect(m_window, &MainWindow::timeRangeChanged, this, &LogsPage::reload);
-    connect(m_window, &MainWindow::selectionChanged, this, &LogsPage::reload);
+    // Scanning logs costs seconds for long ranges: a hidden page only notes that it is out of date.
+    auto changed = [this] {
+        if (isVisible())
+            reload();
+        else
+            m_dirty = true;
+    };
+    connect(m_window, &MainWindow::timeRangeChanged, this, changed);
+    connect(m_window, &MainWindow::selectionChanged, this, changed);
     if (auto* metrics = m_window->metricsPage())
         connect(metrics, &MetricsPage::viewRangeChanged, this, [this](TimeRange view) {
             // Zooming the charts into part of the range links that window here; the full range unlinks.
@@ -109,6 +117,12 @@ LogsPage::LogsPage(MainWindow* window)
             setChangeWindow({peak - 15 * kMinuteMs, peak + 15 * kMinuteMs});
         });
     m_status->setText(tr("No logs loaded"));
+}
+
+void LogsPage::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (m_dirty)
+        reload();
 }
 
 QString LogsPage::statusText() const {
@@ -125,6 +139,7 @@ void LogsPage::reload() {
     m_range = m_window->timeRange();
     if (!m_range.valid())
         return;
+    m_dirty = false;
     const Selection sel = m_window->selection();
     const TimeRange range = m_range;
     const TimeMs bucket = std::max<TimeMs>(kMinuteMs, (range.duration() / kSparkPoints + kMinuteMs - 1) /
@@ -163,6 +178,16 @@ void LogsPage::reload() {
                 return out;
             }
             out.truncated = *n >= kMaxRecords;
+            // Error and warning trend: this range against the baseline before it.
+            for (double v : out.analyzer->levelCounts(sources::LogLevel::Error, range).value)
+                out.errors += v;
+            for (double v : out.analyzer->levelCounts(sources::LogLevel::Warn, range).value)
+                out.warnings += v;
+            for (double v :
+                 out.analyzer
+                     ->levelCounts(sources::LogLevel::Error, {range.start - range.duration(), range.start})
+                     .value)
+                out.errorsBefore += v;
             for (auto& p : out.analyzer->patterns()) {
                 PatternRow row;
                 const auto s = out.analyzer->counts(p.id, range);
@@ -191,11 +216,14 @@ void LogsPage::reload() {
             m_analyzer = r.analyzer;
             m_model->setRows(std::move(r.rows));
             m_status->setText(
-                tr("%1 lines, %2 patterns, %3 new since %4%5")
+                tr("%1 lines, %2 patterns, %3 new since %4; errors %5 (%6 before), warnings %7%8")
                     .arg(r.records)
                     .arg(m_model->rowCount())
                     .arg(fresh)
                     .arg(iso(range.start))
+                    .arg(r.errors)
+                    .arg(r.errorsBefore)
+                    .arg(r.warnings)
                     .arg(r.truncated ? tr(" (stopped at %1 lines)").arg(kMaxRecords) : QString()));
             m_loaded = true;
             if (m_changeWindow.valid())

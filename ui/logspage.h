@@ -52,6 +52,9 @@ public slots:
 signals:
     void loaded();
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void showSelected();
     void showInCharts();
@@ -69,6 +72,7 @@ private:
     TimeRange m_range;
     TimeRange m_changeWindow;
     bool m_loaded = false;
+    bool m_dirty = true; // the range or selection changed while the page was hidden
 };
 
 } // namespace cairn::ui

@@ -3,6 +3,7 @@
 #include "cairn/common/version.h"
 #include "cairn/sources/prometheus.h"
 #include "remediationwiring.h"
+#include "ui/anomalypage.h"
 #include "ui/apptools.h"
 #include "ui/datasourcesdialog.h"
 #include "ui/forecastpage.h"
@@ -97,6 +98,8 @@ int main(int argc, char** argv) {
     }
     cairn::ui::MainWindow window(backends);
     sources->install(&window);
+    window.addPage(QStringLiteral("Anomalies"), new cairn::ui::AnomalyPage(&window),
+                   QKeySequence(Qt::CTRL | Qt::Key_3));
     window.addPage(QStringLiteral("Logs"), new cairn::ui::LogsPage(&window));
     cairn::app::addRemediationPage(window);
     window.addPage(QStringLiteral("Forecast"), new cairn::ui::ForecastPage(backends, window.taskRunner()),

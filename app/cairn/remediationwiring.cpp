@@ -2,7 +2,9 @@
 
 #include "api/pluginexecutor.h"
 #include "api/pluginhost.h"
+#include "cairn/demo/demosources.h"
 #include "cairn/remediation/auditlog.h"
+#include "cairn/remediation/demoexecutor.h"
 #include "cairn/remediation/policy.h"
 #include "ui/mainwindow.h"
 #include "ui/pluginsdialog.h"
@@ -58,11 +60,24 @@ QString addRemediationPage(ui::MainWindow& window) {
 
     ui::RemediationBackend backend;
     // The executor refers to the host; the deleter keeps the host alive as long as the executor.
-    backend.executor = std::shared_ptr<Executor>(new plugins::PluginExecutor(*host, runner, pluginConfigs),
-                                                 [host](Executor* e) { delete e; });
+    auto router = std::make_shared<RoutingExecutor>();
+    router->add("", std::shared_ptr<Executor>(new plugins::PluginExecutor(*host, runner, pluginConfigs),
+                                              [host](Executor* e) { delete e; }));
+    // On the demo, "demo.restart-pod" / "demo.free-disk" act on the simulated shop and verification reads it.
+    if (auto demoSource = std::dynamic_pointer_cast<demo::DemoMetricSource>(window.backends().metrics)) {
+        auto env = demoSource->environment();
+        router->add("demo.",
+                    std::shared_ptr<Executor>(new DemoExecutor(*env), [env](Executor* e) { delete e; }));
+        backend.probe =
+            std::shared_ptr<MetricProbe>(new DemoMetricProbe(*env), [env](MetricProbe* p) { delete p; });
+    }
+    backend.executor = router;
     backend.policy = std::make_shared<PolicyEngine>(policy);
     backend.log = log;
     backend.clock = std::make_shared<SystemClock>();
+    if (auto entries = log->entries())
+        backend.history =
+            std::make_shared<ExecutionHistory>(historyFromAudit(*entries)); // rate limits survive restarts
     const QString user = qEnvironmentVariable("USER", QStringLiteral("operator"));
     auto* page = new ui::RemediationPage(backend, window.taskRunner(), user);
     QObject::connect(page, &ui::RemediationPage::pluginsRequested, page, [host, page] {

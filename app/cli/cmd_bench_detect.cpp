@@ -275,8 +275,13 @@ int benchScale(int argc, char** argv, int first) {
         for (auto& t : workers)
             t.join();
         const double secs = seconds(t0, Clock::now());
-        std::printf("fleet: %d x %d points in %.2f s wall on %d threads (%.2f M points/s total)\n", series,
-                    points, secs, threads, static_cast<double>(series) * points / secs / 1e6);
+        double cpu = 0;
+        for (double c : cpus)
+            cpu = std::max(cpu, c);
+        std::printf(
+            "fleet: %d x %d points in %.2f s wall on %d threads (%.2f M points/s total); the busiest thread "
+            "used %.2f s of CPU, i.e. the wall time on %d otherwise idle cores\n",
+            series, points, secs, threads, static_cast<double>(series) * points / secs / 1e6, cpu, threads);
     }
     detect::ScorePipeline p;
     std::printf("state per series: %zu bytes (ScorePipeline; ensemble %zu: seasonal %zu, rolling MAD %zu)\n",

@@ -118,7 +118,9 @@ int runRemediate(int argc, char** argv, int first) {
     host.discover(folders);
     PluginExecutor executor(host, findPluginRunner(QCoreApplication::applicationDirPath()), pluginConfigs);
     PolicyEngine policy(policyConfig);
-    ExecutionHistory history;
+    // Rate limits count the executions already in the workspace's audit log.
+    auto past = log.entries();
+    ExecutionHistory history = past ? historyFromAudit(*past) : ExecutionHistory{};
     const std::string proposer = args.get("proposer", std::getenv("USER") ? std::getenv("USER") : "cli");
 
     int failures = 0;

@@ -608,6 +608,9 @@ private slots:
         QVERIFY(median > 0.5 * metric && median < 2.0 * metric);
 
         QVERIFY(!env.trace("0123456789abcdef0123456789abcdef"));
+        QVERIFY(!env.trace("ffffffffffffffffffffffffffffffff")); // decodes to a minute far out of range
+        QVERIFY(!env.trace("0000000000000000000000000000000g"));
+        QVERIFY(!env.trace(""));
         QVERIFY(env.trace("not-a-trace").error().code == ErrorCode::NotFound);
 
         auto deps = env.dependencies(q.range);
@@ -967,7 +970,12 @@ private slots:
         qInfo("all %zu series, 14 days at 1 min (%zu samples): median %.3f s", env.seriesIds().size(),
               samples, times[1]);
         QVERIFY(samples >= env.seriesIds().size() * 14 * 1440);
-        QVERIFY(times[1] < 3.0);
+#if defined(__SANITIZE_ADDRESS__) || !defined(NDEBUG)
+        const double limit = 20.0; // instrumented or unoptimised builds
+#else
+        const double limit = 3.0;
+#endif
+        QVERIFY(times[1] < limit);
     }
 };
 

@@ -72,6 +72,24 @@ private slots:
         QCOMPARE(alerts[0].end, kT0 + 6 * kMinuteMs);
     }
 
+    void shortAnomaliesAreMarkedNotHidden() {
+        SeriesAnalysis a;
+        Anomaly brief;
+        brief.start = kT0;
+        brief.end = kT0 + 2 * kMinuteMs;
+        brief.deviation = 4.0;
+        Anomaly jolt = brief;
+        jolt.deviation = -12.0;
+        Anomaly lasting = brief;
+        lasting.end = kT0 + 20 * kMinuteMs;
+        a.anomalies = {brief, jolt, lasting};
+        applyPersistence(a, 5 * kMinuteMs);
+        QCOMPARE(a.anomalies.size(), std::size_t(3));
+        QVERIFY(QString::fromStdString(a.anomalies[0].suppressed).contains("shorter than 5 min"));
+        QVERIFY(a.anomalies[1].suppressed.empty());
+        QVERIFY(a.anomalies[2].suppressed.empty());
+    }
+
     void hysteresisKeepsAlertOpen() {
         AlertEngine e;
         // Scores dip to 0.4 (above clear 0.3) in the middle: still one alert; 0.35 never raises on its own.

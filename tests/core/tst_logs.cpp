@@ -87,6 +87,44 @@ private slots:
         QVERIFY(!f.error().message.empty());
     }
 
+    void formatMatchesLoghubStyleHeaders_data() {
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<QString>("line");
+        QTest::addColumn<QString>("message");
+        QTest::addRow("mac optional address")
+            << "<Month>  <Date> <Time> <User> <Component>\\[<PID>\\]( \\(<Address>\\))?: <Content>"
+            << "Jul  1 09:00:55 calvisitor-10-105-160-95 kernel[0]: "
+               "IOThunderboltSwitch<0>(0x0)::listenerCallback"
+            << "IOThunderboltSwitch<0>(0x0)::listenerCallback";
+        QTest::addRow("windows padded level")
+            << "<Date> <Time>, <Level>                  <Component>    <Content>"
+            << "2016-09-28 04:30:30, Info                  CBS    Loaded Servicing Stack v6.1.7601.23505"
+            << "Loaded Servicing Stack v6.1.7601.23505";
+        QTest::addRow("pipes") << "<Time>\\|<Component>\\|<Pid>\\|<Content>"
+                               << "20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579"
+                               << "onStandStepChanged 3579";
+        QTest::addRow("bracketed time")
+            << "\\[<Time>\\] <Program> - <Content>"
+            << "[10.30 16:49:06] chrome.exe - proxy.example.org:5070 open through proxy"
+            << "proxy.example.org:5070 open through proxy";
+        QTest::addRow("literal word")
+            << "<Date> <Day> <Time> <Component> sshd\\[<Pid>\\]: <Content>"
+            << "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 1.2.3.4"
+            << "Invalid user webmaster from 1.2.3.4";
+    }
+    void formatMatchesLoghubStyleHeaders() {
+        QFETCH(QString, format);
+        QFETCH(QString, line);
+        QFETCH(QString, message);
+        auto f = LogFormat::compile(format.toStdString());
+        QVERIFY2(f.has_value(), f ? "" : f.error().what().c_str());
+        ParsedLine p;
+        const std::string l = line.toStdString();
+        f->match(l, p);
+        QVERIFY(p.matched);
+        QCOMPARE(QString::fromStdString(std::string(p.message)), message);
+    }
+
     void unmatchedLineKeepsWholeLineAsMessage() {
         auto f = LogFormat::compile("<Date> <Time> <Level> \\[<Thread>\\] <Content>");
         QVERIFY(f.has_value());
@@ -268,13 +306,18 @@ private slots:
         std::string hugeWords;
         for (int i = 0; i < (1 << 20) / 8; ++i)
             hugeWords += "word" + std::to_string(i % 1000) + " ";
-        std::vector<std::string> lines = {"", invalidUtf8, garbage, huge, hugeWords, "", "   \t "};
+        std::string hugePlain; // 1 MB of plain words: no masking, one giant template
+        while (hugePlain.size() < (1 << 20))
+            hugePlain += "abc ";
+        std::vector<std::string> lines = {"", invalidUtf8, garbage,   huge,     hugeWords,
+                                          "", "   \t ",    hugePlain, hugePlain};
         std::vector<TemplateId> ids;
         for (const auto& l : lines)
             ids.push_back(m.add(l).id);
         for (auto id : ids)
             QVERIFY(id != 0);
         QCOMPARE(m.resolve(ids[0]), m.resolve(ids[5])); // empty lines share one template
+        QCOMPARE(m.resolve(ids[7]), m.resolve(ids[8]));
         QCOMPARE(m.find(ids[1])->tokens.size(), std::size_t(3));
         auto json = m.toJson(); // serialisable even with invalid UTF-8 inside
         QVERIFY(TemplateMiner::fromJson(json).has_value());

@@ -408,6 +408,26 @@ private slots:
         QVERIFY(!r->approve("carol", "late", kT0).has_value()); // terminal
     }
 
+    void historyRebuiltFromAuditKeepsRateLimits() {
+        MemoryAuditStore store;
+        AuditLog log(store);
+        PolicyConfig cfg = basePolicy();
+        cfg.maxExecutionsPerTarget = 1;
+        PolicyEngine policy(cfg);
+        ExecutionHistory h;
+        FakeExecutor ex;
+        ManualClock clock(kT0);
+        auto r = Remediation::propose(restartAction(), "alice", policy, h, log, kT0);
+        QVERIFY(r->dryRun(ex, policy, h, {}, kT0).has_value());
+        QVERIFY(r->approve("bob", "ok", kT0).has_value());
+        QVERIFY(r->execute("bob", {ex, policy, h, clock, nullptr, {}, {}}).has_value());
+        // A fresh process knows nothing but the log.
+        const ExecutionHistory rebuilt = historyFromAudit(*log.entries());
+        QCOMPARE(rebuilt.countSince("web-1", kT0 - kHourMs), 1);
+        QCOMPARE(int(policy.evaluate(restartAction(), kT0 + kMinuteMs, rebuilt).decision),
+                 int(Decision::Deny));
+        QCOMPARE(historyFromAudit({}).executions.size(), std::size_t(0));
+    }
     void auditChainDetectsEditsInMemory() {
         MemoryAuditStore store;
         AuditLog log(store);

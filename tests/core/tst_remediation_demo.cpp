@@ -138,6 +138,19 @@ private slots:
         QVERIFY(r->proposedRollback().has_value());
         QCOMPARE(r->proposedRollback()->kind, std::string("demo.restart-pod"));
     }
+    void routingExecutorSendsDemoKindsToTheDemo() {
+        Fixture f;
+        RoutingExecutor router;
+        router.add("demo.", std::make_shared<DemoExecutor>(*f.env));
+        const std::string pod = f.env->topology().pods.front().name;
+        auto ok = router.dryRun(restart(pod), {});
+        QVERIFY(ok.has_value() && ok->ok);
+        Action other = restart(pod);
+        other.kind = "ssh.restart-unit";
+        auto none = router.dryRun(other, {});
+        QVERIFY(!none.has_value());
+        QCOMPARE(int(none.error().code), int(ErrorCode::NotFound));
+    }
     void refusesUnknownPodAndBadBytes() {
         Fixture f;
         DemoExecutor ex(*f.env);

@@ -78,7 +78,12 @@ private slots:
         QVERIFY(window.addPage(QStringLiteral("Logs"), page) >= 0);
         QSignalSpy loaded(page, &LogsPage::loaded);
         window.setCustomRange({deploy->start - kHourMs, deploy->end});
+        QTest::qWait(50);
+        QVERIFY(!page->isLoaded()); // a hidden page does not scan on range changes
+        page->reload();             // what showing the page does
         QTRY_VERIFY_WITH_TIMEOUT(page->isLoaded(), 20000);
+        QCOMPARE(loaded.count(), 1);
+        QVERIFY2(page->statusText().contains("errors"), qPrintable(page->statusText()));
         const int all = page->filter()->rowCount();
         QVERIFY(all > 5);
 
@@ -94,7 +99,6 @@ private slots:
         }
         QVERIFY(errorNew);
 
-        page->show();
         const QRect cell = page->view()->visualRect(page->filter()->index(0, PatternModel::Count));
         QTest::mouseClick(page->view()->viewport(), Qt::LeftButton, {}, cell.center());
         QVERIFY(page->samplesView()->toPlainText().contains("Sample lines"));
@@ -110,6 +114,7 @@ private slots:
         auto* page = new LogsPage(&window);
         window.addPage(QStringLiteral("Logs"), page);
         window.setCustomRange({deploy->start - 3 * kHourMs, deploy->end + kHourMs});
+        page->reload();
         QTRY_VERIFY_WITH_TIMEOUT(page->isLoaded(), 20000);
         page->setChangeWindow(deploy->window());
         QTRY_VERIFY_WITH_TIMEOUT(

@@ -331,7 +331,8 @@ Result<sources::Trace> DemoEnvironment::trace(const std::string& traceId) const 
     if (!model.decodeTraceId(traceId, minute, index))
         return notFound();
     const TimeRange data = dataRange();
-    if (minute * kMinuteMs < data.start || minute * kMinuteMs >= data.end)
+    // Compare in minutes: a forged id may decode to any 60-bit number.
+    if (minute < detail::floorDiv(data.start, kMinuteMs) || minute >= detail::floorDiv(data.end, kMinuteMs))
         return notFound();
     const auto actions = m_impl->snapshot();
     const auto eff = model.effective(actions);

@@ -4,6 +4,7 @@
 #include "model.h"
 
 #include <algorithm>
+#include <cstdarg>
 #include <cstdio>
 
 namespace cairn::demo::detail {
@@ -37,9 +38,13 @@ struct Draw {
     }
 };
 
-std::string printf(const char* format, auto... args) {
+// snprintf into a string; the attribute lets the compiler check every format against its arguments.
+__attribute__((format(printf, 1, 2))) std::string text(const char* format, ...) {
     char buf[512];
-    std::snprintf(buf, sizeof buf, format, args...);
+    va_list args;
+    va_start(args, format);
+    std::vsnprintf(buf, sizeof buf, format, args);
+    va_end(args);
     return buf;
 }
 
@@ -108,7 +113,7 @@ void Model::logs(const MinuteState& st, const std::vector<Injection>& eff, const
             }
             return spec.operations.back().name;
         };
-        auto clientIp = [&]() { return printf("203.0.113.%d", 1 + d.below(254)); };
+        auto clientIp = [&]() { return text("203.0.113.%d", 1 + d.below(254)); };
 
         // Routine lines, in proportion to traffic, 1 to 6 a minute.
         const double expected = std::min(6.0, 1.0 + 4.0 * st.rps[si] / rpsAtPeak[si]);
@@ -123,89 +128,88 @@ void Model::logs(const MinuteState& st, const std::vector<Injection>& eff, const
                     const auto space = op.find(' ');
                     std::string path = op.substr(space + 1);
                     if (path == "/product/{id}")
-                        path = printf("/product/%s", d.hex(8).c_str());
+                        path = text("/product/%s", d.hex(8).c_str());
                     emit(time, LogLevel::Info, pod,
-                         printf("%s %s 200 %.1fms %dB client=%s request_id=%s", op.substr(0, space).c_str(),
-                                path.c_str(), ms(), 800 + d.below(24000), clientIp().c_str(),
-                                d.hex(16).c_str()));
+                         text("%s %s 200 %.1fms %dB client=%s request_id=%s", op.substr(0, space).c_str(),
+                              path.c_str(), ms(), 800 + d.below(24000), clientIp().c_str(),
+                              d.hex(16).c_str()));
                 } else if (variant < 9) {
                     emit(time, LogLevel::Debug, pod,
-                         printf("session %s cache lookup hit=%s", d.hex(12).c_str(),
-                                d.below(5) ? "true" : "false"));
+                         text("session %s cache lookup hit=%s", d.hex(12).c_str(),
+                              d.below(5) ? "true" : "false"));
                 } else {
                     emit(time, LogLevel::Info, pod,
-                         printf("health check GET /healthz 200 %.2fms from 10.0.0.%d", 0.2 + d.unit(),
-                                2 + d.below(3)));
+                         text("health check GET /healthz 200 %.2fms from 10.0.0.%d", 0.2 + d.unit(),
+                              2 + d.below(3)));
                 }
             } else if (spec.kind == "cache") {
                 if (variant < 4)
                     emit(time, LogLevel::Info, pod,
-                         printf("%d changes in 60 seconds. Saving...", 100 + d.below(9000)));
+                         text("%d changes in 60 seconds. Saving...", 100 + d.below(9000)));
                 else if (variant < 7)
                     emit(time, LogLevel::Info, pod,
-                         printf("Background saving started by pid %d", 100 + d.below(30000)));
+                         text("Background saving started by pid %d", 100 + d.below(30000)));
                 else
                     emit(time, LogLevel::Debug, pod,
-                         printf("Accepted 10.244.%d.%d:%d", 1 + d.below(5), 10 + d.below(30),
-                                30000 + d.below(30000)));
+                         text("Accepted 10.244.%d.%d:%d", 1 + d.below(5), 10 + d.below(30),
+                              30000 + d.below(30000)));
             } else if (spec.kind == "database") {
                 if (variant < 5) {
                     const double q = ms() * (variant == 0 ? 40.0 : 1.0);
                     emit(time, q > 200.0 ? LogLevel::Warn : LogLevel::Info, pod,
-                         printf("duration: %.3f ms  statement: SELECT id, status, total FROM orders WHERE "
-                                "customer_id = %d",
-                                q, 10000 + d.below(90000)));
+                         text("duration: %.3f ms  statement: SELECT id, status, total FROM orders WHERE "
+                              "customer_id = %d",
+                              q, 10000 + d.below(90000)));
                 } else if (variant < 8) {
                     emit(time, LogLevel::Info, pod,
-                         printf("checkpoint complete: wrote %d buffers (%.1f%%); write=%.3f s, sync=%.3f s",
-                                50 + d.below(4000), d.unit() * 5.0, d.unit() * 3.0, d.unit() * 0.05));
+                         text("checkpoint complete: wrote %d buffers (%.1f%%); write=%.3f s, sync=%.3f s",
+                              50 + d.below(4000), d.unit() * 5.0, d.unit() * 3.0, d.unit() * 0.05));
                 } else {
                     emit(time, LogLevel::Debug, pod,
-                         printf("automatic vacuum of table \"shop.public.orders\": index scans: 1, pages: %d "
-                                "removed, %d remain",
-                                d.below(200), 20000 + d.below(5000)));
+                         text("automatic vacuum of table \"shop.public.orders\": index scans: 1, pages: %d "
+                              "removed, %d remain",
+                              d.below(200), 20000 + d.below(5000)));
                 }
             } else {
                 const std::string rid = d.hex(16);
                 std::string message;
                 if (variant < 2) {
                     emit(time, LogLevel::Debug, pod,
-                         printf("%s request received from 10.244.%d.%d request_id=%s", op.c_str(),
-                                1 + d.below(5), 10 + d.below(30), rid.c_str()));
+                         text("%s request received from 10.244.%d.%d request_id=%s", op.c_str(),
+                              1 + d.below(5), 10 + d.below(30), rid.c_str()));
                     continue;
                 }
                 if (variant < 6) {
                     emit(time, LogLevel::Info, pod,
-                         printf("%s completed in %.1f ms request_id=%s", op.c_str(), ms(), rid.c_str()));
+                         text("%s completed in %.1f ms request_id=%s", op.c_str(), ms(), rid.c_str()));
                     continue;
                 }
                 const double amount = 5.0 + d.unit() * 300.0;
                 if (spec.name == "catalog")
                     message =
-                        printf("Loaded product %s from cache in %d us", d.hex(8).c_str(), 80 + d.below(900));
+                        text("Loaded product %s from cache in %d us", d.hex(8).c_str(), 80 + d.below(900));
                 else if (spec.name == "cart")
-                    message = printf("Cart %s updated: %d items, total %.2f EUR", d.hex(12).c_str(),
-                                     1 + d.below(9), amount);
+                    message = text("Cart %s updated: %d items, total %.2f EUR", d.hex(12).c_str(),
+                                   1 + d.below(9), amount);
                 else if (spec.name == "checkout")
-                    message = printf("Order %s placed: %d items, total %.2f EUR", d.hex(12).c_str(),
-                                     1 + d.below(9), amount);
+                    message = text("Order %s placed: %d items, total %.2f EUR", d.hex(12).c_str(),
+                                   1 + d.below(9), amount);
                 else if (spec.name == "payment")
-                    message = printf("Charge ch_%s authorized for %.2f EUR via gateway in %.0f ms",
-                                     d.hex(14).c_str(), amount, ms());
+                    message = text("Charge ch_%s authorized for %.2f EUR via gateway in %.0f ms",
+                                   d.hex(14).c_str(), amount, ms());
                 else if (spec.name == "shipping")
-                    message = printf("Quote for %d items to %05d: %.2f EUR", 1 + d.below(9),
-                                     10000 + d.below(89999), 4.0 + d.unit() * 20.0);
+                    message = text("Quote for %d items to %05d: %.2f EUR", 1 + d.below(9),
+                                   10000 + d.below(89999), 4.0 + d.unit() * 20.0);
                 else if (spec.name == "currency")
-                    message =
-                        printf("Converted %.2f EUR to USD at rate %.4f", amount, 1.05 + d.unit() * 0.04);
+                    message = text("Converted %.2f EUR to USD at rate %.4f", amount, 1.05 + d.unit() * 0.04);
                 else if (spec.name == "email")
-                    message = printf("Confirmation mail for order %s queued, %d bytes", d.hex(12).c_str(),
-                                     4000 + d.below(20000));
+                    message = text("Confirmation mail for order %s queued, %d bytes", d.hex(12).c_str(),
+                                   4000 + d.below(20000));
                 else if (spec.name == "recommendation")
-                    message = printf("Returned %d recommendations for product %s in %.1f ms", 3 + d.below(6),
-                                     d.hex(8).c_str(), ms());
+                    message = text("Returned %d recommendations for product %s in %.1f ms", 3 + d.below(6),
+                                   d.hex(8).c_str(), ms());
                 else
-                    message = printf("%s completed in %.1f ms request_id=%s", op.c_str(), ms(), rid.c_str());
+                    message = text("%s completed in %.1f ms request_id=%s", op.c_str(), ms(), rid.c_str());
                 emit(time, LogLevel::Info, pod, std::move(message));
             }
         }
@@ -229,7 +233,7 @@ void Model::logs(const MinuteState& st, const std::vector<Injection>& eff, const
             std::string m;
             switch (st.errorTemplate[si]) {
             case ErrorTemplate::DeployNpe:
-                m = printf(
+                m = text(
                     "java.lang.NullPointerException: Cannot invoke \"PromotionRule.apply(Order)\" because "
                     "\"rule\" is null at com.shop.checkout.PromotionService.applyPromotions"
                     "(PromotionService.java:142) order_id=%s",
@@ -238,39 +242,38 @@ void Model::logs(const MinuteState& st, const std::vector<Injection>& eff, const
             case ErrorTemplate::DiskFull:
                 m = spec.kind == "cache"
                         ? std::string("Error writing to the AOF file: No space left on device")
-                        : printf("could not extend file \"base/16384/%d\": No space left on "
-                                 "device (HINT: Check free disk space.)",
-                                 16000 + d.below(4000));
+                        : text("could not extend file \"base/16384/%d\": No space left on "
+                               "device (HINT: Check free disk space.)",
+                               16000 + d.below(4000));
                 break;
             case ErrorTemplate::Timeout:
                 if (cause >= 0)
-                    m = printf("Upstream timeout calling %s after %.0f ms (deadline 2000 ms) request_id=%s",
-                               child.c_str(), 2000.0 + d.unit() * 400.0, rid.c_str());
+                    m = text("Upstream timeout calling %s after %.0f ms (deadline 2000 ms) request_id=%s",
+                             child.c_str(), 2000.0 + d.unit() * 400.0, rid.c_str());
                 else
-                    m = printf("Provider request timed out after %.0f ms request_id=%s",
-                               2000.0 + d.unit() * 900.0, rid.c_str());
+                    m = text("Provider request timed out after %.0f ms request_id=%s",
+                             2000.0 + d.unit() * 900.0, rid.c_str());
                 break;
             case ErrorTemplate::ConnectionReset:
                 if (cause >= 0)
-                    m = printf(
+                    m = text(
                         "upstream connect error or disconnect/reset before headers. reset reason: connection "
                         "failure, upstream=%s:8080 request_id=%s",
                         child.c_str(), rid.c_str());
                 else
-                    m = printf(
+                    m = text(
                         "Readiness probe failed: Get \"http://%s:8080/ready\": dial tcp: connect: connection "
                         "refused",
                         topo.pods[static_cast<std::size_t>(pod)].ip.c_str());
                 break;
             case ErrorTemplate::None:
                 if (cause >= 0)
-                    m = printf(
-                        "Call to %s failed: rpc error: code = Unavailable desc = upstream returned 503 "
-                        "request_id=%s",
-                        child.c_str(), rid.c_str());
+                    m = text("Call to %s failed: rpc error: code = Unavailable desc = upstream returned 503 "
+                             "request_id=%s",
+                             child.c_str(), rid.c_str());
                 else
-                    m = printf("Request %s failed: status=500 error=\"internal error\" request_id=%s",
-                               opName().c_str(), rid.c_str());
+                    m = text("Request %s failed: status=500 error=\"internal error\" request_id=%s",
+                             opName().c_str(), rid.c_str());
                 break;
             }
             emit(time, LogLevel::Error, pod, std::move(m));
@@ -286,19 +289,19 @@ void Model::logs(const MinuteState& st, const std::vector<Injection>& eff, const
             const int pod = podOf();
             emit(when(), LogLevel::Warn, pod,
                  spec.name == "payment"
-                     ? printf("Payment gateway responded slowly: %.0f ms for charge ch_%s (threshold 500 ms)",
-                              st.selfP50[si] * std::exp(0.3 * gauss(d.next())), d.hex(14).c_str())
-                     : printf("Slow response from upstream provider: %.0f ms (threshold 500 ms)",
-                              st.selfP50[si] * std::exp(0.3 * gauss(d.next()))));
+                     ? text("Payment gateway responded slowly: %.0f ms for charge ch_%s (threshold 500 ms)",
+                            st.selfP50[si] * std::exp(0.3 * gauss(d.next())), d.hex(14).c_str())
+                     : text("Slow response from upstream provider: %.0f ms (threshold 500 ms)",
+                            st.selfP50[si] * std::exp(0.3 * gauss(d.next()))));
         }
         for (const auto& [c, w] : children[si]) {
             const auto& cs = topo.services[static_cast<std::size_t>(c)];
             if (st.selfP50[static_cast<std::size_t>(c)] > 5.0 * cs.selfLatencyMs * load + 100.0 &&
                 d.unit() < 0.7)
                 emit(when(), LogLevel::Warn, podOf(),
-                     printf("Slow call to %s: %.0f ms (p95 budget %.0f ms), retrying (attempt 2/3)",
-                            cs.name.c_str(), st.p95[static_cast<std::size_t>(c)] * (0.8 + 0.4 * d.unit()),
-                            3.0 * cs.selfLatencyMs + 50.0));
+                     text("Slow call to %s: %.0f ms (p95 budget %.0f ms), retrying (attempt 2/3)",
+                          cs.name.c_str(), st.p95[static_cast<std::size_t>(c)] * (0.8 + 0.4 * d.unit()),
+                          3.0 * cs.selfLatencyMs + 50.0));
         }
     }
 
@@ -315,19 +318,19 @@ void Model::logs(const MinuteState& st, const std::vector<Injection>& eff, const
         if (st.leakProgress[p] > 0.7) {
             const double limit = static_cast<double>(spec.memoryLimitBytes);
             emit(when(), LogLevel::Warn, pi,
-                 printf("GC overhead high: heap %.0f MiB of %.0f MiB (%.1f%%), last full GC paused %.0f ms",
-                        st.memory[p] / kMiB, limit / kMiB, 100.0 * st.memory[p] / limit,
-                        200.0 + 2000.0 * (st.leakProgress[p] - 0.7) * (0.8 + 0.4 * d.unit())));
+                 text("GC overhead high: heap %.0f MiB of %.0f MiB (%.1f%%), last full GC paused %.0f ms",
+                      st.memory[p] / kMiB, limit / kMiB, 100.0 * st.memory[p] / limit,
+                      200.0 + 2000.0 * (st.leakProgress[p] - 0.7) * (0.8 + 0.4 * d.unit())));
         }
         const double cap = static_cast<double>(spec.diskCapacityBytes);
         if (st.disk[p] > 0.85 * cap && st.minute % 5 == 0)
             emit(when(), LogLevel::Warn, pi,
-                 printf("Disk usage on /data at %.1f%% (%.1f GiB of %.1f GiB)", 100.0 * st.disk[p] / cap,
-                        st.disk[p] / kGiB, cap / kGiB));
+                 text("Disk usage on /data at %.1f%% (%.1f GiB of %.1f GiB)", 100.0 * st.disk[p] / cap,
+                      st.disk[p] / kGiB, cap / kGiB));
         if (st.leakProgress[p] == 0.0 && st.podLatencyFactor[p] > 1.5 && st.cpu[p] > 0.8)
             emit(
                 when(), LogLevel::Warn, pi,
-                printf(
+                text(
                     "CPU throttled: %.0f%% of CFS periods throttled in the last 60s (limit %d mcpu, node %s)",
                     40.0 + 50.0 * d.unit(), 1000, pod.host.c_str()));
     }
@@ -343,21 +346,21 @@ void Model::logs(const MinuteState& st, const std::vector<Injection>& eff, const
             const double limit = static_cast<double>(spec.memoryLimitBytes);
             if (minuteRange.contains(inj.oom))
                 emit(inj.oom + 350, LogLevel::Error, inj.pod,
-                     printf("Memory cgroup out of memory: Killed process %d (java) anon-rss:%.0fkB; "
-                            "container %s in "
-                            "pod %s OOMKilled (exit code 137)",
-                            1000 + static_cast<int>(hashOf(seed, 9, inj.pod) % 30000), limit / 1024.0,
-                            spec.name.c_str(), topo.pods[static_cast<std::size_t>(inj.pod)].name.c_str()));
+                     text("Memory cgroup out of memory: Killed process %d (java) anon-rss:%.0fkB; "
+                          "container %s in "
+                          "pod %s OOMKilled (exit code 137)",
+                          1000 + static_cast<int>(hashOf(seed, 9, inj.pod) % 30000), limit / 1024.0,
+                          spec.name.c_str(), topo.pods[static_cast<std::size_t>(inj.pod)].name.c_str()));
             if (minuteRange.contains(inj.oom + kMinuteMs))
                 emit(inj.oom + kMinuteMs + 4200, LogLevel::Info, inj.pod,
-                     printf("Started %s %s in %.1f seconds (container restarted after an OOM kill)",
-                            spec.name.c_str(), spec.version.c_str(),
-                            4.0 + unit(hashOf(seed, 10, inj.pod)) * 3.0));
+                     text("Started %s %s in %.1f seconds (container restarted after an OOM kill)",
+                          spec.name.c_str(), spec.version.c_str(),
+                          4.0 + unit(hashOf(seed, 10, inj.pod)) * 3.0));
         } else if (inj.kind == IncidentKind::DiskFill && minuteRange.contains(inj.cleanup)) {
             emit(inj.cleanup + 2500, LogLevel::Info, inj.pod,
-                 printf("Removed %d archived WAL segments from /data, freed %.1f GiB",
-                        300 + static_cast<int>(inj.rate),
-                        inj.rate * static_cast<double>(inj.fullAt - inj.start) / kGiB));
+                 text("Removed %d archived WAL segments from /data, freed %.1f GiB",
+                      300 + static_cast<int>(inj.rate),
+                      inj.rate * static_cast<double>(inj.fullAt - inj.start) / kGiB));
         }
     }
     for (const auto& r : rollouts) {
@@ -373,13 +376,12 @@ void Model::logs(const MinuteState& st, const std::vector<Injection>& eff, const
                 continue;
             if (r.rollback)
                 emit(time, LogLevel::Info, pods[i],
-                     printf("Rolled back to version %s on pod %s: error ratio above 5%% since %s",
-                            r.version.c_str(), pod.c_str(), formatDateTime(r.badSince).c_str()));
+                     text("Rolled back to version %s on pod %s: error ratio above 5%% since %s",
+                          r.version.c_str(), pod.c_str(), formatDateTime(r.badSince).c_str()));
             else
                 emit(time, LogLevel::Info, pods[i],
-                     printf("Deployed version %s (commit %s) to %s: pod %s ready (rollout %zu/%zu)",
-                            r.version.c_str(), r.commit.c_str(), svc.c_str(), pod.c_str(), i + 1,
-                            pods.size()));
+                     text("Deployed version %s (commit %s) to %s: pod %s ready (rollout %zu/%zu)",
+                          r.version.c_str(), r.commit.c_str(), svc.c_str(), pod.c_str(), i + 1, pods.size()));
         }
     }
     for (const auto& a : actions) {
@@ -393,11 +395,11 @@ void Model::logs(const MinuteState& st, const std::vector<Injection>& eff, const
                      "Received SIGTERM: shutting down gracefully (restart requested)");
             if (minuteRange.contains(a.at + 5000))
                 emit(a.at + 5000, LogLevel::Info, a.pod,
-                     printf("Started %s %s in %.1f seconds", spec.name.c_str(),
-                            versionAt(podService[static_cast<std::size_t>(a.pod)], a.at).c_str(), 4.6));
+                     text("Started %s %s in %.1f seconds", spec.name.c_str(),
+                          versionAt(podService[static_cast<std::size_t>(a.pod)], a.at).c_str(), 4.6));
         } else if (minuteRange.contains(a.at)) {
             emit(a.at, LogLevel::Info, a.pod,
-                 printf("Freed %.2f GiB on /data (cleanup requested)", static_cast<double>(a.bytes) / kGiB));
+                 text("Freed %.2f GiB on /data (cleanup requested)", static_cast<double>(a.bytes) / kGiB));
         }
     }
 

@@ -146,6 +146,17 @@ std::vector<Alert> AlertEngine::finish() {
     return out;
 }
 
+void applyPersistence(SeriesAnalysis& analysis, TimeMs persistFor, double immediateSigmas) {
+    if (persistFor <= 0)
+        return;
+    for (Anomaly& a : analysis.anomalies) {
+        if (!a.suppressed.empty() || a.end - a.start >= persistFor ||
+            std::fabs(a.deviation) >= immediateSigmas)
+            continue;
+        a.suppressed = "shorter than " + std::to_string(persistFor / kMinuteMs) + " min (persistence rule)";
+    }
+}
+
 std::vector<Alert> alertsFor(const ts::Series& series, const SeriesAnalysis& analysis,
                              const AlertPolicy& policy, const std::vector<Silence>& silences) {
     AlertEngine engine(policy, silences);

@@ -54,6 +54,10 @@ std::uint64_t siblingKey(const std::vector<std::string>& tokens, std::size_t ski
     return h;
 }
 
+// Templates longer than this are matched exactly but never generalised from siblings (that index is
+// quadratic in the token count, and a 1 MB line must stay cheap).
+constexpr std::size_t kMaxSiblingTokens = 256;
+
 } // namespace
 
 struct TemplateMiner::Node {
@@ -221,6 +225,8 @@ void TemplateMiner::removeFromTree(TemplateId id) {
 
 void TemplateMiner::indexSiblings(TemplateId id) {
     const auto& tokens = m_templates[id - 1].tokens;
+    if (tokens.size() > kMaxSiblingTokens)
+        return; // the index costs O(tokens^2) per template; giant lines stay exact
     for (std::size_t p = 0; p < tokens.size(); ++p)
         if (!isWildcard(tokens[p]))
             m_siblings[siblingKey(tokens, p)].push_back(id);
@@ -229,15 +235,19 @@ void TemplateMiner::indexSiblings(TemplateId id) {
 // Merges `id` with its siblings at the first position where enough distinct values have been seen.
 // Returns the surviving id (id itself when nothing merged).
 TemplateId TemplateMiner::generalise(TemplateId id) {
-    for (std::size_t p = 0; p < m_templates[id - 1].tokens.size(); ++p) {
+    const std::size_t n = m_templates[id - 1].tokens.size();
+    if (n > kMaxSiblingTokens)
+        return id;
+    std::size_t plain = 0; // tokens without any masked part
+    for (const auto& tok : m_templates[id - 1].tokens)
+        plain += tok.find(kWildcard) == std::string::npos ? 1 : 0;
+    for (std::size_t p = 0; p < n; ++p) {
         const auto& tokens = m_templates[id - 1].tokens;
         if (isWildcard(tokens[p]))
             continue;
         // Enough constant text must remain for the merged template to still say something:
         // "normal", "warning" and "running" are not one event with a variable word.
-        std::size_t constants = 0; // tokens other than p without any masked part
-        for (std::size_t i = 0; i < tokens.size(); ++i)
-            constants += i != p && tokens[i].find(kWildcard) == std::string::npos ? 1 : 0;
+        const std::size_t constants = plain - (tokens[p].find(kWildcard) == std::string::npos ? 1 : 0);
         if (constants < m_options.minConstants)
             continue;
         auto it = m_siblings.find(siblingKey(tokens, p));

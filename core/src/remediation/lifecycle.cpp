@@ -17,6 +17,33 @@ void SystemClock::sleepFor(TimeMs ms) {
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
+void RoutingExecutor::add(std::string kindPrefix, std::shared_ptr<Executor> executor) {
+    m_routes.emplace_back(std::move(kindPrefix), std::move(executor));
+}
+
+Executor* RoutingExecutor::route(const Action& action) const {
+    const std::pair<std::string, std::shared_ptr<Executor>>* best = nullptr;
+    for (const auto& r : m_routes)
+        if (action.kind.starts_with(r.first) && (!best || r.first.size() > best->first.size()))
+            best = &r;
+    return best ? best->second.get() : nullptr;
+}
+
+Result<ExecutionReport> RoutingExecutor::dryRun(const Action& action, const CancelToken& cancel) {
+    if (Executor* e = route(action))
+        return e->dryRun(action, cancel);
+    return fail(ErrorCode::NotFound, "nothing executes action kind \"" + action.kind + "\"",
+                "action " + action.id);
+}
+
+Result<ExecutionReport> RoutingExecutor::execute(const Action& action, const CancelToken& cancel,
+                                                 const OutputSink& output) {
+    if (Executor* e = route(action))
+        return e->execute(action, cancel, output);
+    return fail(ErrorCode::NotFound, "nothing executes action kind \"" + action.kind + "\"",
+                "action " + action.id);
+}
+
 std::string_view toString(State s) {
     switch (s) {
     case State::Proposed:

@@ -1,5 +1,7 @@
 #include "cairn/remediation/policy.h"
 
+#include "cairn/remediation/auditlog.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -62,6 +64,27 @@ int ExecutionHistory::countSince(const std::string& target, TimeMs since) const 
     return static_cast<int>(std::count_if(executions.begin(), executions.end(), [&](const auto& e) {
         return e.first == target && e.second >= since;
     }));
+}
+
+ExecutionHistory historyFromAudit(const std::vector<AuditEntry>& entries) {
+    ExecutionHistory h;
+    std::map<std::string, std::vector<std::string>> targets; // action id -> target names
+    for (const auto& e : entries) {
+        if (e.type == "propose" || e.type == "amend") {
+            const json p = json::parse(e.payload, nullptr, false);
+            if (!p.is_object() || !p.contains("action") || !p["action"].is_object())
+                continue;
+            std::vector<std::string> names;
+            for (const auto& t : p["action"].value("targets", json::array()))
+                if (t.is_object() && t.contains("name") && t["name"].is_string())
+                    names.push_back(t["name"].get<std::string>());
+            targets[e.actionId] = std::move(names);
+        } else if (e.type == "execute-start") {
+            for (const auto& name : targets[e.actionId])
+                h.executions.emplace_back(name, e.time);
+        }
+    }
+    return h;
 }
 
 namespace {

@@ -18,6 +18,8 @@ public:
     explicit DemoMetricSource(std::shared_ptr<DemoEnvironment> env)
         : m_env(std::move(env)) {}
     std::string name() const override { return "Demo web shop"; }
+    // The environment behind the source (the app hands it to the remediation demo executor).
+    const std::shared_ptr<DemoEnvironment>& environment() const { return m_env; }
     Result<std::vector<ts::SeriesId>> listSeries(const ts::Selector& selector,
                                                  const CancelToken& cancel) override;
     Result<std::vector<ts::Series>> query(const sources::MetricQuery& query,

@@ -94,6 +94,11 @@ private:
     std::vector<Alert> m_alerts;
 };
 
+// Marks (Anomaly::suppressed) the anomalies of an analysis that would not become alerts because they are
+// shorter than `persistFor`, unless their deviation is at least `immediateSigmas` (a huge jolt alerts at
+// once). They stay in the list, with the reason, so nothing is hidden.
+void applyPersistence(SeriesAnalysis& analysis, TimeMs persistFor, double immediateSigmas = 8.0);
+
 // Batch helper: alerts for one analysed series.
 std::vector<Alert> alertsFor(const ts::Series& series, const SeriesAnalysis& analysis,
                              const AlertPolicy& policy, const std::vector<Silence>& silences = {});

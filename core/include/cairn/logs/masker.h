@@ -1,9 +1,12 @@
 // Tokenising a log message and masking its variable parts with ONE generic rule set, the same for
-// every system: numbers and anything containing a digit (ids, durations like 12ms, sizes like 3.5KB,
-// IPv4/IPv6 addresses with ports, UUIDs, timestamps), hex words, URLs, file paths, dotted names
-// (host names, Java classes), the value of key=value / key:value pairs, and a size or time unit that
-// follows a number ("384.0 B", "5 sec"). A masked token keeps its surrounding brackets and quotes
-// ("(uid=0)" becomes "(uid=<*>)"), so the template shows where the variable was.
+// every system: anything containing a digit (numbers, ids, durations like 12ms, sizes like 3.5KB, IPv4
+// and IPv6 addresses with ports, UUIDs, timestamps), hex words of 8+ characters, URLs, file paths
+// (Unix and Windows), dotted and path-like names (host.example.org, org.apache.Foo, pkg/.Activity),
+// generated names (a 5+ letter run without vowels: checkout-jxbgdcphm-zhhpq), day and month names
+// inside a timestamp, a size or time unit right after a number ("384.0 B", "5 sec"), empty bracket
+// pairs ("()"), and the value of key=value when the value is one of these or quoted (the key stays:
+// "(uid=0)" becomes "(uid=<*>)", "user=root" stays). Plain words stay: deciding that a word is a
+// variable is the miner's job, from evidence. A masked token keeps its surrounding brackets and quotes.
 // Thread-safety: pure functions; a Tokens value belongs to one thread.
 #pragma once
 

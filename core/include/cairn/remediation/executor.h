@@ -10,8 +10,11 @@
 #include "cairn/remediation/action.h"
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace cairn::remediation {
 
@@ -31,6 +34,19 @@ public:
     virtual Result<ExecutionReport> dryRun(const Action& action, const CancelToken& cancel) = 0;
     virtual Result<ExecutionReport> execute(const Action& action, const CancelToken& cancel,
                                             const OutputSink& output) = 0;
+};
+
+// Sends each action to the executor registered for the longest matching kind prefix ("demo.", "ssh.", "").
+class RoutingExecutor final : public Executor {
+public:
+    void add(std::string kindPrefix, std::shared_ptr<Executor> executor);
+    Result<ExecutionReport> dryRun(const Action& action, const CancelToken& cancel) override;
+    Result<ExecutionReport> execute(const Action& action, const CancelToken& cancel,
+                                    const OutputSink& output) override;
+
+private:
+    Executor* route(const Action& action) const;
+    std::vector<std::pair<std::string, std::shared_ptr<Executor>>> m_routes;
 };
 
 class MetricProbe {

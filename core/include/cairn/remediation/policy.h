@@ -71,6 +71,12 @@ struct ExecutionHistory {
     int countSince(const std::string& target, TimeMs since) const;
 };
 
+struct AuditEntry;
+// Rebuilds the history from an audit log: every "execute-start" entry counts for the targets its action had
+// at that point (from the latest "propose" or "amend" entry of the same action), so rate limits hold across
+// restarts of Cairn.
+ExecutionHistory historyFromAudit(const std::vector<AuditEntry>& entries);
+
 struct Verdict {
     Decision decision = Decision::Deny;
     int requiredApprovals = 0;        // distinct people; with 2 the proposer cannot approve alone

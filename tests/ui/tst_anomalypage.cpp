@@ -1,0 +1,173 @@
+// The anomaly browser driven as a user would: scan, sort, filter, select an anomaly to see its chart,
+// band and explanation, "Not an anomaly", sensitivity. Uses the fake shop source (fakesources.h), whose
+// checkout p95 latency spikes 30 minutes before "now".
+#include "fakesources.h"
+#include "ui/anomalymodel.h"
+#include "ui/anomalypage.h"
+#include "ui/mainwindow.h"
+#include "ui/metricchart.h"
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QLabel>
+#include <QPushButton>
+#include <QTableView>
+#include <QtTest>
+
+using namespace cairn;
+using namespace cairn::ui;
+using cairn::testing::FakeMetricSource;
+using cairn::testing::kFakeNow;
+
+namespace {
+
+detect::Anomaly row(const std::string& service, double score, TimeMs start, std::string suppressed = {}) {
+    detect::Anomaly a;
+    a.series.metric = "latency_p95_ms";
+    a.series.labels["service"] = service;
+    a.score = score;
+    a.start = a.peak = start;
+    a.end = start + kMinuteMs;
+    a.detector = "seasonal";
+    a.explanation = "latency_p95_ms 900 vs expected 200";
+    a.suppressed = std::move(suppressed);
+    return a;
+}
+
+int findRow(const AnomalyPage& page, const std::string& metric, const std::string& service) {
+    const auto* proxy = page.proxy();
+    for (int r = 0; r < proxy->rowCount(); ++r) {
+        const int src = proxy->mapToSource(proxy->index(r, 0)).row();
+        const auto& a = page.model()->anomaly(src);
+        if (a.series.metric == metric && a.series.label("service") == service &&
+            a.series.label("pod").empty())
+            return r;
+    }
+    return -1;
+}
+
+} // namespace
+
+class TestAnomalyPage : public QObject {
+    Q_OBJECT
+
+    std::shared_ptr<FakeMetricSource> m_source = std::make_shared<FakeMetricSource>();
+    std::unique_ptr<MainWindow> m_window;
+    AnomalyPage* m_page = nullptr;
+
+    void openPage() {
+        m_window = std::make_unique<MainWindow>(cairn::testing::fakeBackends(m_source));
+        m_window->setLiveRefreshInterval(0);
+        m_window->resize(1280, 900);
+        m_page = new AnomalyPage(m_window.get(), std::make_unique<detect::MemoryDetectStore>());
+        m_window->addPage(QStringLiteral("Anomalies"), m_page);
+        m_window->show();
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->isSettled(), 20000);
+        m_window->showPage(QStringLiteral("Anomalies"));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_page->isScanning() && m_page->model()->rowCount() > 0, 30000);
+    }
+
+    void selectRow(AnomalyPage& page, int proxyRow) {
+        QTableView* table = page.table();
+        table->scrollTo(page.proxy()->index(proxyRow, 0));
+        const QRect rect = table->visualRect(page.proxy()->index(proxyRow, AnomalyTableModel::Series));
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, rect.center());
+    }
+
+private slots:
+    void initTestCase() {
+        QCoreApplication::setOrganizationName(QStringLiteral("cairn-tests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_anomalypage"));
+    }
+    void cleanup() {
+        m_window.reset();
+        m_page = nullptr;
+    }
+
+    void modelPassesTesterSortsAndFilters() {
+        AnomalyTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        AnomalyFilterProxy proxy;
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setAnomalies({row("cart", 0.6, kFakeNow), row("checkout", 0.95, kFakeNow - kHourMs),
+                            row("search", 0.7, kFakeNow - 2 * kHourMs, "silence 'deploy'")});
+        QCOMPARE(model.rowCount(), 3);
+        proxy.sort(AnomalyTableModel::Score, Qt::DescendingOrder);
+        QCOMPARE(proxy.index(0, AnomalyTableModel::Service).data().toString(), QStringLiteral("checkout"));
+        proxy.sort(AnomalyTableModel::Start, Qt::AscendingOrder);
+        QCOMPARE(proxy.index(0, AnomalyTableModel::Service).data().toString(), QStringLiteral("search"));
+        proxy.setText(QStringLiteral("CART"));
+        QCOMPARE(proxy.rowCount(), 1);
+        proxy.setText({});
+        proxy.setMinScore(0.65);
+        QCOMPARE(proxy.rowCount(), 2);
+        proxy.setShowSuppressed(false);
+        QCOMPARE(proxy.rowCount(), 1);
+        QVERIFY(
+            model.index(2, AnomalyTableModel::Status).data().toString().startsWith("suppressed: silence"));
+        model.setSuppressed(0, "marked not an anomaly");
+        QVERIFY(!model.anomaly(0).suppressed.empty());
+    }
+
+    void scanFindsSpikeAndShowsItWithBand() {
+        openPage();
+        if (QTest::currentTestFailed())
+            return;
+        AnomalyPage& page = *m_page;
+        const int r = findRow(page, "latency_p95_ms", "checkout");
+        QVERIFY2(r >= 0, "the checkout latency spike is listed");
+        selectRow(page, r);
+        QTRY_VERIFY(page.explanation()->text().contains("latency_p95_ms"));
+        QVERIFY(page.explanation()->text().contains("vs expected"));
+        const ChartData& data = page.chart()->data();
+        QVERIFY(!data.main.series.empty());
+        QCOMPARE(data.estimates.size(), data.main.series.size());
+        QVERIFY(!data.anomalies.empty());
+        QVERIFY(page.chart()->drawnBandPointCount() > 0);
+        QVERIFY(page.notAnomalyButton()->isEnabled());
+        QVERIFY(page.statusLabel()->text().contains("anomalies"));
+    }
+
+    void notAnAnomalySuppressesAndIsRemembered() {
+        openPage();
+        if (QTest::currentTestFailed())
+            return;
+        AnomalyPage& page = *m_page;
+        const int r = findRow(page, "latency_p95_ms", "checkout");
+        QVERIFY(r >= 0);
+        selectRow(page, r);
+        QTRY_VERIFY(page.notAnomalyButton()->isEnabled());
+        const int src = page.proxy()->mapToSource(page.proxy()->index(r, 0)).row();
+        QTest::mouseClick(page.notAnomalyButton(), Qt::LeftButton);
+        QVERIFY(!page.model()->anomaly(src).suppressed.empty());
+        QVERIFY(page.explanation()->text().contains("Suppressed: marked not an anomaly"));
+        auto feedback = page.store().feedback();
+        QVERIFY(feedback.has_value());
+        QCOMPARE(feedback->size(), std::size_t(1));
+        QCOMPARE(feedback->front().series, page.model()->anomaly(src).series.toString());
+    }
+
+    void sensitivityChoiceIsStoredAndRescans() {
+        openPage();
+        if (QTest::currentTestFailed())
+            return;
+        AnomalyPage& page = *m_page;
+        const int r = findRow(page, "latency_p95_ms", "checkout");
+        QVERIFY(r >= 0);
+        selectRow(page, r);
+        QTRY_VERIFY(page.sensitivityBox()->isEnabled());
+        const int serviceLow = page.sensitivityBox()->findText(QStringLiteral("Service: low"));
+        QVERIFY(serviceLow > 0);
+        page.sensitivityBox()->setCurrentIndex(serviceLow);
+        emit page.sensitivityBox()->activated(serviceLow);
+        QCOMPARE(page.tuning().bandSigmasFor({"latency_p95_ms", {{"service", "checkout"}}}), 4.0);
+        auto stored = page.store().sensitivities();
+        QVERIFY(stored.has_value() && stored->size() == 1);
+        QCOMPARE(stored->front().scope, std::string("service:checkout"));
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isScanning(), 30000);
+    }
+};
+
+QTEST_MAIN(TestAnomalyPage)
+#include "tst_anomalypage.moc"
