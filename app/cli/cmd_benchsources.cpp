@@ -21,16 +21,14 @@ namespace cairn::cli {
 
 namespace {
 
-double medianOf(std::vector<double> v)
-{
+double medianOf(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     const std::size_t n = v.size();
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 // A query_range body laid out as Prometheus writes it: [1700000000,"123.456"] samples, one label set each.
-std::string syntheticMatrix(int seriesCount, int points)
-{
+std::string syntheticMatrix(int seriesCount, int points) {
     std::mt19937_64 rng(7);
     std::normal_distribution<double> noise(0, 3);
     std::string body = R"({"status":"success","data":{"resultType":"matrix","result":[)";
@@ -38,9 +36,10 @@ std::string syntheticMatrix(int seriesCount, int points)
     for (int s = 0; s < seriesCount; ++s) {
         if (s)
             body += ',';
-        std::snprintf(buf, sizeof buf,
-                      R"({"metric":{"__name__":"node_cpu_seconds_total","cpu":"%d","instance":"host-%d:9100",)",
-                      s % 64, s / 64);
+        std::snprintf(
+            buf, sizeof buf,
+            R"({"metric":{"__name__":"node_cpu_seconds_total","cpu":"%d","instance":"host-%d:9100",)", s % 64,
+            s / 64);
         body += buf;
         body += R"("job":"node","mode":"user"},"values":[)";
         for (int i = 0; i < points; ++i) {
@@ -58,8 +57,7 @@ std::string syntheticMatrix(int seriesCount, int points)
 
 } // namespace
 
-int runBenchSources(int argc, char** argv, int first)
-{
+int runBenchSources(int argc, char** argv, int first) {
     Args args(argc, argv, first, {"insecure"});
     std::vector<std::string> known = httpOptionNames();
     for (const char* k : {"query", "start", "end", "step", "repeat", "series", "points"})
@@ -90,9 +88,10 @@ int runBenchSources(int argc, char** argv, int first)
         samples = r->samples;
     }
     const double med = medianOf(secs);
-    std::printf("decode prometheus matrix: %d series x %d points, %.1f MB, median %.3f s over %d runs: %.0f MB/s, "
-                "%.1f M samples/s\n",
-                nSeries, nPoints, body.size() / 1e6, med, repeat, body.size() / 1e6 / med, samples / 1e6 / med);
+    std::printf(
+        "decode prometheus matrix: %d series x %d points, %.1f MB, median %.3f s over %d runs: %.0f MB/s, "
+        "%.1f M samples/s\n",
+        nSeries, nPoints, body.size() / 1e6, med, repeat, body.size() / 1e6 / med, samples / 1e6 / med);
 
     if (!args.has("url"))
         return 0;

@@ -1,6 +1,7 @@
 # Sourced by connector script tests and the Prometheus benchmark: a real Prometheus (Debian's package) on
 # 127.0.0.1 with history backfilled by promtool, scraping a real prometheus-node-exporter.
-#   prom_env_start WORKDIR OPENMETRICS_FILE   -> sets PROM_URL, NODE_URL; cleans up on exit
+#   prom_env_start WORKDIR OPENMETRICS_FILE   -> sets PROM_URL, NODE_URL, PROM_PID, NODE_PID
+#   prom_env_stop                             -> stops both (call it from your EXIT trap)
 # Needs: prometheus, promtool (package prometheus), prometheus-node-exporter, python3, curl.
 
 prom_free_port() {
@@ -59,7 +60,6 @@ YML
     PROM_PID=$!
     PROM_URL="http://127.0.0.1:$prom_port"
     NODE_URL="http://127.0.0.1:$node_port"
-    trap prom_env_stop EXIT
     for _ in $(seq 1 150); do
         if curl -sf "$PROM_URL/-/ready" >/dev/null 2>&1; then return 0; fi
         sleep 0.1
