@@ -14,8 +14,9 @@ prom_env_have() {
 }
 
 prom_env_stop() {
-    [ -n "${PROM_PID:-}" ] && kill "$PROM_PID" 2>/dev/null && wait "$PROM_PID" 2>/dev/null
-    [ -n "${NODE_PID:-}" ] && kill "$NODE_PID" 2>/dev/null && wait "$NODE_PID" 2>/dev/null
+    # Stops only the two processes this file started (by PID); safe under set -e.
+    if [ -n "${PROM_PID:-}" ]; then kill "$PROM_PID" 2>/dev/null || true; wait "$PROM_PID" 2>/dev/null || true; fi
+    if [ -n "${NODE_PID:-}" ]; then kill "$NODE_PID" 2>/dev/null || true; wait "$NODE_PID" 2>/dev/null || true; fi
     PROM_PID= NODE_PID=
     return 0
 }
