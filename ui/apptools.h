@@ -23,10 +23,17 @@ class StartupProbe : public QObject {
     Q_OBJECT
 public:
     explicit StartupProbe(QWidget* window, QObject* parent = nullptr);
+    // Stops measuring and notes the time (the load has settled).
     void stop();
+    // "first paint: ... / settled: ... / max event-loop lateness: ..." lines.
+    QString report() const;
     qint64 firstPaintMs() const { return m_firstPaintMs; } // since process start; -1 until painted
     qint64 maxLatenessMs() const { return m_maxLatenessMs; }
     int ticks() const { return m_ticks; }
+    // UI-thread CPU time spent inside the worst gap, and the most CPU the UI thread used between two ticks:
+    // tells our own work apart from time the scheduler gave to other processes.
+    double cpuInWorstGapMs() const { return m_cpuInWorstGapMs; }
+    double maxCpuGapMs() const { return m_maxCpuGapMs; }
 
 signals:
     void firstPainted();
@@ -43,6 +50,10 @@ private:
     qint64 m_lastTickMs = -1;
     qint64 m_maxLatenessMs = 0;
     int m_ticks = 0;
+    qint64 m_settledMs = -1;
+    double m_lastTickCpuMs = 0.0;
+    double m_cpuInWorstGapMs = 0.0;
+    double m_maxCpuGapMs = 0.0;
     QTimer* m_timer;
 };
 

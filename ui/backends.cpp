@@ -2,8 +2,8 @@
 
 namespace cairn::ui {
 
-Result<std::vector<ts::Series>> Backends::queryMetrics(const sources::MetricQuery& q, const CancelToken& cancel) const
-{
+Result<std::vector<ts::Series>> Backends::queryMetrics(const sources::MetricQuery& q,
+                                                       const CancelToken& cancel) const {
     if (!metrics)
         return fail(ErrorCode::Unsupported, "No metric source is configured.");
     std::lock_guard lock(*metricsMutex);
@@ -12,8 +12,8 @@ Result<std::vector<ts::Series>> Backends::queryMetrics(const sources::MetricQuer
     return metrics->query(q, cancel);
 }
 
-Result<std::vector<ts::SeriesId>> Backends::listSeries(const ts::Selector& s, const CancelToken& cancel) const
-{
+Result<std::vector<ts::SeriesId>> Backends::listSeries(const ts::Selector& s,
+                                                       const CancelToken& cancel) const {
     if (!metrics)
         return fail(ErrorCode::Unsupported, "No metric source is configured.");
     std::lock_guard lock(*metricsMutex);

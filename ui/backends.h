@@ -33,12 +33,13 @@ struct Backends {
     std::shared_ptr<sources::MetricSource> metrics;
     std::shared_ptr<sources::LogSource> logs;
     std::shared_ptr<sources::TraceSource> traces;
-    AnalyzeFn analyze;                                            // may be empty: charts then show no band
+    AnalyzeFn analyze;                                             // may be empty: charts then show no band
     std::function<TimeMs()> clock = [] { return cairn::nowMs(); }; // "now" for relative ranges and live tail
     std::shared_ptr<std::mutex> metricsMutex = std::make_shared<std::mutex>();
 
     // Query helper for worker jobs: takes metricsMutex, fails cleanly when there is no metric source.
-    Result<std::vector<ts::Series>> queryMetrics(const sources::MetricQuery& q, const CancelToken& cancel) const;
+    Result<std::vector<ts::Series>> queryMetrics(const sources::MetricQuery& q,
+                                                 const CancelToken& cancel) const;
     Result<std::vector<ts::SeriesId>> listSeries(const ts::Selector& s, const CancelToken& cancel) const;
 };
 

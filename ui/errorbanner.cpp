@@ -10,8 +10,7 @@ ErrorBanner::ErrorBanner(QWidget* parent)
     : QFrame(parent)
     , m_label(new QLabel(this))
     , m_retry(new QPushButton(QStringLiteral("Retry"), this))
-    , m_dismiss(new QPushButton(QStringLiteral("Dismiss"), this))
-{
+    , m_dismiss(new QPushButton(QStringLiteral("Dismiss"), this)) {
     setObjectName(QStringLiteral("errorBanner"));
     m_label->setWordWrap(true);
     m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -28,14 +27,12 @@ ErrorBanner::ErrorBanner(QWidget* parent)
     hide();
 }
 
-void ErrorBanner::showError(const QString& message)
-{
+void ErrorBanner::showError(const QString& message) {
     m_label->setText(QStringLiteral("⚠  ") + message);
     show();
 }
 
-QString ErrorBanner::message() const
-{
+QString ErrorBanner::message() const {
     return isVisible() ? m_label->text() : QString();
 }
 

@@ -2,13 +2,13 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QIcon>
 
 #include <algorithm>
 
 namespace cairn::ui {
 
-HealthStatus classifyHealth(const ServiceHealth& h, TimeRange recent)
-{
+HealthStatus classifyHealth(const ServiceHealth& h, TimeRange recent) {
     if (!h.errorRatio && !h.requestRate && !h.latencyP95Ms && h.anomalies.empty())
         return HealthStatus::Unknown;
     bool strong = false, any = false;
@@ -26,27 +26,24 @@ HealthStatus classifyHealth(const ServiceHealth& h, TimeRange recent)
     return HealthStatus::Ok;
 }
 
-HealthModel::HealthModel(QObject* parent) : QAbstractTableModel(parent) {}
+HealthModel::HealthModel(QObject* parent)
+    : QAbstractTableModel(parent) {}
 
-void HealthModel::setRows(std::vector<ServiceHealth> rows)
-{
+void HealthModel::setRows(std::vector<ServiceHealth> rows) {
     beginResetModel();
     m_rows = std::move(rows);
     endResetModel();
 }
 
-int HealthModel::rowCount(const QModelIndex& parent) const
-{
+int HealthModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
 }
 
-int HealthModel::columnCount(const QModelIndex& parent) const
-{
+int HealthModel::columnCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QVariant HealthModel::data(const QModelIndex& index, int role) const
-{
+QVariant HealthModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rowCount() || index.column() >= ColumnCount)
         return {};
     const ServiceHealth& h = m_rows[static_cast<std::size_t>(index.row())];
@@ -80,7 +77,7 @@ QVariant HealthModel::data(const QModelIndex& index, int role) const
         }
     }
     if (role == Qt::DecorationRole && index.column() == ServiceCol)
-        return statusColor(h.status);
+        return statusIcon(h.status);
     if (role == Qt::ForegroundRole && index.column() == StatusCol)
         return QBrush(statusColor(h.status));
     if (role == Qt::ForegroundRole && index.column() == FindingCol && !h.error.empty())
@@ -92,8 +89,7 @@ QVariant HealthModel::data(const QModelIndex& index, int role) const
     return {};
 }
 
-QVariant HealthModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
+QVariant HealthModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
@@ -123,8 +119,7 @@ QVariant HealthModel::headerData(int section, Qt::Orientation orientation, int r
 namespace cairn::ui {
 
 HealthResult loadHealth(const Backends& backends, const std::vector<std::string>& services, TimeMs now,
-                        TimeMs history, const CancelToken& cancel, const ProgressSink& progress)
-{
+                        TimeMs history, const CancelToken& cancel, const ProgressSink& progress) {
     HealthResult out;
     const TimeRange range{now - history, now};
     const TimeRange recent{now - kHourMs, now};
@@ -134,8 +129,9 @@ HealthResult loadHealth(const Backends& backends, const std::vector<std::string>
     for (std::size_t i = 0; i < services.size(); ++i) {
         if (cancel.isCancelled())
             return {};
-        reportProgress(progress, static_cast<double>(i) / static_cast<double>(std::max<std::size_t>(1, services.size())),
-                       services[i]);
+        reportProgress(
+            progress, static_cast<double>(i) / static_cast<double>(std::max<std::size_t>(1, services.size())),
+            services[i]);
         ServiceHealth h;
         h.service = services[i];
         const Selection sel = Selection::ofService(services[i]);
@@ -170,9 +166,10 @@ HealthResult loadHealth(const Backends& backends, const std::vector<std::string>
         }
         std::sort(h.anomalies.begin(), h.anomalies.end(),
                   [](const detect::Anomaly& a, const detect::Anomaly& b) { return a.peak < b.peak; });
-        h.recentAnomalies = static_cast<int>(std::count_if(h.anomalies.begin(), h.anomalies.end(), [&](const auto& a) {
-            return recent.overlaps({a.start, std::max(a.end, a.start + 1)});
-        }));
+        h.recentAnomalies =
+            static_cast<int>(std::count_if(h.anomalies.begin(), h.anomalies.end(), [&](const auto& a) {
+                return recent.overlaps({a.start, std::max(a.end, a.start + 1)});
+            }));
         h.status = classifyHealth(h, recent);
         if (!h.error.empty()) {
             ++failed;

@@ -1,6 +1,7 @@
 // HealthModel: one row per service for the Overview page — status, current request rate, p95 latency,
 // error ratio, anomalies in the last hour and the most recent finding. Wraps ServiceHealth values computed
-// off the UI thread (see summarizeHealth). Thread-safety: the model is UI-thread only; the structs are values.
+// off the UI thread (see summarizeHealth). Thread-safety: the model is UI-thread only; the structs are
+// values.
 #pragma once
 
 #include "cairn/common/cancel.h"
@@ -18,12 +19,12 @@ namespace cairn::ui {
 struct ServiceHealth {
     std::string service;
     HealthStatus status = HealthStatus::Unknown;
-    std::optional<double> requestRate;  // req/s, last sample
-    std::optional<double> latencyP95Ms; // last sample
-    std::optional<double> errorRatio;   // 0..1, last sample
-    int recentAnomalies = 0;            // anomalies overlapping the recent window
+    std::optional<double> requestRate;      // req/s, last sample
+    std::optional<double> latencyP95Ms;     // last sample
+    std::optional<double> errorRatio;       // 0..1, last sample
+    int recentAnomalies = 0;                // anomalies overlapping the recent window
     std::vector<detect::Anomaly> anomalies; // every anomaly found in the analysed history, newest last
-    std::string error;                  // why this row could not be computed (empty when fine)
+    std::string error;                      // why this row could not be computed (empty when fine)
 };
 
 // Status from recent findings: Critical when the error ratio is >= 5% or a strong anomaly (score >= 0.9)

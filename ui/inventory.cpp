@@ -6,8 +6,7 @@
 
 namespace cairn::ui {
 
-Inventory buildInventory(const std::vector<ts::SeriesId>& ids)
-{
+Inventory buildInventory(const std::vector<ts::SeriesId>& ids) {
     std::set<std::string> services, hosts;
     std::set<std::tuple<std::string, std::string, std::string>> pods;
     for (const auto& id : ids) {
@@ -36,22 +35,21 @@ Inventory buildInventory(const std::vector<ts::SeriesId>& ids)
     return inv;
 }
 
-std::vector<PodInfo> Inventory::podsOfService(const std::string& service) const
-{
+std::vector<PodInfo> Inventory::podsOfService(const std::string& service) const {
     std::vector<PodInfo> out;
-    std::copy_if(pods.begin(), pods.end(), std::back_inserter(out), [&](const PodInfo& p) { return p.service == service; });
+    std::copy_if(pods.begin(), pods.end(), std::back_inserter(out),
+                 [&](const PodInfo& p) { return p.service == service; });
     return out;
 }
 
-std::vector<PodInfo> Inventory::podsOnHost(const std::string& host) const
-{
+std::vector<PodInfo> Inventory::podsOnHost(const std::string& host) const {
     std::vector<PodInfo> out;
-    std::copy_if(pods.begin(), pods.end(), std::back_inserter(out), [&](const PodInfo& p) { return p.host == host; });
+    std::copy_if(pods.begin(), pods.end(), std::back_inserter(out),
+                 [&](const PodInfo& p) { return p.host == host; });
     return out;
 }
 
-QString Selection::key() const
-{
+QString Selection::key() const {
     switch (kind) {
     case Kind::Service:
         return QStringLiteral("service:") + QString::fromStdString(service);
@@ -66,8 +64,7 @@ QString Selection::key() const
     return {};
 }
 
-Selection Selection::fromKey(const QString& key)
-{
+Selection Selection::fromKey(const QString& key) {
     const auto colon = key.indexOf(QLatin1Char(':'));
     if (colon <= 0)
         return {};
@@ -93,8 +90,7 @@ Selection Selection::fromKey(const QString& key)
     return {};
 }
 
-QString Selection::title() const
-{
+QString Selection::title() const {
     switch (kind) {
     case Kind::Service:
         return QString::fromStdString(service);

@@ -1,5 +1,6 @@
 // Inventory: the services, pods and hosts the metric source knows, grouped for the navigator, and
-// Selection: what the user is looking at (a service, a pod or a host). Plain values; safe to copy across threads.
+// Selection: what the user is looking at (a service, a pod or a host). Plain values; safe to copy across
+// threads.
 #pragma once
 
 #include "cairn/timeseries/series.h"
@@ -39,14 +40,14 @@ struct Selection {
     std::string host;
 
     static Selection ofService(std::string service) { return {Kind::Service, std::move(service), {}, {}}; }
-    static Selection ofPod(std::string service, std::string pod, std::string host = {})
-    {
+    static Selection ofPod(std::string service, std::string pod, std::string host = {}) {
         return {Kind::Pod, std::move(service), std::move(pod), std::move(host)};
     }
     static Selection ofHost(std::string host) { return {Kind::Host, {}, {}, std::move(host)}; }
 
     bool isValid() const { return kind != Kind::None; }
-    // Stable text form for QSettings and item data: "service:checkout", "pod:checkout/checkout-1", "host:node-1".
+    // Stable text form for QSettings and item data: "service:checkout", "pod:checkout/checkout-1",
+    // "host:node-1".
     QString key() const;
     static Selection fromKey(const QString& key);
     // What the UI shows as a heading: "checkout", "checkout / checkout-1", "host node-1".

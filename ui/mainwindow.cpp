@@ -33,7 +33,7 @@ namespace cairn::ui {
 
 namespace {
 
-constexpr TimeMs kHealthHistoryMs = 3 * kDayMs;
+constexpr TimeMs kHealthHistoryMs = 7 * kDayMs;
 
 struct PresetInfo {
     MainWindow::RangePreset preset;
@@ -50,8 +50,7 @@ constexpr PresetInfo kPresets[] = {
     {MainWindow::RangePreset::Custom, "Custom…", "custom", 0},
 };
 
-QString formatRange(TimeRange r)
-{
+QString formatRange(TimeRange r) {
     const auto a = QDateTime::fromMSecsSinceEpoch(r.start);
     const auto b = QDateTime::fromMSecsSinceEpoch(r.end);
     const QString fmt = QStringLiteral("yyyy-MM-dd HH:mm");
@@ -63,8 +62,7 @@ QString formatRange(TimeRange r)
 MainWindow::MainWindow(Backends backends, QWidget* parent)
     : QMainWindow(parent)
     , m_backends(std::move(backends))
-    , m_runner(new TaskRunner(this, 2))
-{
+    , m_runner(new TaskRunner(this, 2)) {
     qRegisterMetaType<cairn::ui::Selection>();
     qRegisterMetaType<cairn::TimeRange>();
     setObjectName(QStringLiteral("mainWindow"));
@@ -83,15 +81,13 @@ MainWindow::MainWindow(Backends backends, QWidget* parent)
     });
 }
 
-MainWindow::~MainWindow()
-{
+MainWindow::~MainWindow() {
     // Workers capture only values, but stop them before the pages they would report to go away.
     m_runner->cancelAll();
     m_runner->waitForWorkers();
 }
 
-void MainWindow::buildUi()
-{
+void MainWindow::buildUi() {
     auto* central = new QWidget(this);
     auto* h = new QHBoxLayout(central);
     h->setContentsMargins(0, 0, 0, 0);
@@ -115,7 +111,7 @@ void MainWindow::buildUi()
     v->setSpacing(0);
     m_banner = new ErrorBanner(right);
     connect(m_banner, &ErrorBanner::retryRequested, this, [this] {
-        if (!m_inventoryDone)
+        if (!m_inventoryOk)
             start();
         else
             refresh();
@@ -195,8 +191,13 @@ void MainWindow::buildUi()
     statusBar()->addWidget(m_sourceLabel);
     statusBar()->addWidget(new TaskStatusWidget(m_runner, this));
     statusBar()->addPermanentWidget(m_updatedLabel);
-    m_sourceLabel->setText(m_backends.metrics ? QStringLiteral("Source: ") + QString::fromStdString(m_backends.metrics->name())
+    m_sourceLabel->setText(m_backends.metrics ? QStringLiteral("Source: ") +
+                                                    QString::fromStdString(m_backends.metrics->name())
                                               : QStringLiteral("No metric source"));
+    auto* quit = new QAction(QStringLiteral("Quit"), this);
+    quit->setShortcut(QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+    addAction(quit);
     auto* cancel = new QAction(this);
     cancel->setShortcut(QKeySequence(Qt::Key_Escape));
     cancel->setShortcutContext(Qt::WindowShortcut);
@@ -204,8 +205,7 @@ void MainWindow::buildUi()
     addAction(cancel);
 }
 
-void MainWindow::buildToolBar()
-{
+void MainWindow::buildToolBar() {
     auto* tb = addToolBar(QStringLiteral("Time"));
     tb->setObjectName(QStringLiteral("timeToolBar"));
     tb->setMovable(false);
@@ -238,11 +238,14 @@ void MainWindow::buildToolBar()
         connect(a, &QAction::triggered, m_metrics, slot);
         return a;
     };
-    addButton(QStringLiteral("Zoom +"), QStringLiteral("Zoom in (+ on the chart page, or mouse wheel)"), &MetricsPage::zoomIn);
+    addButton(QStringLiteral("Zoom +"), QStringLiteral("Zoom in (+ on the chart page, or mouse wheel)"),
+              &MetricsPage::zoomIn);
     addButton(QStringLiteral("Zoom −"), QStringLiteral("Zoom out (-)"), &MetricsPage::zoomOut);
     addButton(QStringLiteral("◀"), QStringLiteral("Pan left (Left arrow, or drag)"), &MetricsPage::panLeft);
-    addButton(QStringLiteral("▶"), QStringLiteral("Pan right (Right arrow, or drag)"), &MetricsPage::panRight);
-    addButton(QStringLiteral("Reset"), QStringLiteral("Show the whole range (0, or double-click)"), &MetricsPage::resetZoom);
+    addButton(QStringLiteral("▶"), QStringLiteral("Pan right (Right arrow, or drag)"),
+              &MetricsPage::panRight);
+    addButton(QStringLiteral("Reset"), QStringLiteral("Show the whole range (0, or double-click)"),
+              &MetricsPage::resetZoom);
     tb->addSeparator();
     auto* refreshAction = tb->addAction(QStringLiteral("Refresh"));
     refreshAction->setShortcut(QKeySequence::Refresh);
@@ -250,8 +253,7 @@ void MainWindow::buildToolBar()
     connect(refreshAction, &QAction::triggered, this, &MainWindow::refresh);
 }
 
-int MainWindow::addPage(const QString& title, QWidget* page, const QKeySequence& shortcut)
-{
+int MainWindow::addPage(const QString& title, QWidget* page, const QKeySequence& shortcut) {
     if (!page || title.isEmpty() || pageTitles().contains(title))
         return -1;
     page->setParent(m_stack);
@@ -260,7 +262,8 @@ int MainWindow::addPage(const QString& title, QWidget* page, const QKeySequence&
     item->setData(Qt::UserRole, title);
     item->setSizeHint(QSize(120, 38));
     if (!shortcut.isEmpty()) {
-        item->setToolTip(title + QStringLiteral(" (") + shortcut.toString(QKeySequence::NativeText) + QLatin1Char(')'));
+        item->setToolTip(title + QStringLiteral(" (") + shortcut.toString(QKeySequence::NativeText) +
+                         QLatin1Char(')'));
         auto* a = new QAction(title, this);
         a->setShortcut(shortcut);
         a->setShortcutContext(Qt::ApplicationShortcut);
@@ -274,8 +277,7 @@ int MainWindow::addPage(const QString& title, QWidget* page, const QKeySequence&
     return index;
 }
 
-bool MainWindow::showPage(const QString& title)
-{
+bool MainWindow::showPage(const QString& title) {
     const int i = static_cast<int>(pageTitles().indexOf(title));
     if (i < 0)
         return false;
@@ -285,43 +287,36 @@ bool MainWindow::showPage(const QString& title)
     return true;
 }
 
-QWidget* MainWindow::page(const QString& title) const
-{
+QWidget* MainWindow::page(const QString& title) const {
     const int i = static_cast<int>(pageTitles().indexOf(title));
     return i < 0 ? nullptr : m_stack->widget(i);
 }
 
-QString MainWindow::currentPageTitle() const
-{
+QString MainWindow::currentPageTitle() const {
     auto* item = m_pageList->currentItem();
     return item ? item->data(Qt::UserRole).toString() : QString();
 }
 
-QStringList MainWindow::pageTitles() const
-{
+QStringList MainWindow::pageTitles() const {
     QStringList out;
     for (int i = 0; i < m_pageList->count(); ++i)
         out << m_pageList->item(i)->data(Qt::UserRole).toString();
     return out;
 }
 
-const Inventory& MainWindow::inventory() const
-{
+const Inventory& MainWindow::inventory() const {
     return m_navModel->inventory();
 }
 
-void MainWindow::showError(const QString& message)
-{
+void MainWindow::showError(const QString& message) {
     m_banner->showError(message);
 }
 
-QString MainWindow::errorText() const
-{
+QString MainWindow::errorText() const {
     return m_banner->message();
 }
 
-void MainWindow::setLiveRefreshInterval(int ms)
-{
+void MainWindow::setLiveRefreshInterval(int ms) {
     if (ms <= 0) {
         m_liveTimer->stop();
         return;
@@ -331,22 +326,19 @@ void MainWindow::setLiveRefreshInterval(int ms)
         m_liveTimer->start();
 }
 
-void MainWindow::showEvent(QShowEvent* event)
-{
+void MainWindow::showEvent(QShowEvent* event) {
     QMainWindow::showEvent(event);
     if (!m_started)
         QTimer::singleShot(0, this, &MainWindow::start);
 }
 
-void MainWindow::closeEvent(QCloseEvent* event)
-{
+void MainWindow::closeEvent(QCloseEvent* event) {
     saveSettings();
     m_runner->cancelAll();
     QMainWindow::closeEvent(event);
 }
 
-void MainWindow::restoreSettings()
-{
+void MainWindow::restoreSettings() {
     QSettings s;
     if (!restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray()))
         resize(1440, 900);
@@ -366,8 +358,7 @@ void MainWindow::restoreSettings()
         showPage(m_restoredPage);
 }
 
-void MainWindow::saveSettings() const
-{
+void MainWindow::saveSettings() const {
     QSettings s;
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/state"), saveState());
@@ -383,8 +374,7 @@ void MainWindow::saveSettings() const
     }
 }
 
-void MainWindow::recomputeRange()
-{
+void MainWindow::recomputeRange() {
     if (m_preset == RangePreset::Custom) {
         m_range = m_customRange;
         return;
@@ -396,9 +386,8 @@ void MainWindow::recomputeRange()
             m_range = {now - p.duration, now};
 }
 
-void MainWindow::start()
-{
-    if (m_started && !m_inventoryDone && m_runner->activeCount() > 0)
+void MainWindow::start() {
+    if (m_started && m_runner->isActive(m_inventoryJob))
         return;
     m_started = true;
     if (m_liveTimer->interval() > 0)
@@ -409,9 +398,10 @@ void MainWindow::start()
         checkSettled();
         return;
     }
-    m_overview->setMessage(QStringLiteral("Loading services from %1…").arg(QString::fromStdString(m_backends.metrics->name())));
+    m_overview->setMessage(
+        QStringLiteral("Loading services from %1…").arg(QString::fromStdString(m_backends.metrics->name())));
     const Backends backends = m_backends;
-    m_runner->run(
+    m_inventoryJob = m_runner->run(
         QStringLiteral("inventory"), QStringLiteral("Listing services"),
         [backends](const TaskContext& ctx) -> Result<Inventory> {
             reportProgress(ctx.progress, 0.1, "listing series");
@@ -423,15 +413,25 @@ void MainWindow::start()
         [this](Result<Inventory> inv) {
             m_inventoryDone = true;
             if (!inv) {
-                showError(QStringLiteral("Could not list the services: ") + QString::fromStdString(inv.error().what()));
+                showError(QStringLiteral("Could not list the services: ") +
+                          QString::fromStdString(inv.error().what()));
                 m_overview->setMessage(QStringLiteral("No data: the metric source failed."));
                 checkSettled();
                 return;
             }
+            m_inventoryOk = true;
+            m_banner->hide();
             m_navModel->setInventory(*inv);
             m_navView->expandToDepth(0);
+            m_navView->setFocus();
             emit inventoryLoaded();
             Selection wanted = Selection::fromKey(m_restoredSelectionKey);
+            if (wanted.kind == Selection::Kind::Pod && wanted.host.empty()) {
+                // "pod:SERVICE/POD" without the host: take it from the inventory.
+                for (const auto& p : inv->pods)
+                    if (p.service == wanted.service && p.pod == wanted.pod)
+                        wanted.host = p.host;
+            }
             if (!m_navModel->indexFor(wanted).isValid() && !inv->services.empty())
                 wanted = Selection::ofService(inv->services.front());
             loadHealth();
@@ -442,9 +442,8 @@ void MainWindow::start()
         });
 }
 
-void MainWindow::refresh()
-{
-    if (!m_inventoryDone) {
+void MainWindow::refresh() {
+    if (!m_inventoryOk) {
         start();
         return;
     }
@@ -453,10 +452,10 @@ void MainWindow::refresh()
     loadCharts(true);
 }
 
-void MainWindow::liveTick()
-{
+void MainWindow::liveTick() {
     // Live tail only follows relative ranges, and never piles up behind a slow source.
-    if (m_preset == RangePreset::Custom || !m_inventoryDone || m_runner->isActive(m_healthJob) || m_runner->isActive(m_chartsJob))
+    if (m_preset == RangePreset::Custom || !m_inventoryOk || m_runner->isActive(m_healthJob) ||
+        m_runner->isActive(m_chartsJob))
         return;
     const TimeRange before = m_range;
     recomputeRange();
@@ -466,8 +465,7 @@ void MainWindow::liveTick()
     loadCharts(true);
 }
 
-void MainWindow::select(const Selection& selection)
-{
+void MainWindow::select(const Selection& selection) {
     if (!selection.isValid())
         return;
     const QModelIndex src = m_navModel->indexFor(selection);
@@ -487,8 +485,7 @@ void MainWindow::select(const Selection& selection)
     loadCharts(false);
 }
 
-void MainWindow::onNavigatorCurrentChanged(const QModelIndex& current)
-{
+void MainWindow::onNavigatorCurrentChanged(const QModelIndex& current) {
     const Selection sel = NavigatorModel::selectionAt(m_navProxy->mapToSource(current));
     if (!sel.isValid() || sel == m_selection)
         return;
@@ -500,8 +497,7 @@ void MainWindow::onNavigatorCurrentChanged(const QModelIndex& current)
     loadCharts(false);
 }
 
-void MainWindow::onRangeComboActivated(int index)
-{
+void MainWindow::onRangeComboActivated(int index) {
     const auto preset = static_cast<RangePreset>(m_rangeCombo->itemData(index).toInt());
     if (preset == RangePreset::Custom) {
         TimeRangeDialog dialog(m_range.valid() ? m_range : TimeRange{nowMs() - kDayMs, nowMs()}, this);
@@ -515,8 +511,7 @@ void MainWindow::onRangeComboActivated(int index)
     setRangePreset(preset);
 }
 
-void MainWindow::setRangePreset(RangePreset preset)
-{
+void MainWindow::setRangePreset(RangePreset preset) {
     if (preset == RangePreset::Custom) {
         if (m_customRange.valid())
             setCustomRange(m_customRange);
@@ -530,8 +525,7 @@ void MainWindow::setRangePreset(RangePreset preset)
     loadCharts(false);
 }
 
-void MainWindow::setCustomRange(TimeRange range)
-{
+void MainWindow::setCustomRange(TimeRange range) {
     if (!range.valid())
         return;
     m_customRange = range;
@@ -543,17 +537,17 @@ void MainWindow::setCustomRange(TimeRange range)
     loadCharts(false);
 }
 
-void MainWindow::updateHeading()
-{
+void MainWindow::updateHeading() {
     QString sub = formatRange(m_range);
     if (m_preset != RangePreset::Custom)
-        sub += QStringLiteral("   ·   live, refreshed every %1 s").arg(m_liveTimer ? m_liveTimer->interval() / 1000 : 30);
+        sub += QStringLiteral("   ·   live, refreshed every %1 s")
+                   .arg(m_liveTimer ? m_liveTimer->interval() / 1000 : 30);
     m_metrics->setHeading(m_selection.title(), sub);
-    setWindowTitle(m_selection.isValid() ? m_selection.title() + QStringLiteral(" — Cairn") : QStringLiteral("Cairn"));
+    setWindowTitle(m_selection.isValid() ? m_selection.title() + QStringLiteral(" — Cairn")
+                                         : QStringLiteral("Cairn"));
 }
 
-void MainWindow::loadHealth()
-{
+void MainWindow::loadHealth() {
     const auto& services = m_navModel->inventory().services;
     if (services.empty())
         return;
@@ -571,24 +565,26 @@ void MainWindow::loadHealth()
             for (const auto& r : result.rows)
                 m_navModel->setServiceStatus(QString::fromStdString(r.service), r.status);
             m_overview->setHealth(std::move(result.rows), analysed);
-            m_updatedLabel->setText(QStringLiteral("Updated ") + QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")));
+            m_updatedLabel->setText(QStringLiteral("Updated ") +
+                                    QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")));
             emit healthUpdated();
         });
 }
 
-void MainWindow::loadCharts(bool keepView)
-{
+void MainWindow::loadCharts(bool keepView) {
     if (!m_selection.isValid() || !m_range.valid())
         return;
     if (!keepView || m_metrics->charts().empty())
-        m_metrics->setMessage(m_metrics->charts().empty() ? QStringLiteral("Loading %1…").arg(m_selection.title()) : QString());
+        m_metrics->setMessage(
+            m_metrics->charts().empty() ? QStringLiteral("Loading %1…").arg(m_selection.title()) : QString());
     const Backends backends = m_backends;
     const Selection selection = m_selection;
     const TimeRange range = m_range;
     m_chartsJob = m_runner->run(
         QStringLiteral("charts"), QStringLiteral("Loading %1").arg(selection.title()),
         [backends, selection, range](const TaskContext& ctx) {
-            return cairn::ui::loadCharts(backends, selection, range, warmupFor(range), ctx.cancel, ctx.progress);
+            return cairn::ui::loadCharts(backends, selection, range, warmupFor(range), ctx.cancel,
+                                         ctx.progress);
         },
         [this, range, keepView](ChartsResult result) {
             if (!result.error.isEmpty()) {
@@ -599,8 +595,7 @@ void MainWindow::loadCharts(bool keepView)
         });
 }
 
-void MainWindow::checkSettled()
-{
+void MainWindow::checkSettled() {
     if (m_settled || !m_inventoryDone || m_runner->activeCount() > 0)
         return;
     m_settled = true;

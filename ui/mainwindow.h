@@ -62,6 +62,8 @@ public:
     QString errorText() const;
 
     void select(const Selection& selection);
+    // What start() selects once the services are listed (instead of the last session's selection).
+    void setInitialSelection(const Selection& selection) { m_restoredSelectionKey = selection.key(); }
     void setRangePreset(RangePreset preset);
     void setCustomRange(TimeRange range);
     void setLiveRefreshInterval(int ms); // 0 disables the live tail; default 30 s
@@ -126,8 +128,10 @@ private:
     TimeRange m_range;
     TimeRange m_customRange;
     bool m_started = false;
-    bool m_inventoryDone = false;
+    bool m_inventoryDone = false; // the listing finished, successfully or not
+    bool m_inventoryOk = false;
     bool m_settled = false;
+    quint64 m_inventoryJob = 0;
     quint64 m_healthJob = 0;
     quint64 m_chartsJob = 0;
     QString m_restoredSelectionKey;

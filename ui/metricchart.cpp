@@ -3,14 +3,15 @@
 #include "cairn/timeseries/downsample.h"
 
 #include <QAreaSeries>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QDateTime>
-#include <QDateTimeAxis>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QMouseEvent>
 #include <QRubberBand>
 #include <QScatterSeries>
+#include <QTimer>
 #include <QToolTip>
 #include <QValueAxis>
 #include <QWheelEvent>
@@ -22,16 +23,28 @@
 namespace cairn::ui {
 
 namespace chartcolors {
-QColor background() { return QColor(0x1b, 0x20, 0x27); }
-QColor text() { return QColor(0xc5, 0xcd, 0xd8); }
-QColor grid() { return QColor(0x2e, 0x35, 0x3f); }
-QColor line() { return QColor(0x4d, 0xa3, 0xff); }
-QColor band() { return QColor(0x4d, 0xa3, 0xff, 60); }
-QColor anomaly() { return QColor(0xff, 0x5a, 0x52); }
-QColor extra(int i)
-{
-    static const QColor colors[] = {QColor(0xb3, 0x92, 0xf0), QColor(0x8b, 0x94, 0x9e), QColor(0x3f, 0xb9, 0x50),
-                                    QColor(0xe3, 0xa0, 0x08), QColor(0xff, 0x7b, 0xc0), QColor(0x39, 0xc5, 0xcf)};
+QColor background() {
+    return QColor(0x1b, 0x20, 0x27);
+}
+QColor text() {
+    return QColor(0xc5, 0xcd, 0xd8);
+}
+QColor grid() {
+    return QColor(0x2e, 0x35, 0x3f);
+}
+QColor line() {
+    return QColor(0x4d, 0xa3, 0xff);
+}
+QColor band() {
+    return QColor(0x9d, 0xb8, 0xe0, 58);
+}
+QColor anomaly() {
+    return QColor(0xff, 0x5a, 0x52);
+}
+QColor extra(int i) {
+    static const QColor colors[] = {QColor(0xb3, 0x92, 0xf0), QColor(0x8b, 0x94, 0x9e),
+                                    QColor(0x3f, 0xb9, 0x50), QColor(0xe3, 0xa0, 0x08),
+                                    QColor(0xff, 0x7b, 0xc0), QColor(0x39, 0xc5, 0xcf)};
     return colors[static_cast<std::size_t>(i) % std::size(colors)];
 }
 } // namespace chartcolors
@@ -40,17 +53,26 @@ namespace {
 
 constexpr TimeMs kMinViewMs = 5 * kMinuteMs;
 
-QString timeFormatFor(TimeMs span)
-{
-    if (span <= 2 * kHourMs)
-        return QStringLiteral("HH:mm");
-    if (span <= 2 * kDayMs)
+// Label format for time ticks at a given spacing over a given span (labels must be unique in a view).
+QString timeFormatFor(TimeMs interval, TimeMs span) {
+    if (interval >= kDayMs)
+        return QStringLiteral("MMM d");
+    if (span > 12 * kHourMs)
         return QStringLiteral("ddd HH:mm");
-    return QStringLiteral("MMM d");
+    return QStringLiteral("HH:mm");
 }
 
-QList<QPointF> toPoints(const ts::Series& s, double scale)
-{
+// A "nice" step (1, 2, 2.5, 5 x 10^k) close to raw.
+double niceStep(double raw) {
+    if (!(raw > 0))
+        return 1.0;
+    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+    const double f = raw / mag;
+    const double nice = f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 2.5 ? 2.5 : f <= 5.0 ? 5.0 : 10.0;
+    return nice * mag;
+}
+
+QList<QPointF> toPoints(const ts::Series& s, double scale) {
     QList<QPointF> pts;
     pts.reserve(static_cast<qsizetype>(s.size()));
     for (std::size_t i = 0; i < s.size(); ++i)
@@ -58,10 +80,20 @@ QList<QPointF> toPoints(const ts::Series& s, double scale)
     return pts;
 }
 
+// Decimals needed to print multiples of step exactly (0.25 -> 2, 5 -> 0).
+int decimalsFor(double step) {
+    for (int d = 0; d <= 6; ++d) {
+        const double scaled = step * std::pow(10.0, d);
+        if (std::abs(scaled - std::round(scaled)) < 1e-6 * std::max(1.0, scaled))
+            return d;
+    }
+    return 6;
+}
+
 } // namespace
 
-MetricChart::MetricChart(QWidget* parent) : QChartView(parent)
-{
+MetricChart::MetricChart(QWidget* parent)
+    : QChartView(parent) {
     auto* chart = new QChart();
     chart->setBackgroundBrush(chartcolors::background());
     chart->setBackgroundRoundness(6);
@@ -79,7 +111,8 @@ MetricChart::MetricChart(QWidget* parent) : QChartView(parent)
     legendFont.setPointSizeF(std::max(7.0, font().pointSizeF() - 1.0));
     chart->legend()->setFont(legendFont);
 
-    m_axisX = new QDateTimeAxis(chart);
+    m_axisX = new QCategoryAxis(chart);
+    m_axisX->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_axisY = new QValueAxis(chart);
     for (QAbstractAxis* axis : {static_cast<QAbstractAxis*>(m_axisX), static_cast<QAbstractAxis*>(m_axisY)}) {
         axis->setLabelsBrush(chartcolors::text());
@@ -89,9 +122,7 @@ MetricChart::MetricChart(QWidget* parent) : QChartView(parent)
         axis->setTitleBrush(chartcolors::text());
         axis->setTitleFont(legendFont);
     }
-    m_axisX->setTickCount(7);
     m_axisY->setTickCount(5);
-    m_axisY->setLabelFormat(QStringLiteral("%.4g"));
     chart->addAxis(m_axisX, Qt::AlignBottom);
     chart->addAxis(m_axisY, Qt::AlignLeft);
 
@@ -129,24 +160,31 @@ MetricChart::MetricChart(QWidget* parent) : QChartView(parent)
         const auto t = static_cast<TimeMs>(p.x());
         for (const auto& a : m_data.anomalies) {
             if (a.peak == t) {
-                QToolTip::showText(QCursor::pos(),
-                                   QString::fromStdString(a.explanation.empty() ? a.series.toString() : a.explanation),
-                                   this);
+                QToolTip::showText(
+                    QCursor::pos(),
+                    QString::fromStdString(a.explanation.empty() ? a.series.toString() : a.explanation),
+                    this);
                 return;
             }
         }
     });
 
     setChart(chart);
+    connect(chart, &QChart::plotAreaChanged, this, [this](const QRectF& area) {
+        // The column count follows the plot width; redraw once the layout has settled on a new width.
+        if (std::abs(area.width() - m_drawnPlotWidth) >= 1.0)
+            QTimer::singleShot(0, this, [this] { redraw(); });
+        emit plotAreaChanged();
+    });
     setRenderHint(QPainter::Antialiasing, true);
     setMinimumHeight(200);
     setMouseTracking(false);
     setFocusPolicy(Qt::NoFocus);
-    setToolTip(QStringLiteral("Wheel: zoom  ·  Drag: pan  ·  Shift+drag: zoom to area  ·  Double-click: reset"));
+    setToolTip(
+        QStringLiteral("Wheel: zoom  ·  Drag: pan  ·  Shift+drag: zoom to area  ·  Double-click: reset"));
 }
 
-void MetricChart::setData(ChartData data)
-{
+void MetricChart::setData(ChartData data) {
     m_data = std::move(data);
     m_lower.assign(m_data.main.series.size(), std::numeric_limits<double>::quiet_NaN());
     m_upper = m_lower;
@@ -166,7 +204,19 @@ void MetricChart::setData(ChartData data)
     chart()->setTitleBrush(m_data.error.isEmpty() ? chartcolors::text() : chartcolors::anomaly());
     m_axisY->setTitleText(m_data.unit);
     m_line->setName(m_data.main.name.isEmpty() ? QStringLiteral("observed") : m_data.main.name);
-    const bool hasBand = std::any_of(m_lower.begin(), m_lower.end(), [](double v) { return std::isfinite(v); });
+    m_nonNegative = std::all_of(m_data.main.series.value.begin(), m_data.main.series.value.end(),
+                                [](double v) { return !(v < 0.0); });
+    for (const auto& e : m_data.extras)
+        m_nonNegative = m_nonNegative && std::all_of(e.series.value.begin(), e.series.value.end(),
+                                                     [](double v) { return !(v < 0.0); });
+    if (m_nonNegative) {
+        // A band below zero means nothing for a quantity that cannot be negative (rates, ratios, bytes).
+        for (double& v : m_lower)
+            if (v < 0.0)
+                v = 0.0;
+    }
+    const bool hasBand =
+        std::any_of(m_lower.begin(), m_lower.end(), [](double v) { return std::isfinite(v); });
     m_band->setVisible(hasBand);
     rebuildExtras();
     // Hide legend entries for series with nothing to show.
@@ -180,8 +230,7 @@ void MetricChart::setData(ChartData data)
     redraw();
 }
 
-void MetricChart::rebuildExtras()
-{
+void MetricChart::rebuildExtras() {
     for (auto* s : m_extraLines) {
         chart()->removeSeries(s);
         delete s;
@@ -206,26 +255,27 @@ void MetricChart::rebuildExtras()
     chart()->removeSeries(m_marks);
     chart()->addSeries(m_line);
     chart()->addSeries(m_marks);
-    for (QAbstractSeries* s : {static_cast<QAbstractSeries*>(m_line), static_cast<QAbstractSeries*>(m_marks)}) {
+    for (QAbstractSeries* s :
+         {static_cast<QAbstractSeries*>(m_line), static_cast<QAbstractSeries*>(m_marks)}) {
         s->attachAxis(m_axisX);
         s->attachAxis(m_axisY);
     }
 }
 
-void MetricChart::setViewRange(TimeRange range)
-{
+void MetricChart::setViewRange(TimeRange range) {
     if (!range.valid() || range == m_view)
         return;
     m_view = range;
     redraw();
 }
 
-void MetricChart::redraw()
-{
+void MetricChart::redraw() {
     if (!m_view.valid())
         return;
     const double plotWidth = chart()->plotArea().width();
-    const auto columns = static_cast<std::size_t>(std::clamp(plotWidth > 10 ? plotWidth : 800.0, 50.0, 4000.0));
+    m_drawnPlotWidth = plotWidth;
+    const auto columns =
+        static_cast<std::size_t>(std::clamp(plotWidth > 10 ? plotWidth : 800.0, 50.0, 4000.0));
     const double scale = m_data.scale;
 
     double lo = std::numeric_limits<double>::infinity();
@@ -240,6 +290,10 @@ void MetricChart::redraw()
     };
 
     const auto main = toPoints(ts::downsampleM4(m_data.main.series, m_view, columns), scale);
+    // Antialiasing a line with several vertices per pixel column costs a lot and shows nothing; keep it for
+    // sparse lines, where it makes the slopes smooth.
+    setRenderHint(QPainter::Antialiasing,
+                  static_cast<double>(main.size()) < static_cast<double>(columns) * 1.5);
     track(main);
     m_line->replace(main);
 
@@ -277,34 +331,80 @@ void MetricChart::redraw()
         lo = 0.0;
         hi = 1.0;
     }
-    double pad = (hi - lo) * 0.08;
-    if (pad <= 0.0)
-        pad = std::max(std::abs(hi) * 0.1, 1e-6);
-    double yMin = lo - pad;
-    if (lo >= 0.0 && yMin < 0.0)
-        yMin = 0.0; // non-negative metrics keep a zero floor rather than a negative axis
-    m_axisY->setRange(yMin, hi + pad);
-    m_axisX->setFormat(timeFormatFor(m_view.duration()));
-    m_axisX->setRange(QDateTime::fromMSecsSinceEpoch(m_view.start), QDateTime::fromMSecsSinceEpoch(m_view.end));
+    if (hi - lo < 1e-9) {
+        const double pad = std::max(std::abs(hi) * 0.1, 1e-6);
+        lo -= pad;
+        hi += pad;
+    }
+    if (m_nonNegative && lo >= 0.0 && lo < (hi - lo) * 0.5)
+        lo = 0.0; // show the zero line when it is close anyway
+    const int ticks = height() < 260 ? 4 : 5;
+    const double step = niceStep((hi - lo) / (ticks - 1));
+    const double yMin = std::floor(lo / step) * step;
+    const double yMax = std::max(yMin + step, std::ceil(hi / step) * step);
+    m_axisY->setLabelFormat(QStringLiteral("%.") + QString::number(decimalsFor(step)) + QStringLiteral("f"));
+    m_axisY->setTickCount(static_cast<int>(std::llround((yMax - yMin) / step)) + 1);
+    m_axisY->setRange(yMin, yMax);
+    updateTimeAxis();
 }
 
-int MetricChart::drawnPointCount() const
-{
+void MetricChart::updateTimeAxis() {
+    static constexpr TimeMs kSteps[] = {kMinuteMs,      2 * kMinuteMs,  5 * kMinuteMs, 10 * kMinuteMs,
+                                        15 * kMinuteMs, 30 * kMinuteMs, kHourMs,       2 * kHourMs,
+                                        3 * kHourMs,    6 * kHourMs,    12 * kHourMs,  kDayMs,
+                                        2 * kDayMs,     7 * kDayMs};
+    const double width = chart()->plotArea().width() > 10 ? chart()->plotArea().width() : 800.0;
+    const auto maxTicks = std::max(2, static_cast<int>(width / 105.0));
+    TimeMs step = kSteps[std::size(kSteps) - 1];
+    for (TimeMs s : kSteps) {
+        if (m_view.duration() / s <= maxTicks) {
+            step = s;
+            break;
+        }
+    }
+    // Ticks fall on round local times (00:00, 06:00...), so align in local time.
+    const TimeMs offset =
+        static_cast<TimeMs>(QDateTime::fromMSecsSinceEpoch(m_view.start).offsetFromUtc()) * kSecondMs;
+    TimeMs t = ((m_view.start + offset) / step) * step - offset;
+    if (t <= m_view.start)
+        t += step;
+    const QString format = timeFormatFor(step, m_view.duration());
+    const QStringList old = m_axisX->categoriesLabels();
+    for (const QString& label : old)
+        m_axisX->remove(label);
+    m_axisX->setStartValue(static_cast<double>(m_view.start));
+    for (; t < m_view.end; t += step)
+        m_axisX->append(QDateTime::fromMSecsSinceEpoch(t).toString(format), static_cast<double>(t));
+    m_axisX->setRange(static_cast<double>(m_view.start), static_cast<double>(m_view.end));
+}
+
+qreal MetricChart::naturalPlotLeft() const {
+    return chart()->plotArea().left() - m_extraLeft;
+}
+
+void MetricChart::setExtraLeftMargin(int extra) {
+    extra = std::max(0, extra);
+    if (extra == m_extraLeft)
+        return;
+    QMargins m = chart()->margins();
+    m.setLeft(m.left() - m_extraLeft + extra);
+    m_extraLeft = extra;
+    chart()->setMargins(m);
+}
+
+int MetricChart::drawnPointCount() const {
     return static_cast<int>(m_line->count());
 }
 
-int MetricChart::drawnBandPointCount() const
-{
+int MetricChart::drawnBandPointCount() const {
     return m_band->isVisible() ? static_cast<int>(m_bandUpper->count()) : 0;
 }
 
-int MetricChart::drawnAnomalyCount() const
-{
+int MetricChart::drawnAnomalyCount() const {
     return static_cast<int>(m_marks->count());
 }
 
-TimeMs MetricChart::timeAtX(double x) const
-{
+TimeMs MetricChart::timeAtX(double x) const {
     const QRectF plot = chart()->plotArea();
     if (plot.width() <= 0)
         return m_view.start;
@@ -312,8 +412,7 @@ TimeMs MetricChart::timeAtX(double x) const
     return m_view.start + static_cast<TimeMs>(f * static_cast<double>(m_view.duration()));
 }
 
-void MetricChart::wheelEvent(QWheelEvent* event)
-{
+void MetricChart::wheelEvent(QWheelEvent* event) {
     if (!m_view.valid())
         return;
     const int delta = event->angleDelta().y();
@@ -321,15 +420,15 @@ void MetricChart::wheelEvent(QWheelEvent* event)
         return;
     const double factor = delta > 0 ? 0.8 : 1.25;
     const TimeMs anchor = timeAtX(event->position().x());
-    const auto newDuration = std::max<TimeMs>(kMinViewMs, static_cast<TimeMs>(static_cast<double>(m_view.duration()) * factor));
+    const auto newDuration =
+        std::max<TimeMs>(kMinViewMs, static_cast<TimeMs>(static_cast<double>(m_view.duration()) * factor));
     const double f = static_cast<double>(anchor - m_view.start) / static_cast<double>(m_view.duration());
     const TimeMs start = anchor - static_cast<TimeMs>(f * static_cast<double>(newDuration));
     emit viewRangeRequested({start, start + newDuration});
     event->accept();
 }
 
-void MetricChart::mousePressEvent(QMouseEvent* event)
-{
+void MetricChart::mousePressEvent(QMouseEvent* event) {
     if (event->button() != Qt::LeftButton || !m_view.valid()) {
         QChartView::mousePressEvent(event);
         return;
@@ -341,7 +440,8 @@ void MetricChart::mousePressEvent(QMouseEvent* event)
         if (!m_rubber)
             m_rubber = new QRubberBand(QRubberBand::Rectangle, this);
         const QRectF plot = chart()->plotArea();
-        m_rubber->setGeometry(QRect(m_pressPos.x(), static_cast<int>(plot.top()), 1, static_cast<int>(plot.height())));
+        m_rubber->setGeometry(
+            QRect(m_pressPos.x(), static_cast<int>(plot.top()), 1, static_cast<int>(plot.height())));
         m_rubber->show();
     } else {
         m_drag = Drag::Pan;
@@ -350,8 +450,7 @@ void MetricChart::mousePressEvent(QMouseEvent* event)
     event->accept();
 }
 
-void MetricChart::mouseMoveEvent(QMouseEvent* event)
-{
+void MetricChart::mouseMoveEvent(QMouseEvent* event) {
     const QPoint pos = event->position().toPoint();
     if (m_drag == Drag::Pan) {
         const double width = chart()->plotArea().width();
@@ -367,15 +466,15 @@ void MetricChart::mouseMoveEvent(QMouseEvent* event)
         const QRectF plot = chart()->plotArea();
         const int x0 = std::min(pos.x(), m_pressPos.x());
         const int x1 = std::max(pos.x(), m_pressPos.x());
-        m_rubber->setGeometry(QRect(x0, static_cast<int>(plot.top()), std::max(1, x1 - x0), static_cast<int>(plot.height())));
+        m_rubber->setGeometry(
+            QRect(x0, static_cast<int>(plot.top()), std::max(1, x1 - x0), static_cast<int>(plot.height())));
         event->accept();
         return;
     }
     QChartView::mouseMoveEvent(event);
 }
 
-void MetricChart::mouseReleaseEvent(QMouseEvent* event)
-{
+void MetricChart::mouseReleaseEvent(QMouseEvent* event) {
     if (m_drag == Drag::None) {
         QChartView::mouseReleaseEvent(event);
         return;
@@ -388,7 +487,8 @@ void MetricChart::mouseReleaseEvent(QMouseEvent* event)
             const QRectF plot = chart()->plotArea();
             auto at = [&](double px) {
                 const double f = std::clamp((px - plot.left()) / plot.width(), 0.0, 1.0);
-                return m_pressView.start + static_cast<TimeMs>(f * static_cast<double>(m_pressView.duration()));
+                return m_pressView.start +
+                       static_cast<TimeMs>(f * static_cast<double>(m_pressView.duration()));
             };
             TimeMs a = at(std::min<double>(x, m_pressPos.x()));
             TimeMs b = at(std::max<double>(x, m_pressPos.x()));
@@ -402,14 +502,12 @@ void MetricChart::mouseReleaseEvent(QMouseEvent* event)
     event->accept();
 }
 
-void MetricChart::mouseDoubleClickEvent(QMouseEvent* event)
-{
+void MetricChart::mouseDoubleClickEvent(QMouseEvent* event) {
     emit resetRequested();
     event->accept();
 }
 
-void MetricChart::resizeEvent(QResizeEvent* event)
-{
+void MetricChart::resizeEvent(QResizeEvent* event) {
     QChartView::resizeEvent(event);
     redraw();
 }

@@ -8,23 +8,31 @@ namespace {
 constexpr double kGiB = 1.0 / (1024.0 * 1024.0 * 1024.0);
 }
 
-std::vector<PanelSpec> panelsFor(const Selection& selection)
-{
+std::vector<PanelSpec> panelsFor(const Selection& selection) {
     using K = Selection::Kind;
     switch (selection.kind) {
     case K::Service:
         return {
             {"request_rate", QStringLiteral("Request rate"), QStringLiteral("req/s"), 1.0, {}},
-            {"latency_p95_ms", QStringLiteral("Latency p95"), QStringLiteral("ms"), 1.0,
+            {"latency_p95_ms",
+             QStringLiteral("Latency p95"),
+             QStringLiteral("ms"),
+             1.0,
              {{"latency_p50_ms", QStringLiteral("p50"), false}}},
             {"error_ratio", QStringLiteral("Error ratio"), QStringLiteral("%"), 100.0, {}},
         };
     case K::Pod:
         return {
             {"cpu_usage_ratio", QStringLiteral("CPU usage"), QStringLiteral("%"), 100.0, {}},
-            {"memory_used_bytes", QStringLiteral("Memory used"), QStringLiteral("GiB"), kGiB,
+            {"memory_used_bytes",
+             QStringLiteral("Memory used"),
+             QStringLiteral("GiB"),
+             kGiB,
              {{"memory_limit_bytes", QStringLiteral("limit"), true}}},
-            {"disk_used_bytes", QStringLiteral("Disk used"), QStringLiteral("GiB"), kGiB,
+            {"disk_used_bytes",
+             QStringLiteral("Disk used"),
+             QStringLiteral("GiB"),
+             kGiB,
              {{"disk_capacity_bytes", QStringLiteral("capacity"), true}}},
             {"restarts_total", QStringLiteral("Restarts"), QStringLiteral("count"), 1.0, {}},
         };
@@ -39,8 +47,7 @@ std::vector<PanelSpec> panelsFor(const Selection& selection)
     return {};
 }
 
-ts::Selector selectorFor(const Selection& selection, const std::string& metric)
-{
+ts::Selector selectorFor(const Selection& selection, const std::string& metric) {
     ts::Selector s;
     s.metric = metric;
     using K = Selection::Kind;
@@ -61,14 +68,14 @@ ts::Selector selectorFor(const Selection& selection, const std::string& metric)
     return s;
 }
 
-TimeMs warmupFor(TimeRange range)
-{
-    return std::clamp<TimeMs>(range.duration(), kDayMs, 3 * kDayMs);
+TimeMs warmupFor(TimeRange range) {
+    // A week before the range: the seasonal detector knows the daily and weekly shape by the range start.
+    // Ranges of two weeks or more start at the beginning of a typical retention anyway.
+    return range.duration() >= 2 * kWeekMs ? 0 : kWeekMs;
 }
 
 ChartsResult loadCharts(const Backends& backends, const Selection& selection, TimeRange range, TimeMs warmup,
-                        const CancelToken& cancel, const ProgressSink& progress)
-{
+                        const CancelToken& cancel, const ProgressSink& progress) {
     ChartsResult out;
     const auto specs = panelsFor(selection);
     const TimeRange queryRange{range.start - std::max<TimeMs>(0, warmup), range.end};
@@ -100,7 +107,8 @@ ChartsResult loadCharts(const Backends& backends, const Selection& selection, Ti
         auto series = std::move(*main);
         std::sort(series.begin(), series.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
         if (series.empty()) {
-            chart.error = QStringLiteral("no data for %1").arg(QString::fromStdString(selectorFor(selection, spec.metric).toString()));
+            chart.error = QStringLiteral("no data for %1")
+                              .arg(QString::fromStdString(selectorFor(selection, spec.metric).toString()));
             out.charts.push_back(std::move(chart));
             continue;
         }
@@ -132,7 +140,8 @@ ChartsResult loadCharts(const Backends& backends, const Selection& selection, Ti
                     chart.estimates = std::move(findings->estimates);
                 chart.anomalies = std::move(findings->anomalies);
             } else if (findings.error().code != ErrorCode::Cancelled) {
-                chart.error = QStringLiteral("analysis failed: ") + QString::fromStdString(findings.error().what());
+                chart.error =
+                    QStringLiteral("analysis failed: ") + QString::fromStdString(findings.error().what());
             }
         }
         out.charts.push_back(std::move(chart));

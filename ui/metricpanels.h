@@ -14,9 +14,9 @@
 namespace cairn::ui {
 
 struct PanelSpec {
-    std::string metric;   // the analysed metric
-    QString title;        // "Latency p95"
-    QString unit;         // after scaling: "ms", "%", "GiB", "req/s"
+    std::string metric; // the analysed metric
+    QString title;      // "Latency p95"
+    QString unit;       // after scaling: "ms", "%", "GiB", "req/s"
     double scale = 1.0;
     struct Extra {
         std::string metric;

@@ -3,9 +3,11 @@
 #include <QAction>
 #include <QLabel>
 #include <QScrollArea>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 
 namespace cairn::ui {
 
@@ -13,8 +15,8 @@ namespace {
 constexpr TimeMs kMinViewMs = 5 * kMinuteMs;
 }
 
-MetricsPage::MetricsPage(QWidget* parent) : QWidget(parent)
-{
+MetricsPage::MetricsPage(QWidget* parent)
+    : QWidget(parent) {
     setObjectName(QStringLiteral("metricsPage"));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(12, 10, 12, 6);
@@ -52,38 +54,36 @@ MetricsPage::MetricsPage(QWidget* parent) : QWidget(parent)
         connect(a, &QAction::triggered, this, slot);
         addAction(a);
     };
-    addKey({QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal), QKeySequence::ZoomIn}, &MetricsPage::zoomIn,
-           QStringLiteral("Zoom in"));
-    addKey({QKeySequence(Qt::Key_Minus), QKeySequence::ZoomOut}, &MetricsPage::zoomOut, QStringLiteral("Zoom out"));
+    addKey({QKeySequence(Qt::Key_Plus), QKeySequence(Qt::Key_Equal), QKeySequence::ZoomIn},
+           &MetricsPage::zoomIn, QStringLiteral("Zoom in"));
+    addKey({QKeySequence(Qt::Key_Minus), QKeySequence::ZoomOut}, &MetricsPage::zoomOut,
+           QStringLiteral("Zoom out"));
     addKey({QKeySequence(Qt::Key_Left)}, &MetricsPage::panLeft, QStringLiteral("Pan left"));
     addKey({QKeySequence(Qt::Key_Right)}, &MetricsPage::panRight, QStringLiteral("Pan right"));
-    addKey({QKeySequence(Qt::Key_0), QKeySequence(Qt::Key_Home)}, &MetricsPage::resetZoom, QStringLiteral("Reset zoom"));
+    addKey({QKeySequence(Qt::Key_0), QKeySequence(Qt::Key_Home)}, &MetricsPage::resetZoom,
+           QStringLiteral("Reset zoom"));
 
     setMessage(QStringLiteral("Select a service, pod or host in the navigator."));
 }
 
-void MetricsPage::setHeading(const QString& title, const QString& subtitle)
-{
+void MetricsPage::setHeading(const QString& title, const QString& subtitle) {
     m_title->setText(title);
     m_subtitle->setText(subtitle);
 }
 
-void MetricsPage::setMessage(const QString& message)
-{
+void MetricsPage::setMessage(const QString& message) {
     m_message->setText(message);
     m_message->setVisible(!message.isEmpty());
     m_scroll->setVisible(message.isEmpty() && !m_charts.empty());
 }
 
-void MetricsPage::clear()
-{
+void MetricsPage::clear() {
     for (auto* c : m_charts)
         c->deleteLater();
     m_charts.clear();
 }
 
-void MetricsPage::setCharts(std::vector<ChartData> charts, TimeRange range, bool keepView)
-{
+void MetricsPage::setCharts(std::vector<ChartData> charts, TimeRange range, bool keepView) {
     const bool keep = keepView && m_view.valid() && m_view.start >= range.start && m_view.end <= range.end &&
                       m_view != m_range;
     // Reuse chart widgets when the panel count is unchanged (live refresh) to avoid flicker.
@@ -94,6 +94,7 @@ void MetricsPage::setCharts(std::vector<ChartData> charts, TimeRange range, bool
             chart->setMinimumHeight(charts.size() > 3 ? 210 : 240);
             connect(chart, &MetricChart::viewRangeRequested, this, &MetricsPage::setViewRange);
             connect(chart, &MetricChart::resetRequested, this, &MetricsPage::resetZoom);
+            connect(chart, &MetricChart::plotAreaChanged, this, &MetricsPage::scheduleAlign);
             m_chartsLayout->addWidget(chart);
             m_charts.push_back(chart);
         }
@@ -109,12 +110,12 @@ void MetricsPage::setCharts(std::vector<ChartData> charts, TimeRange range, bool
     emit viewRangeChanged(m_view);
 }
 
-void MetricsPage::setViewRange(TimeRange view)
-{
+void MetricsPage::setViewRange(TimeRange view) {
     if (!view.valid() || !m_range.valid())
         return;
     // Clamp to the selected range, keeping the duration where possible.
-    TimeMs duration = std::clamp(view.duration(), std::min(kMinViewMs, m_range.duration()), m_range.duration());
+    TimeMs duration =
+        std::clamp(view.duration(), std::min(kMinViewMs, m_range.duration()), m_range.duration());
     TimeMs start = std::clamp(view.start, m_range.start, m_range.end - duration);
     const TimeRange clamped{start, start + duration};
     if (clamped == m_view)
@@ -125,8 +126,24 @@ void MetricsPage::setViewRange(TimeRange view)
     emit viewRangeChanged(m_view);
 }
 
-void MetricsPage::zoomBy(double factor)
-{
+void MetricsPage::scheduleAlign() {
+    if (m_alignPending)
+        return;
+    m_alignPending = true;
+    QTimer::singleShot(0, this, &MetricsPage::alignPlots);
+}
+
+void MetricsPage::alignPlots() {
+    // Stacked charts share one time axis, so their plot areas start at the same x.
+    m_alignPending = false;
+    qreal target = 0;
+    for (auto* c : m_charts)
+        target = std::max(target, c->naturalPlotLeft());
+    for (auto* c : m_charts)
+        c->setExtraLeftMargin(static_cast<int>(std::lround(target - c->naturalPlotLeft())));
+}
+
+void MetricsPage::zoomBy(double factor) {
     if (!m_view.valid())
         return;
     const TimeMs mid = m_view.start + m_view.duration() / 2;
@@ -134,18 +151,27 @@ void MetricsPage::zoomBy(double factor)
     setViewRange({mid - half, mid + half});
 }
 
-void MetricsPage::panBy(double fraction)
-{
+void MetricsPage::panBy(double fraction) {
     if (!m_view.valid())
         return;
     const auto shift = static_cast<TimeMs>(static_cast<double>(m_view.duration()) * fraction);
     setViewRange({m_view.start + shift, m_view.end + shift});
 }
 
-void MetricsPage::zoomIn() { zoomBy(0.5); }
-void MetricsPage::zoomOut() { zoomBy(2.0); }
-void MetricsPage::panLeft() { panBy(-0.2); }
-void MetricsPage::panRight() { panBy(0.2); }
-void MetricsPage::resetZoom() { setViewRange(m_range); }
+void MetricsPage::zoomIn() {
+    zoomBy(0.5);
+}
+void MetricsPage::zoomOut() {
+    zoomBy(2.0);
+}
+void MetricsPage::panLeft() {
+    panBy(-0.2);
+}
+void MetricsPage::panRight() {
+    panBy(0.2);
+}
+void MetricsPage::resetZoom() {
+    setViewRange(m_range);
+}
 
 } // namespace cairn::ui

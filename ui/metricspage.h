@@ -45,6 +45,8 @@ signals:
 
 private:
     void zoomBy(double factor);
+    void scheduleAlign();
+    void alignPlots();
     void panBy(double fraction);
 
     QLabel* m_title = nullptr;
@@ -56,6 +58,7 @@ private:
     std::vector<MetricChart*> m_charts;
     TimeRange m_range;
     TimeRange m_view;
+    bool m_alignPending = false;
 };
 
 } // namespace cairn::ui

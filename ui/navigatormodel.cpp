@@ -7,8 +7,7 @@ namespace cairn::ui {
 
 namespace {
 
-QIcon dotIcon(const QColor& color)
-{
+QIcon dotIcon(const QColor& color) {
     QPixmap pm(12, 12);
     pm.fill(Qt::transparent);
     QPainter p(&pm);
@@ -19,8 +18,7 @@ QIcon dotIcon(const QColor& color)
     return QIcon(pm);
 }
 
-QStandardItem* makeItem(const QString& text, const Selection& sel)
-{
+QStandardItem* makeItem(const QString& text, const Selection& sel) {
     auto* item = new QStandardItem(text);
     item->setEditable(false);
     if (sel.isValid()) {
@@ -37,8 +35,11 @@ QStandardItem* makeItem(const QString& text, const Selection& sel)
 
 } // namespace
 
-QColor statusColor(HealthStatus status)
-{
+QIcon statusIcon(HealthStatus status) {
+    return dotIcon(statusColor(status));
+}
+
+QColor statusColor(HealthStatus status) {
     switch (status) {
     case HealthStatus::Ok:
         return QColor(0x3f, 0xb9, 0x50);
@@ -52,8 +53,7 @@ QColor statusColor(HealthStatus status)
     return QColor(0x80, 0x88, 0x94);
 }
 
-QString statusText(HealthStatus status)
-{
+QString statusText(HealthStatus status) {
     switch (status) {
     case HealthStatus::Ok:
         return QStringLiteral("Healthy");
@@ -67,13 +67,12 @@ QString statusText(HealthStatus status)
     return QStringLiteral("Unknown");
 }
 
-NavigatorModel::NavigatorModel(QObject* parent) : QStandardItemModel(parent)
-{
+NavigatorModel::NavigatorModel(QObject* parent)
+    : QStandardItemModel(parent) {
     setHorizontalHeaderLabels({QStringLiteral("Services and hosts")});
 }
 
-void NavigatorModel::setInventory(const Inventory& inventory)
-{
+void NavigatorModel::setInventory(const Inventory& inventory) {
     m_inventory = inventory;
     clear();
     setHorizontalHeaderLabels({QStringLiteral("Services and hosts")});
@@ -82,7 +81,8 @@ void NavigatorModel::setInventory(const Inventory& inventory)
         auto* si = makeItem(QString::fromStdString(s), Selection::ofService(s));
         si->setIcon(dotIcon(statusColor(HealthStatus::Unknown)));
         for (const auto& p : inventory.podsOfService(s))
-            si->appendRow(makeItem(QString::fromStdString(p.pod), Selection::ofPod(p.service, p.pod, p.host)));
+            si->appendRow(
+                makeItem(QString::fromStdString(p.pod), Selection::ofPod(p.service, p.pod, p.host)));
         services->appendRow(si);
     }
     appendRow(services);
@@ -90,14 +90,14 @@ void NavigatorModel::setInventory(const Inventory& inventory)
     for (const auto& h : inventory.hosts) {
         auto* hi = makeItem(QString::fromStdString(h), Selection::ofHost(h));
         for (const auto& p : inventory.podsOnHost(h))
-            hi->appendRow(makeItem(QString::fromStdString(p.pod), Selection::ofPod(p.service, p.pod, p.host)));
+            hi->appendRow(
+                makeItem(QString::fromStdString(p.pod), Selection::ofPod(p.service, p.pod, p.host)));
         hosts->appendRow(hi);
     }
     appendRow(hosts);
 }
 
-void NavigatorModel::setServiceStatus(const QString& service, HealthStatus status)
-{
+void NavigatorModel::setServiceStatus(const QString& service, HealthStatus status) {
     const QModelIndex idx = indexFor(Selection::ofService(service.toStdString()));
     if (auto* item = itemFromIndex(idx)) {
         item->setIcon(dotIcon(statusColor(status)));
@@ -105,8 +105,7 @@ void NavigatorModel::setServiceStatus(const QString& service, HealthStatus statu
     }
 }
 
-QModelIndex NavigatorModel::indexFor(const Selection& selection) const
-{
+QModelIndex NavigatorModel::indexFor(const Selection& selection) const {
     if (!selection.isValid())
         return {};
     const QString key = selection.key();
@@ -122,8 +121,7 @@ QModelIndex NavigatorModel::indexFor(const Selection& selection) const
     return {};
 }
 
-Selection NavigatorModel::selectionAt(const QModelIndex& index)
-{
+Selection NavigatorModel::selectionAt(const QModelIndex& index) {
     return Selection::fromKey(index.data(SelectionKeyRole).toString());
 }
 

@@ -32,5 +32,6 @@ private:
 
 QColor statusColor(HealthStatus status);
 QString statusText(HealthStatus status);
+QIcon statusIcon(HealthStatus status); // a coloured dot
 
 } // namespace cairn::ui

@@ -16,8 +16,7 @@ constexpr int kServiceRole = Qt::UserRole + 1;
 constexpr int kPeakRole = Qt::UserRole + 2;
 constexpr std::size_t kMaxAnomalyRows = 200;
 
-void styleTable(QTableView* v)
-{
+void styleTable(QTableView* v) {
     v->setSelectionBehavior(QAbstractItemView::SelectRows);
     v->setSelectionMode(QAbstractItemView::SingleSelection);
     v->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -35,8 +34,7 @@ OverviewPage::OverviewPage(QWidget* parent)
     , m_health(new HealthModel(this))
     , m_healthView(new QTableView(this))
     , m_anomalies(new QStandardItemModel(this))
-    , m_anomalyView(new QTableView(this))
-{
+    , m_anomalyView(new QTableView(this)) {
     setObjectName(QStringLiteral("overviewPage"));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(12, 10, 12, 6);
@@ -57,9 +55,9 @@ OverviewPage::OverviewPage(QWidget* parent)
     recent->setObjectName(QStringLiteral("sectionTitle"));
     layout->addWidget(recent);
     m_anomalyView->setObjectName(QStringLiteral("anomalyView"));
-    m_anomalies->setHorizontalHeaderLabels(
-        {QStringLiteral("When"), QStringLiteral("Service"), QStringLiteral("Metric"), QStringLiteral("Score"),
-         QStringLiteral("Finding")});
+    m_anomalies->setHorizontalHeaderLabels({QStringLiteral("When"), QStringLiteral("Service"),
+                                            QStringLiteral("Metric"), QStringLiteral("Score"),
+                                            QStringLiteral("Finding")});
     m_anomalyView->setModel(m_anomalies);
     styleTable(m_anomalyView);
     m_anomalyView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -79,13 +77,11 @@ OverviewPage::OverviewPage(QWidget* parent)
     setMessage(QStringLiteral("Loading service health…"));
 }
 
-void OverviewPage::setMessage(const QString& message)
-{
+void OverviewPage::setMessage(const QString& message) {
     m_summary->setText(message);
 }
 
-void OverviewPage::setHealth(std::vector<ServiceHealth> rows, TimeRange analysed)
-{
+void OverviewPage::setHealth(std::vector<ServiceHealth> rows, TimeRange analysed) {
     int counts[4] = {0, 0, 0, 0};
     std::vector<std::pair<std::string, detect::Anomaly>> all;
     for (const auto& r : rows) {
@@ -93,14 +89,16 @@ void OverviewPage::setHealth(std::vector<ServiceHealth> rows, TimeRange analysed
         for (const auto& a : r.anomalies)
             all.emplace_back(r.service, a);
     }
-    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.second.peak > b.second.peak; });
+    std::sort(all.begin(), all.end(),
+              [](const auto& a, const auto& b) { return a.second.peak > b.second.peak; });
     if (all.size() > kMaxAnomalyRows)
         all.resize(kMaxAnomalyRows);
 
     m_anomalies->removeRows(0, m_anomalies->rowCount());
     for (const auto& [service, a] : all) {
         QList<QStandardItem*> row;
-        auto* when = new QStandardItem(QDateTime::fromMSecsSinceEpoch(a.peak).toString(QStringLiteral("MMM d HH:mm")));
+        auto* when =
+            new QStandardItem(QDateTime::fromMSecsSinceEpoch(a.peak).toString(QStringLiteral("MMM d HH:mm")));
         when->setData(QString::fromStdString(service), kServiceRole);
         when->setData(QVariant::fromValue<qint64>(a.peak), kPeakRole);
         row << when << new QStandardItem(QString::fromStdString(service))
@@ -113,14 +111,28 @@ void OverviewPage::setHealth(std::vector<ServiceHealth> rows, TimeRange analysed
         m_anomalies->appendRow(row);
     }
     m_health->setRows(std::move(rows));
-    const auto hours = analysed.duration() / kHourMs;
-    m_summary->setText(QStringLiteral("%1 services  ·  %2 critical  ·  %3 degraded  ·  %4 healthy   —   analysed the last %5 h, "
-                                      "status from the last hour")
-                           .arg(m_health->rowCount())
-                           .arg(counts[static_cast<int>(HealthStatus::Critical)])
-                           .arg(counts[static_cast<int>(HealthStatus::Warning)])
-                           .arg(counts[static_cast<int>(HealthStatus::Ok)])
-                           .arg(hours));
+    const TimeMs span = analysed.duration();
+    const QString spanText = span >= 2 * kDayMs ? QStringLiteral("%1 days").arg(span / kDayMs)
+                                                : QStringLiteral("%1 hours").arg(span / kHourMs);
+    auto badge = [](HealthStatus s, int n, const QString& word) {
+        return QStringLiteral("<span style='color:%1'>●</span>&nbsp;<b>%2</b>&nbsp;%3")
+            .arg(statusColor(s).name())
+            .arg(n)
+            .arg(word);
+    };
+    m_summary->setTextFormat(Qt::RichText);
+    m_summary->setText(
+        QStringLiteral(
+            "%1 services &nbsp;&nbsp; %2 &nbsp;&nbsp; %3 &nbsp;&nbsp; %4 &nbsp;&nbsp;&nbsp;"
+            "<span style='color:#6e7681'>— anomalies over the last %5, status from the last hour</span>")
+            .arg(m_health->rowCount())
+            .arg(badge(HealthStatus::Critical, counts[static_cast<int>(HealthStatus::Critical)],
+                       QStringLiteral("critical")),
+                 badge(HealthStatus::Warning, counts[static_cast<int>(HealthStatus::Warning)],
+                       QStringLiteral("degraded")),
+                 badge(HealthStatus::Ok, counts[static_cast<int>(HealthStatus::Ok)],
+                       QStringLiteral("healthy")),
+                 spanText));
 }
 
 } // namespace cairn::ui

@@ -3,31 +3,53 @@
 #include <QMetaObject>
 #include <QPointer>
 #include <QRunnable>
+#include <QThread>
 
 #include <atomic>
 #include <chrono>
 #include <exception>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace cairn::ui {
+
+namespace {
+// Background work yields to the UI thread: pool threads run at a lower scheduling priority (Linux nice +5,
+// per thread). Elsewhere QThread priorities are used.
+void lowerWorkerPriority() {
+    thread_local bool lowered = false;
+    if (lowered)
+        return;
+    lowered = true;
+#ifdef __linux__
+    const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+    const int current = getpriority(PRIO_PROCESS, tid);
+    setpriority(PRIO_PROCESS, tid, std::min(19, current + 5));
+#else
+    QThread::currentThread()->setPriority(QThread::LowPriority);
+#endif
+}
+} // namespace
 
 TaskRunner::TaskRunner(QObject* parent, int maxThreads)
     : QObject(parent)
-    , m_alive(std::make_shared<std::atomic<bool>>(true))
-{
+    , m_alive(std::make_shared<std::atomic<bool>>(true)) {
     if (maxThreads > 0)
         m_pool.setMaxThreadCount(maxThreads);
 }
 
-TaskRunner::~TaskRunner()
-{
+TaskRunner::~TaskRunner() {
     m_alive->store(false);
     cancelAll();
     m_pool.waitForDone();
 }
 
 TaskRunner::JobId TaskRunner::submit(const QString& key, const QString& label,
-                                     std::function<std::function<void()>(const TaskContext&)> work)
-{
+                                     std::function<std::function<void()>(const TaskContext&)> work) {
     if (!key.isEmpty()) {
         if (auto it = m_latestByKey.find(key); it != m_latestByKey.end())
             cancel(it.value());
@@ -63,12 +85,14 @@ TaskRunner::JobId TaskRunner::submit(const QString& key, const QString& label,
     TaskContext ctx{job.cancel, sink};
 
     m_pool.start([self, alive, id, ctx, work = std::move(work)]() mutable {
+        lowerWorkerPriority();
         std::function<void()> deliver;
         if (!ctx.cancel.isCancelled()) {
             try {
                 deliver = work(ctx);
             } catch (const std::exception& e) {
-                qWarning("cairn: background job %llu threw: %s", static_cast<unsigned long long>(id), e.what());
+                qWarning("cairn: background job %llu threw: %s", static_cast<unsigned long long>(id),
+                         e.what());
             } catch (...) {
                 qWarning("cairn: background job %llu threw", static_cast<unsigned long long>(id));
             }
@@ -90,8 +114,7 @@ TaskRunner::JobId TaskRunner::submit(const QString& key, const QString& label,
     return id;
 }
 
-void TaskRunner::cancel(JobId id)
-{
+void TaskRunner::cancel(JobId id) {
     auto it = m_jobs.find(id);
     if (it == m_jobs.end())
         return;
@@ -101,15 +124,13 @@ void TaskRunner::cancel(JobId id)
         m_latestByKey.remove(it->key);
 }
 
-void TaskRunner::cancelAll()
-{
+void TaskRunner::cancelAll() {
     const auto ids = m_jobs.keys();
     for (JobId id : ids)
         cancel(id);
 }
 
-QString TaskRunner::currentLabel() const
-{
+QString TaskRunner::currentLabel() const {
     if (m_jobs.isEmpty())
         return {};
     JobId oldest = std::numeric_limits<JobId>::max();
@@ -119,8 +140,7 @@ QString TaskRunner::currentLabel() const
     return j.stage.isEmpty() ? j.label : j.label + QStringLiteral(": ") + j.stage;
 }
 
-double TaskRunner::currentProgress() const
-{
+double TaskRunner::currentProgress() const {
     if (m_jobs.isEmpty())
         return 0.0;
     double sum = 0.0;
@@ -129,13 +149,11 @@ double TaskRunner::currentProgress() const
     return sum / static_cast<double>(m_jobs.size());
 }
 
-void TaskRunner::waitForWorkers()
-{
+void TaskRunner::waitForWorkers() {
     m_pool.waitForDone();
 }
 
-void TaskRunner::reportFromWorker(JobId id, double fraction, std::string_view stage)
-{
+void TaskRunner::reportFromWorker(JobId id, double fraction, std::string_view stage) {
     auto it = m_jobs.find(id);
     if (it == m_jobs.end())
         return;
@@ -144,8 +162,7 @@ void TaskRunner::reportFromWorker(JobId id, double fraction, std::string_view st
     emit jobProgress(id, it->progress, it->stage);
 }
 
-void TaskRunner::finish(JobId id, const std::function<void()>& deliver)
-{
+void TaskRunner::finish(JobId id, const std::function<void()>& deliver) {
     auto it = m_jobs.find(id);
     if (it == m_jobs.end())
         return;

@@ -37,12 +37,11 @@ public:
 
     // Runs work(ctx) on the pool, then done(result) on the owner thread unless superseded or cancelled.
     template <class Work, class Done>
-    JobId run(const QString& key, const QString& label, Work work, Done done)
-    {
+    JobId run(const QString& key, const QString& label, Work work, Done done) {
         using R = std::invoke_result_t<Work&, const TaskContext&>;
         return submit(key, label,
-                      [work = std::move(work), done = std::move(done)](const TaskContext& ctx) mutable
-                      -> std::function<void()> {
+                      [work = std::move(work),
+                       done = std::move(done)](const TaskContext& ctx) mutable -> std::function<void()> {
                           auto result = std::make_shared<R>(work(ctx));
                           return [done = std::move(done), result]() mutable { done(std::move(*result)); };
                       });

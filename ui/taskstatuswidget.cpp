@@ -14,8 +14,7 @@ TaskStatusWidget::TaskStatusWidget(TaskRunner* runner, QWidget* parent)
     , m_runner(runner)
     , m_label(new QLabel(this))
     , m_bar(new QProgressBar(this))
-    , m_cancel(new QToolButton(this))
-{
+    , m_cancel(new QToolButton(this)) {
     setObjectName(QStringLiteral("taskStatus"));
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -36,8 +35,7 @@ TaskStatusWidget::TaskStatusWidget(TaskRunner* runner, QWidget* parent)
     refresh();
 }
 
-void TaskStatusWidget::refresh()
-{
+void TaskStatusWidget::refresh() {
     const int n = m_runner->activeCount();
     setVisible(n > 0);
     if (n == 0)

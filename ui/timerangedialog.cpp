@@ -13,8 +13,7 @@ TimeRangeDialog::TimeRangeDialog(TimeRange initial, QWidget* parent)
     : QDialog(parent)
     , m_from(new QDateTimeEdit(this))
     , m_to(new QDateTimeEdit(this))
-    , m_error(new QLabel(this))
-{
+    , m_error(new QLabel(this)) {
     setWindowTitle(QStringLiteral("Custom time range"));
     for (auto* e : {m_from, m_to}) {
         e->setTimeSpec(Qt::UTC);
@@ -39,13 +38,11 @@ TimeRangeDialog::TimeRangeDialog(TimeRange initial, QWidget* parent)
     validate();
 }
 
-TimeRange TimeRangeDialog::range() const
-{
+TimeRange TimeRangeDialog::range() const {
     return {m_from->dateTime().toMSecsSinceEpoch(), m_to->dateTime().toMSecsSinceEpoch()};
 }
 
-void TimeRangeDialog::validate()
-{
+void TimeRangeDialog::validate() {
     const TimeRange r = range();
     const bool ok = r.duration() >= 5 * kMinuteMs;
     m_error->setText(ok ? QString() : QStringLiteral("The end must be at least 5 minutes after the start."));

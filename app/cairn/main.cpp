@@ -1,12 +1,16 @@
-// cairn: the desktop console. Parses options, wires core (sources, analysis) into the ui, runs the event loop.
+// cairn: the desktop console. Parses options, wires core (sources, analysis) into the ui, runs the event
+// loop.
 #include "cairn/common/version.h"
-#include "cairn/detect/analyze.h"
 #include "cairn/sources/prometheus.h"
-#include "ui/datasourcesdialog.h"
-#include "ui/sourcescontroller.h"
+#include "remediationwiring.h"
 #include "ui/apptools.h"
+#include "ui/datasourcesdialog.h"
+#include "ui/forecastpage.h"
+#include "ui/logspage.h"
 #include "ui/mainwindow.h"
+#include "ui/sourcescontroller.h"
 #include "ui/theme.h"
+#include "wiring.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -15,8 +19,7 @@
 
 #include <cstdio>
 
-int main(int argc, char** argv)
-{
+int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("cairn"));
     QApplication::setOrganizationName(QStringLiteral("cairn"));
@@ -30,38 +33,50 @@ int main(int argc, char** argv)
     QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                   QStringLiteral("Render the main window to a PNG once loaded, then exit."),
                                   QStringLiteral("file"));
-    QCommandLineOption bench(QStringLiteral("bench-startup"),
-                             QStringLiteral("Print time to first paint and the worst UI stall while loading, then exit."));
-    QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Seed of the demo environment."), QStringLiteral("n"),
-                            QStringLiteral("1"));
-    QCommandLineOption sourcesFile(QStringLiteral("sources"),
-                                   QStringLiteral("Data sources file (default: sources.json in the config folder)."),
-                                   QStringLiteral("file"));
-    QCommandLineOption prometheus(QStringLiteral("prometheus"),
-                                  QStringLiteral("Show metrics from this Prometheus API URL (Thanos, Mimir, VictoriaMetrics too)."),
-                                  QStringLiteral("url"));
-    parser.addOptions({screenshot, bench, seed, sourcesFile, prometheus});
+    QCommandLineOption bench(
+        QStringLiteral("bench-startup"),
+        QStringLiteral("Print time to first paint and the worst UI stall while loading, then exit."));
+    QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Seed of the demo environment."),
+                            QStringLiteral("n"), QStringLiteral("1"));
+    QCommandLineOption page(QStringLiteral("page"), QStringLiteral("Page to open (Overview, Metrics, ...)."),
+                            QStringLiteral("title"));
+    QCommandLineOption select(
+        QStringLiteral("select"),
+        QStringLiteral("Navigator selection to open: service:NAME, pod:SERVICE/POD, host:NAME."),
+        QStringLiteral("key"));
+
+    QCommandLineOption sourcesFile(
+        QStringLiteral("sources"),
+        QStringLiteral("Data sources file (default: sources.json in the config folder)."),
+        QStringLiteral("file"));
+    QCommandLineOption prometheus(
+        QStringLiteral("prometheus"),
+        QStringLiteral("Show metrics from this Prometheus API URL (Thanos, Mimir, VictoriaMetrics too)."),
+        QStringLiteral("url"));
+    parser.addOptions({screenshot, bench, seed, page, select, sourcesFile, prometheus});
     parser.process(app);
     bool seedOk = false;
-    parser.value(seed).toULongLong(&seedOk);
+    const auto seedValue = parser.value(seed).toULongLong(&seedOk);
     if (!seedOk) {
         std::fprintf(stderr, "cairn: --seed needs a non-negative integer\n");
         return 2;
     }
 
     cairn::ui::applyTheme(app);
-    cairn::ui::Backends backends;
-    // Data sources: the file's sources are health-checked live; the first metrics source feeds the views.
+    // The demo is the default; a Prometheus given on the command line or in the sources file replaces its
+    // metrics (logs and traces then come from configured sources only).
+    cairn::ui::Backends backends = cairn::app::makeDemoBackends(seedValue);
     auto sources = std::make_unique<cairn::ui::SourcesController>(
         parser.isSet(sourcesFile) ? parser.value(sourcesFile) : cairn::ui::defaultSourcesPath(),
         std::make_unique<cairn::ui::KeychainSecretStore>());
     if (const QString error = sources->load(); !error.isEmpty())
         std::fprintf(stderr, "cairn: %s\n", qPrintable(error));
+    std::shared_ptr<cairn::sources::MetricSource> live;
     if (parser.isSet(prometheus)) {
         cairn::sources::PrometheusOptions o;
         o.name = "prometheus";
         o.url = parser.value(prometheus).toStdString();
-        backends.metrics = std::make_shared<cairn::sources::PrometheusSource>(o);
+        live = std::make_shared<cairn::sources::PrometheusSource>(o);
     } else {
         for (const auto& c : sources->sources()) {
             if (c.kind != cairn::sources::SourceKind::Prometheus)
@@ -71,42 +86,44 @@ int main(int argc, char** argv)
                 std::fprintf(stderr, "cairn: %s\n", m.error().what().c_str());
                 continue;
             }
-            backends.metrics = std::shared_ptr<cairn::sources::MetricSource>(std::move(*m));
+            live = std::shared_ptr<cairn::sources::MetricSource>(std::move(*m));
             break;
         }
     }
-    if (backends.metrics && !backends.analyze)
-        backends.analyze = [](const cairn::ts::Series& s, const cairn::CancelToken& cancel)
-            -> cairn::Result<cairn::ui::SeriesFindings> {
-            auto a = cairn::detect::analyzeSeries(s, {}, cancel);
-            return cairn::ui::SeriesFindings{std::move(a.points), std::move(a.anomalies)};
-        };
+    if (live) {
+        backends = cairn::ui::Backends{};
+        backends.metrics = live;
+        backends.analyze = cairn::app::detectorAnalysis();
+    }
     cairn::ui::MainWindow window(backends);
     sources->install(&window);
-    cairn::ui::StartupProbe* probe = parser.isSet(bench) ? new cairn::ui::StartupProbe(&window, &app) : nullptr;
+    window.addPage(QStringLiteral("Logs"), new cairn::ui::LogsPage(&window));
+    cairn::app::addRemediationPage(window);
+    window.addPage(QStringLiteral("Forecast"), new cairn::ui::ForecastPage(backends, window.taskRunner()),
+                   QKeySequence(Qt::CTRL | Qt::Key_5));
+    if (parser.isSet(page) && !window.showPage(parser.value(page))) {
+        std::fprintf(stderr, "cairn: no page called '%s'\n", qPrintable(parser.value(page)));
+        return 2;
+    }
+    if (parser.isSet(select))
+        window.setInitialSelection(cairn::ui::Selection::fromKey(parser.value(select)));
+    cairn::ui::StartupProbe* probe =
+        parser.isSet(bench) ? new cairn::ui::StartupProbe(&window, &app) : nullptr;
     if (parser.isSet(screenshot) || probe) {
         window.setLiveRefreshInterval(0);
         QObject::connect(&window, &cairn::ui::MainWindow::settled, &app, [&] {
+            if (probe)
+                probe->stop(); // the load and analysis are done: stop measuring
             QTimer::singleShot(300, &app, [&] {
-                if (probe) {
-                    probe->stop();
-                    std::printf("first paint: %lld ms after process start\n"
-                                "settled (load + analysis): %lld ms after process start\n"
-                                "max event-loop lateness while loading: %lld ms (%d timer ticks)\n%s\n",
-                                static_cast<long long>(probe->firstPaintMs()),
-                                static_cast<long long>(cairn::ui::processAgeMs()),
-                                static_cast<long long>(probe->maxLatenessMs()), probe->ticks(),
+                if (probe)
+                    std::printf("%s\n%s\n", qPrintable(probe->report()),
                                 qPrintable(cairn::ui::benchmarkChart()));
-                }
-                if (parser.isSet(screenshot)) {
-                    const QString error = cairn::ui::saveScreenshot(&window, parser.value(screenshot));
-                    if (!error.isEmpty()) {
-                        std::fprintf(stderr, "cairn: %s\n", qPrintable(error));
-                        app.exit(1);
-                        return;
-                    }
-                }
-                app.exit(0);
+                const QString error = parser.isSet(screenshot)
+                                          ? cairn::ui::saveScreenshot(&window, parser.value(screenshot))
+                                          : QString();
+                if (!error.isEmpty())
+                    std::fprintf(stderr, "cairn: %s\n", qPrintable(error));
+                app.exit(error.isEmpty() ? 0 : 1);
             });
         });
     }

@@ -1,5 +1,7 @@
 #include "pluginhost.h"
 
+#include "pluginexecutor.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -10,20 +12,23 @@
 
 namespace cairn::plugins {
 
-QString toString(PluginState state)
-{
+QString toString(PluginState state) {
     switch (state) {
-    case PluginState::Found: return QStringLiteral("found");
-    case PluginState::Invalid: return QStringLiteral("invalid");
-    case PluginState::Loaded: return QStringLiteral("loaded");
-    case PluginState::Initialized: return QStringLiteral("running");
-    case PluginState::Failed: return QStringLiteral("failed");
+    case PluginState::Found:
+        return QStringLiteral("found");
+    case PluginState::Invalid:
+        return QStringLiteral("invalid");
+    case PluginState::Loaded:
+        return QStringLiteral("loaded");
+    case PluginState::Initialized:
+        return QStringLiteral("running");
+    case PluginState::Failed:
+        return QStringLiteral("failed");
     }
     return QStringLiteral("unknown");
 }
 
-int compareVersions(const QString& a, const QString& b)
-{
+int compareVersions(const QString& a, const QString& b) {
     const QStringList pa = a.split(QLatin1Char('.'));
     const QStringList pb = b.split(QLatin1Char('.'));
     for (qsizetype i = 0; i < std::max(pa.size(), pb.size()); ++i) {
@@ -35,14 +40,12 @@ int compareVersions(const QString& a, const QString& b)
     return 0;
 }
 
-PluginHost::~PluginHost()
-{
+PluginHost::~PluginHost() {
     // Unloading plugin code at exit races with static destructors in some plugins; keep them mapped.
     m_loaders.clear();
 }
 
-QStringList PluginHost::defaultSearchPaths(const QString& applicationDir)
-{
+QStringList PluginHost::defaultSearchPaths(const QString& applicationDir) {
     QStringList paths;
     const QString env = qEnvironmentVariable("CAIRN_PLUGIN_PATH");
     if (!env.isEmpty())
@@ -55,22 +58,19 @@ QStringList PluginHost::defaultSearchPaths(const QString& applicationDir)
 
 namespace {
 
-bool validId(const QString& id)
-{
+bool validId(const QString& id) {
     static const QRegularExpression re(QStringLiteral("^[a-z][a-z0-9_.-]{1,63}$"));
     return re.match(id).hasMatch();
 }
 
-bool validVersion(const QString& v)
-{
+bool validVersion(const QString& v) {
     static const QRegularExpression re(QStringLiteral("^\\d+(\\.\\d+){0,3}$"));
     return re.match(v).hasMatch();
 }
 
 } // namespace
 
-void PluginHost::discover(const QStringList& folders)
-{
+void PluginHost::discover(const QStringList& folders) {
     QStringList seen;
     for (const QString& folder : folders) {
         QDir dir(folder);
@@ -93,7 +93,8 @@ void PluginHost::discover(const QStringList& folders)
             if (meta.isEmpty()) {
                 spec.state = PluginState::Invalid;
                 spec.error = QStringLiteral("not a Qt plugin (no metadata)");
-            } else if (meta.value(QStringLiteral("IID")).toString() != QLatin1String(CairnRemediationPlugin_iid)) {
+            } else if (meta.value(QStringLiteral("IID")).toString() !=
+                       QLatin1String(CairnRemediationPlugin_iid)) {
                 spec.state = PluginState::Invalid;
                 spec.error = QStringLiteral("implements %1, not %2")
                                  .arg(meta.value(QStringLiteral("IID")).toString(),
@@ -126,8 +127,7 @@ void PluginHost::discover(const QStringList& folders)
     }
 }
 
-void PluginHost::loadAll()
-{
+void PluginHost::loadAll() {
     for (std::size_t i = 0; i < m_specs.size(); ++i) {
         PluginSpec& spec = m_specs[i];
         if (spec.state != PluginState::Found)
@@ -151,13 +151,42 @@ void PluginHost::loadAll()
     }
 }
 
-RemediationPlugin* PluginHost::pluginFor(const QString& actionKind) const
-{
+RemediationPlugin* PluginHost::pluginFor(const QString& actionKind) const {
     for (std::size_t i = 0; i < m_specs.size(); ++i) {
         if (m_specs[i].state == PluginState::Initialized && m_specs[i].actionKinds.contains(actionKind))
             return qobject_cast<RemediationPlugin*>(m_loaders[i]->instance());
     }
     return nullptr;
+}
+
+const PluginSpec* PluginHost::specForKind(const QString& actionKind) const {
+    for (const auto& spec : m_specs)
+        if ((spec.state == PluginState::Found || spec.state == PluginState::Initialized) &&
+            spec.actionKinds.contains(actionKind))
+            return &spec;
+    return nullptr;
+}
+
+void PluginHost::probeAll(const QString& runnerPath, int timeoutMs) {
+    for (auto& spec : m_specs) {
+        if (spec.state != PluginState::Found)
+            continue;
+        RunnerRequest req;
+        req.runnerPath = runnerPath;
+        req.pluginPath = spec.path;
+        req.mode = QStringLiteral("probe");
+        req.timeoutMs = timeoutMs;
+        auto r = runInRunner(req, CancelToken(), {});
+        if (!r) {
+            spec.state = PluginState::Failed;
+            spec.error = QString::fromStdString(r.error().message);
+        } else if (!r->ok) {
+            spec.state = PluginState::Failed;
+            spec.error = QString::fromStdString(r->error);
+        } else {
+            spec.state = PluginState::Initialized;
+        }
+    }
 }
 
 } // namespace cairn::plugins

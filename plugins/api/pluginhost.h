@@ -54,6 +54,11 @@ public:
 
     const std::vector<PluginSpec>& plugins() const { return m_specs; }
     RemediationPlugin* pluginFor(const QString& actionKind) const;
+    // The first valid plugin (found by metadata, not failed) that declares the kind; nullptr if none.
+    const PluginSpec* specForKind(const QString& actionKind) const;
+    // Loads and initialises every valid plugin inside cairn-plugin-runner instead of this process, so a
+    // plugin that crashes while loading is marked failed and Cairn keeps running.
+    void probeAll(const QString& runnerPath, int timeoutMs = 15000);
 
 private:
     std::vector<PluginSpec> m_specs;

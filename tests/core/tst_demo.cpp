@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <set>
 #include <thread>
 
@@ -280,6 +281,35 @@ private slots:
         QVERIFY(!env.incidents({anchor - 6 * kHourMs, anchor}).empty());
     }
 
+    void shortHistoryKeepsOnlyItsIncidents() {
+        FakeClock clock;
+        DemoConfig c = config(7, clock);
+        c.historyLength = 2 * kDayMs;
+        c.historyStart = clock.now->load() - 2 * kDayMs;
+        DemoEnvironment env(c);
+        QCOMPARE(env.anchor(), clock.now->load());
+        const auto all = env.incidents();
+        QVERIFY(!all.empty());
+        for (const auto& i : all)
+            QVERIFY(i.start >= env.historyStart());
+        auto series = env.query({"request_rate", {{"service", "frontend"}}}, {0, env.anchor()}, kMinuteMs);
+        QVERIFY(series && series->front().size() == 2 * 1440);
+        // A nonsensical length is clamped to an hour rather than failing.
+        c.historyLength = -5;
+        c.historyStart.reset();
+        DemoEnvironment tiny(c);
+        QCOMPARE(tiny.dataRange().duration(), kHourMs + kMinuteMs);
+        for (const auto& i : tiny.incidents())
+            QVERIFY(i.start >= tiny.historyStart());
+        // The range filter keeps what overlaps.
+        const TimeRange window{env.anchor() - 3 * kHourMs, env.anchor()};
+        for (const auto& i : env.incidents(window))
+            QVERIFY(i.window().overlaps(window));
+        const auto ev = env.events({env.historyStart(), env.anchor()});
+        QVERIFY(std::is_sorted(ev.begin(), ev.end(),
+                               [](const auto& a, const auto& b) { return a.time < b.time; }));
+    }
+
     void memoryLeakEndsInAnOomRestart() {
         FakeClock clock;
         DemoEnvironment env(config(7, clock));
@@ -343,6 +373,15 @@ private slots:
         clock.now->store(inc->end + kHourMs);
         QVERIFY(at(env, "disk_used_bytes", pod, inc->end + 10 * kMinuteMs) > 0.99 * cap);
         QVERIFY(countLogs(env, {inc->end, inc->end + kHourMs}, "No space left on device") > 10);
+        // Once the outage has happened the truth covers it up to the cleanup, and nothing fails after that.
+        const auto later = env.incidents();
+        const auto it =
+            std::find_if(later.begin(), later.end(), [&](const auto& i) { return i.id == inc->id; });
+        QVERIFY(it != later.end() && it->end > inc->end);
+        QVERIFY(at(env, "disk_used_bytes", pod, it->end - kMinuteMs) > 0.99 * cap);
+        QVERIFY(at(env, "disk_used_bytes", pod, it->end + kMinuteMs) < 0.8 * cap);
+        QCOMPARE(countLogs(env, {it->end + kMinuteMs, it->end + kHourMs}, "No space left on device"),
+                 std::size_t(0));
     }
 
     void downstreamLatencyRaisesCallers() {
@@ -385,9 +424,39 @@ private slots:
         QVERIFY(countLogs(env, {inc->start, inc->end}, "NullPointerException") > 20);
         QCOMPARE(countLogs(env, {env.historyStart(), inc->start}, "NullPointerException"), std::size_t(0));
         QCOMPARE(countLogs(env, {inc->end, env.anchor()}, "NullPointerException"), std::size_t(0));
+        // Error lines point at failing spans of sampled traces.
+        sources::LogQuery lq;
+        lq.range = {inc->start, inc->end};
+        lq.contains = "NullPointerException";
+        int linked = 0;
+        (void)env.scanLogs(lq, [&](const sources::LogRecord& r) {
+            const auto it = r.fields.find("trace_id");
+            if (it == r.fields.end())
+                return true;
+            auto t = env.trace(it->second);
+            if (!t)
+                qFatal("log line links to a missing trace");
+            const auto sp = std::find_if(t->spans.begin(), t->spans.end(),
+                                         [&](const auto& s) { return s.spanId == r.fields.at("span_id"); });
+            if (sp == t->spans.end() || !sp->error || sp->service != r.service ||
+                sp->tags.at("pod") != r.fields.at("pod"))
+                qFatal("log line links to the wrong span");
+            if (sp->tags.at("service.version") != "v1.8.3")
+                qFatal("the failing span must run the deployed version");
+            ++linked;
+            return true;
+        });
+        QVERIFY(linked > 3);
         const auto ev = env.events({inc->start, inc->end + kMinuteMs});
         QVERIFY(std::any_of(ev.begin(), ev.end(), [](const auto& e) { return e.kind == "deploy"; }));
         QVERIFY(std::any_of(ev.begin(), ev.end(), [](const auto& e) { return e.kind == "rollback"; }));
+        // Routine deploys happen too, without errors.
+        const auto history = env.events({env.historyStart(), env.anchor()});
+        const auto deploys =
+            std::count_if(history.begin(), history.end(), [](const auto& e) { return e.kind == "deploy"; });
+        QVERIFY(deploys >= 4);
+        QVERIFY(countLogs(env, {env.historyStart(), env.anchor()}, "Deployed version") >=
+                std::size_t(deploys) * 2);
     }
 
     void noisyNeighbourSaturatesAHost() {
@@ -517,6 +586,21 @@ private slots:
             QCOMPARE(again->spans.size(), t.spans.size());
             QCOMPARE(again->spans.back().durationUs, t.spans.back().durationUs);
         }
+        // Every service's span durations sit around its latency_p50_ms of the hour.
+        std::map<std::string, std::vector<double>> perService;
+        for (const auto& t : *traces)
+            for (const auto& s : t.spans)
+                perService[s.service].push_back(static_cast<double>(s.durationUs) / 1000.0);
+        for (auto& [service, ms] : perService) {
+            if (ms.size() < 30)
+                continue;
+            std::sort(ms.begin(), ms.end());
+            const double med = ms[ms.size() / 2];
+            const double p50 = mean(one(env, "latency_p50_ms", {{"service", service}}, q.range));
+            QVERIFY2(med > 0.4 * p50 && med < 2.5 * p50,
+                     (service + ": span median " + std::to_string(med) + " ms, p50 " + std::to_string(p50))
+                         .c_str());
+        }
         std::sort(rootMs.begin(), rootMs.end());
         const double median = rootMs[rootMs.size() / 2];
         const double metric = mean(one(env, "latency_p50_ms", {{"service", "frontend"}}, q.range));
@@ -577,6 +661,68 @@ private slots:
             QCOMPARE(after.value[i], before.value[i]);
         QVERIFY(countLogs(env, lastHour, "") > logsBefore);
         QCOMPARE(env.dataRange().end, env.anchor() + 11 * kMinuteMs);
+    }
+
+    void liveTailBringsNewIncidents() {
+        FakeClock clock;
+        DemoEnvironment env(config(7, clock));
+        const TimeMs anchor = env.anchor();
+        for (const auto& i : env.incidents())
+            QVERIFY(i.start <= anchor); // nothing is known before it starts
+        clock.now->store(anchor + 4 * kDayMs);
+        std::vector<IncidentTruth> live;
+        for (const auto& i : env.incidents())
+            if (i.start > anchor + 5 * kHourMs)
+                live.push_back(i);
+        QVERIFY(live.size() >= 8);
+        std::set<IncidentKind> kinds;
+        for (std::size_t k = 0; k < live.size(); ++k) {
+            const auto& i = live[k];
+            kinds.insert(i.kind);
+            if (k)
+                QVERIFY(i.start >= live[k - 1].end); // one at a time
+            if (i.end > clock.now->load())
+                continue;
+            const TimeMs before = i.start - 30 * kMinuteMs;
+            switch (i.kind) {
+            case IncidentKind::DependencyLatency: {
+                const ts::Labels l{{"service", i.rootService}};
+                const TimeMs mid = i.start + (i.end - i.start) / 2;
+                QVERIFY2(around(env, "latency_p95_ms", l, mid) > 3 * around(env, "latency_p95_ms", l, before),
+                         i.description.c_str());
+                break;
+            }
+            case IncidentKind::NoisyNeighbour: {
+                const ts::Labels l{{"host", i.rootHost}};
+                const TimeMs mid = i.start + (i.end - i.start) / 2;
+                auto during = env.query({"cpu_usage_ratio", l}, {mid, mid + 5 * kMinuteMs}, 5 * kMinuteMs);
+                auto calm =
+                    env.query({"cpu_usage_ratio", l}, {before, before + 5 * kMinuteMs}, 5 * kMinuteMs);
+                for (std::size_t p = 0; p < during->size(); ++p)
+                    QVERIFY(mean((*during)[p]) > mean((*calm)[p]) + 0.3);
+                break;
+            }
+            case IncidentKind::MemoryLeak: {
+                const ts::Labels l{{"pod", i.rootPod}};
+                const double limit = at(env, "memory_limit_bytes", l, i.start);
+                QVERIFY(at(env, "memory_used_bytes", l, i.end - 14 * kMinuteMs) > 0.95 * limit);
+                QVERIFY(at(env, "memory_used_bytes", l, before) < 0.7 * limit);
+                QVERIFY(at(env, "restarts_total", l, i.end) == at(env, "restarts_total", l, before) + 1);
+                break;
+            }
+            case IncidentKind::DiskFill: {
+                const ts::Labels l{{"pod", i.rootPod}};
+                const double cap = at(env, "disk_capacity_bytes", l, i.start);
+                QVERIFY(at(env, "disk_used_bytes", l, i.end - 5 * kMinuteMs) > 0.99 * cap);
+                QVERIFY(at(env, "disk_used_bytes", l, before) < 0.6 * cap);
+                QVERIFY(countLogs(env, {i.start, i.end}, "No space left on device") > 10);
+                break;
+            }
+            case IncidentKind::DeployErrors:
+                break;
+            }
+        }
+        QCOMPARE(kinds.size(), std::size_t(4));
     }
 
     void restartPodEndsALeak() {
@@ -692,11 +838,17 @@ private slots:
         // Unaligned: the first bucket holds only the minutes inside the range.
         const auto partial = one(env, "request_rate", l, {r.start + 2 * kMinuteMs, r.end}, 5 * kMinuteMs);
         QCOMPARE(partial.size(), coarse.size());
-        QCOMPARE(partial.time.front(), r.start);
+        QCOMPARE(partial.time.front(), r.start + 2 * kMinuteMs); // inside the range asked for
         QVERIFY(std::abs(partial.value.front() - (fine.value[2] + fine.value[3] + fine.value[4]) / 3) < 1e-9);
         // restarts_total is a counter: a bucket carries its last value.
         const auto restarts = one(env, "restarts_total", {{"pod", env.topology().pods[0].name}}, r, kHourMs);
         QVERIFY(!restarts.empty());
+        // A step longer than the whole history gives one sample, stamped inside the range.
+        const auto whole = one(env, "request_rate", l, {0, std::numeric_limits<TimeMs>::max()},
+                               std::numeric_limits<TimeMs>::max() / 2);
+        QCOMPARE(whole.size(), std::size_t(1));
+        QCOMPARE(whole.time.front(), env.historyStart());
+        QVERIFY(whole.value.front() > 0);
     }
 
     void sourcesServeTheContracts() {

@@ -2,6 +2,7 @@
 #include "cairn/detect/analyze.h"
 #include "cairn/detect/changepoint.h"
 #include "cairn/detect/ensemble.h"
+#include "cairn/detect/pipeline.h"
 #include "cairn/detect/robust.h"
 #include "cairn/detect/seasonal.h"
 
@@ -111,6 +112,203 @@ private slots:
         for (const Estimate& e : a.points)
             QCOMPARE(e.score < 0.01, true);
         QCOMPARE(a.points.back().expected, 42.5);
+    }
+    void shortSeriesShorterThanSeasonIsHandled() {
+        ts::Series s = dailySeries(100, 5 * kMinuteMs, 2.0); // about 8 hours: shorter than a day
+        s.value[80] += 80.0;
+        EnsembleDetector d;
+        Estimate last;
+        for (std::size_t i = 0; i < s.size(); ++i)
+            last = d.update(s.time[i], s.value[i]);
+        QVERIFY(!d.seasonal().dailyActive());
+        QVERIFY(last.ready);
+        const SeriesAnalysis a = analyzeSeries(s, {});
+        QVERIFY(a.points[80].score > 0.9); // the robust median still catches spikes
+        QCOMPARE(a.points.size(), s.size());
+    }
+
+    void duplicateAndOutOfOrderTimestampsAreSkipped() {
+        ts::Series s = dailySeries(600, 5 * kMinuteMs, 2.0);
+        // Row 300 repeats row 299's time with a wild value; row 301 goes back in time.
+        s.time[300] = s.time[299];
+        s.value[300] = 1e6;
+        s.time[301] = s.time[298];
+        s.value[301] = -1e6;
+        const SeriesAnalysis a = analyzeSeries(s, {});
+        QCOMPARE(a.skippedPoints, std::size_t(2));
+        QCOMPARE(a.points[300].score, 0.0);
+        QCOMPARE(a.points[301].score, 0.0);
+        // Nothing was learned from them: the next point is judged as usual.
+        QVERIFY(a.points[302].score < 0.5);
+        QVERIFY(std::fabs(a.points[302].expected - s.value[302]) < 20.0);
+    }
+
+    void gapKeepsSeasonalPhase() {
+        ts::Series s = dailySeries(288 * 4, 5 * kMinuteMs, 1.0);
+        // Drop a 30-hour stretch on day 3: the detector keys the season on time, not on the row number.
+        ts::Series g;
+        g.id = s.id;
+        for (std::size_t i = 0; i < s.size(); ++i)
+            if (i < 288 * 2 || i >= 288 * 2 + 360) {
+                g.time.push_back(s.time[i]);
+                g.value.push_back(s.value[i]);
+            }
+        const SeriesAnalysis a = analyzeSeries(g, {});
+        int high = 0;
+        for (std::size_t i = 288 * 2; i < g.size(); ++i)
+            high += a.points[i].score >= 0.5 ? 1 : 0;
+        QVERIFY2(high <= 3, qPrintable(QString::number(high)));
+    }
+
+    void levelShiftIsDetectedByChangepoint() {
+        std::mt19937 rng(3);
+        std::normal_distribution<double> n(0.0, 1.0);
+        CusumDetector cusum;
+        EnsembleDetector ens;
+        bool cusumFired = false;
+        bool ensembleShift = false;
+        for (int i = 0; i < 3000; ++i) {
+            const double v =
+                (i < 2000 ? 50.0 : 53.0) + n(rng); // a 3-sigma shift: inside a 3-sigma band at first
+            const TimeMs t = kStart + i * kMinuteMs;
+            const Estimate e = cusum.update(t, v);
+            if (i >= 2000 && i < 2100 && e.score >= 0.5)
+                cusumFired = true;
+            QVERIFY2(!(i < 2000 && i > 100 && e.score >= 0.5), qPrintable(QString::number(i)));
+            ens.update(t, v);
+            if (i >= 2000 && i < 2100 && ens.lastExplanation().levelShift)
+                ensembleShift = true;
+        }
+        QVERIFY(cusumFired);
+        QCOMPARE(cusum.shifts() >= 1, true);
+        QVERIFY(ensembleShift);
+    }
+
+    void madDetectorFlagsDipAndIgnoresNoise() {
+        std::mt19937 rng(5);
+        std::normal_distribution<double> n(0.0, 1.0);
+        RollingMadDetector mad;
+        int falseAlarms = 0;
+        for (int i = 0; i < 2000; ++i) {
+            const bool dip = i == 1500;
+            const double v = 20.0 + n(rng) - (dip ? 15.0 : 0.0);
+            const Estimate e = mad.update(kStart + i * kMinuteMs, v);
+            if (dip)
+                QVERIFY(e.score > 0.99 && e.deviation < -5);
+            else if (e.score >= 0.5)
+                ++falseAlarms;
+        }
+        QVERIFY2(falseAlarms < 40,
+                 qPrintable(QString::number(falseAlarms))); // Gaussian noise: ~0.3% beyond 3 sigma
+        QVERIFY(std::fabs(mad.median() - 20.0) < 1.0);
+        QVERIFY(std::fabs(mad.sigma() - 1.0) < 0.5);
+    }
+
+    void weeklySeasonIsLearned() {
+        // Weekdays at 100, weekends at 40, one point per 10 minutes for four weeks, plus a daily swing.
+        ts::Series s;
+        std::mt19937 rng(11);
+        std::normal_distribution<double> n(0.0, 1.0);
+        for (int i = 0; i < 6 * 24 * 28; ++i) {
+            const TimeMs t = kStart + i * 10 * kMinuteMs;
+            const int day = static_cast<int>((t / kDayMs + 4) % 7); // 0 = Sunday (1970-01-01 was a Thursday)
+            const double phase = 2 * kPi * static_cast<double>(t % kDayMs) / static_cast<double>(kDayMs);
+            s.time.push_back(t);
+            s.value.push_back((day == 0 || day == 6 ? 40.0 : 100.0) + 20 * std::sin(phase) + n(rng));
+        }
+        SeasonalDetector d;
+        for (std::size_t i = 0; i < s.size(); ++i)
+            d.update(s.time[i], s.value[i]);
+        QVERIFY(d.dailyActive());
+        QVERIFY(d.weeklyActive());
+        const SeriesAnalysis a = analyzeSeries(s, {});
+        // The last week: weekends are expected now. The profile has hourly buckets, so the instant 60-unit
+        // step at midnight is smoothed over about an hour: points within 90 minutes of midnight are excused.
+        int high = 0;
+        for (std::size_t i = 6 * 24 * 21; i < s.size(); ++i) {
+            const TimeMs tod = s.time[i] % kDayMs;
+            if (tod < 90 * kMinuteMs || tod > kDayMs - 90 * kMinuteMs)
+                continue;
+            high += a.points[i].score >= 0.5 ? 1 : 0;
+        }
+        // Under 2% of the week's 864 points (weekends alone are 2 days of points a 'daily only' model would
+        // miss).
+        QVERIFY2(high < 17, qPrintable(QString::number(high)));
+    }
+
+    void stateIsSmallAndFixed() {
+        ScorePipeline p;
+        const std::size_t before = p.stateBytes();
+        for (int i = 0; i < 100000; ++i)
+            p.update(kStart + i * kMinuteMs, std::sin(i * 0.01) * 10);
+        QCOMPARE(p.stateBytes(), before);
+        QVERIFY2(before <= 4096, qPrintable(QString::number(before)));
+    }
+
+    void pipelineScoreIsCausalAndInUnitInterval() {
+        ts::Series s = dailySeries(3000, 5 * kMinuteMs, 2.0);
+        s.value[2600] += 90;
+        std::vector<double> full;
+        ScorePipeline a;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            full.push_back(a.update(s.time[i], s.value[i]));
+            QVERIFY(full.back() >= 0.0 && full.back() <= 1.0);
+        }
+        ScorePipeline b;
+        for (std::size_t i = 0; i < 2000; ++i)
+            QCOMPARE(b.update(s.time[i], s.value[i]), full[i]);
+        QVERIFY(full[2600] >= 0.5);
+    }
+
+    void anomalyHasExplanation() {
+        ts::Series s = dailySeries(3000, 5 * kMinuteMs, 2.0);
+        s.id.metric = "latency_ms";
+        s.value[2500] += 60.0;
+        AnalysisOptions o;
+        o.unit = "ms";
+        const SeriesAnalysis a = analyzeSeries(s, o);
+        QVERIFY(!a.anomalies.empty());
+        const Anomaly* hit = nullptr;
+        for (const Anomaly& an : a.anomalies)
+            if (an.peak == s.time[2500])
+                hit = &an;
+        QVERIFY(hit);
+        QCOMPARE(hit->observed, s.value[2500]);
+        QVERIFY(hit->expected < hit->observed && hit->upper < hit->observed);
+        QVERIFY(hit->deviation > 3.0);
+        QVERIFY(!hit->detector.empty());
+        QVERIFY2(QString::fromStdString(hit->explanation).contains("latency_ms"), hit->explanation.c_str());
+        QVERIFY(QString::fromStdString(hit->explanation).contains("vs expected"));
+        QVERIFY(QString::fromStdString(hit->explanation).contains("sigma"));
+    }
+
+    void higherSensitivityFindsMore() {
+        const ts::Series s = dailySeries(3000, 5 * kMinuteMs, 2.0, 99);
+        AnalysisOptions low;
+        low.sensitivity = Sensitivity::Low;
+        AnalysisOptions high;
+        high.sensitivity = Sensitivity::High;
+        const SeriesAnalysis a = analyzeSeries(s, low);
+        const SeriesAnalysis b = analyzeSeries(s, high);
+        QVERIFY(b.anomalies.size() >= a.anomalies.size());
+        QVERIFY(b.points.back().upper - b.points.back().lower <
+                a.points.back().upper - a.points.back().lower);
+    }
+
+    void cancelStopsEarly() {
+        const ts::Series s = dailySeries(50000, kMinuteMs, 1.0);
+        CancelToken token = CancelToken::create();
+        token.cancel();
+        const SeriesAnalysis a = analyzeSeries(s, {}, token);
+        QVERIFY(!a.complete);
+        QVERIFY(a.points.size() < s.size());
+    }
+
+    void emptySeriesGivesEmptyAnalysis() {
+        const SeriesAnalysis a = analyzeSeries(ts::Series{}, {});
+        QVERIFY(a.points.empty());
+        QVERIFY(a.anomalies.empty());
+        QVERIFY(a.complete);
     }
 };
 

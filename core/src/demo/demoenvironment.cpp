@@ -99,7 +99,11 @@ TimeRange DemoEnvironment::dataRange() const {
 }
 
 std::vector<IncidentTruth> DemoEnvironment::incidents() const {
-    return m_impl->model.truths(m_impl->model.effective(m_impl->snapshot()));
+    const TimeMs now = m_impl->clock();
+    auto all = m_impl->model.truths(m_impl->model.effective(m_impl->snapshot()), now);
+    // Incidents scheduled in the live tail become known once they start.
+    std::erase_if(all, [&](const IncidentTruth& t) { return t.start > now; });
+    return all;
 }
 
 std::vector<IncidentTruth> DemoEnvironment::incidents(const TimeRange& range) const {
@@ -163,7 +167,7 @@ Result<std::vector<ts::Series>> DemoEnvironment::query(const ts::Selector& selec
         if (count == 0)
             return;
         for (std::size_t i = 0; i < wanted.size(); ++i) {
-            out[i].time.push_back(bucket);
+            out[i].time.push_back(std::max(bucket, firstMinute * kMinuteMs));
             out[i].value.push_back(wanted[i]->metric == MetricKind::Restarts ? last[i] : sum[i] / count);
             sum[i] = 0.0;
         }

@@ -65,6 +65,30 @@ void Model::logs(const MinuteState& st, const std::vector<Injection>& eff, const
     };
     auto wanted = [&](int s) { return only < 0 || only == s; };
 
+    // The minute's sampled traces, made only when an error line needs one.
+    std::vector<sources::Trace> traces;
+    std::vector<std::pair<std::size_t, std::size_t>> used;
+    bool tracesMade = false;
+    const bool troubled = troubledService(st) >= 0;
+    auto linkedSpan = [&](const std::string& service) -> const sources::Span* {
+        if (!tracesMade) {
+            tracesMade = true;
+            const int n = traceCount(st);
+            for (int i = 0; i < n; ++i)
+                traces.push_back(makeTrace(st, i));
+        }
+        for (std::size_t ti = 0; ti < traces.size(); ++ti)
+            for (std::size_t si = 0; si < traces[ti].spans.size(); ++si) {
+                const auto& sp = traces[ti].spans[si];
+                if (sp.error && sp.service == service &&
+                    std::find(used.begin(), used.end(), std::make_pair(ti, si)) == used.end()) {
+                    used.emplace_back(ti, si);
+                    return &sp;
+                }
+            }
+        return nullptr;
+    };
+
     for (std::size_t si = 0; si < topo.services.size(); ++si) {
         const int s = static_cast<int>(si);
         if (!wanted(s))
@@ -191,9 +215,16 @@ void Model::logs(const MinuteState& st, const std::vector<Injection>& eff, const
         const int errors = static_cast<int>(expErr) + (d.unit() < expErr - std::floor(expErr) ? 1 : 0);
         const int cause = st.errorCause[si];
         for (int i = 0; i < errors; ++i) {
-            const int pod = podOf();
-            const TimeMs time = when();
+            int pod = podOf();
+            TimeMs time = when();
             const std::string rid = d.hex(16);
+            // Tie the line to a sampled failing span of this service when the minute has one.
+            // (Only in troubled minutes: making traces costs more than the lines themselves.)
+            const sources::Span* span = troubled ? linkedSpan(spec.name) : nullptr;
+            if (span) {
+                pod = podIndex(span->tags.at("pod"));
+                time = std::clamp<TimeMs>((span->startUs + span->durationUs) / 1000, t0, t0 + kMinuteMs - 1);
+            }
             const std::string child = cause >= 0 ? topo.services[static_cast<std::size_t>(cause)].name : "";
             std::string m;
             switch (st.errorTemplate[si]) {
@@ -243,6 +274,10 @@ void Model::logs(const MinuteState& st, const std::vector<Injection>& eff, const
                 break;
             }
             emit(time, LogLevel::Error, pod, std::move(m));
+            if (span) {
+                out.back().fields["trace_id"] = span->traceId;
+                out.back().fields["span_id"] = span->spanId;
+            }
         }
 
         // A provider turning slow shows as warnings on the service and on its callers.
@@ -303,21 +338,7 @@ void Model::logs(const MinuteState& st, const std::vector<Injection>& eff, const
         if (inj.service >= 0 && !wanted(inj.service))
             continue;
         const auto svc = static_cast<std::size_t>(std::max(inj.service, 0));
-        if (inj.kind == IncidentKind::DeployErrors) {
-            const auto& pods = podsOfService[svc];
-            for (std::size_t i = 0; i < pods.size(); ++i) {
-                const auto& pod = topo.pods[static_cast<std::size_t>(pods[i])].name;
-                if (minuteRange.contains(inj.start))
-                    emit(inj.start + static_cast<TimeMs>(i) * 7000 + 1200, LogLevel::Info, pods[i],
-                         printf("Deployed version %s (commit %s) to %s: pod %s ready (rollout %zu/%zu)",
-                                inj.toVersion.c_str(), inj.commit.c_str(), topo.services[svc].name.c_str(),
-                                pod.c_str(), i + 1, pods.size()));
-                if (minuteRange.contains(inj.end))
-                    emit(inj.end + static_cast<TimeMs>(i) * 6000 + 900, LogLevel::Info, pods[i],
-                         printf("Rolled back to version %s on pod %s: error ratio above 5%% since %s",
-                                inj.fromVersion.c_str(), pod.c_str(), formatDateTime(inj.start).c_str()));
-            }
-        } else if (inj.kind == IncidentKind::MemoryLeak && !inj.prevented) {
+        if (inj.kind == IncidentKind::MemoryLeak && !inj.prevented) {
             const auto& spec = topo.services[svc];
             const double limit = static_cast<double>(spec.memoryLimitBytes);
             if (minuteRange.contains(inj.oom))
@@ -339,6 +360,28 @@ void Model::logs(const MinuteState& st, const std::vector<Injection>& eff, const
                         inj.rate * static_cast<double>(inj.fullAt - inj.start) / kGiB));
         }
     }
+    for (const auto& r : rollouts) {
+        if (!wanted(r.service) || r.at < t0 - kMinuteMs || r.at >= t0 + kMinuteMs)
+            continue;
+        const auto& pods = podsOfService[static_cast<std::size_t>(r.service)];
+        const std::string& svc = topo.services[static_cast<std::size_t>(r.service)].name;
+        for (std::size_t i = 0; i < pods.size(); ++i) {
+            const auto& pod = topo.pods[static_cast<std::size_t>(pods[i])].name;
+            const TimeMs time =
+                r.at + static_cast<TimeMs>(i) * (r.rollback ? 6000 : 7000) + (r.rollback ? 900 : 1200);
+            if (!minuteRange.contains(time))
+                continue;
+            if (r.rollback)
+                emit(time, LogLevel::Info, pods[i],
+                     printf("Rolled back to version %s on pod %s: error ratio above 5%% since %s",
+                            r.version.c_str(), pod.c_str(), formatDateTime(r.badSince).c_str()));
+            else
+                emit(time, LogLevel::Info, pods[i],
+                     printf("Deployed version %s (commit %s) to %s: pod %s ready (rollout %zu/%zu)",
+                            r.version.c_str(), r.commit.c_str(), svc.c_str(), pod.c_str(), i + 1,
+                            pods.size()));
+        }
+    }
     for (const auto& a : actions) {
         if (!wanted(podService[static_cast<std::size_t>(a.pod)]))
             continue;
@@ -350,7 +393,8 @@ void Model::logs(const MinuteState& st, const std::vector<Injection>& eff, const
                      "Received SIGTERM: shutting down gracefully (restart requested)");
             if (minuteRange.contains(a.at + 5000))
                 emit(a.at + 5000, LogLevel::Info, a.pod,
-                     printf("Started %s %s in %.1f seconds", spec.name.c_str(), spec.version.c_str(), 4.6));
+                     printf("Started %s %s in %.1f seconds", spec.name.c_str(),
+                            versionAt(podService[static_cast<std::size_t>(a.pod)], a.at).c_str(), 4.6));
         } else if (minuteRange.contains(a.at)) {
             emit(a.at, LogLevel::Info, a.pod,
                  printf("Freed %.2f GiB on /data (cleanup requested)", static_cast<double>(a.bytes) / kGiB));

@@ -123,6 +123,22 @@ Model::Model(std::uint64_t seed_, TimeMs historyStart_, TimeMs historyLength)
         initialRestarts.push_back(static_cast<double>(hashOf(seed, 5, p) % 3));
     }
 
+    // Which services each entry operation reaches, for the extra traces through a troubled service.
+    std::function<void(std::size_t, std::vector<char>&)> reach = [&](std::size_t s, std::vector<char>& seen) {
+        if (seen[s])
+            return;
+        seen[s] = 1;
+        for (const auto& [c, w] : children[s])
+            reach(static_cast<std::size_t>(c), seen);
+    };
+    for (const auto& op : topo.services[0].operations) {
+        std::vector<char> seen(nServices, 0);
+        seen[0] = 1;
+        for (const auto& call : op.calls)
+            reach(static_cast<std::size_t>(serviceIndex(call.service)), seen);
+        entryReach.push_back(std::move(seen));
+    }
+
     placeIncidents();
 }
 
@@ -214,6 +230,24 @@ void Model::placeIncidents() {
     deploy.commit = "4f2a9c1";
     injections.push_back(deploy);
 
+    // Routine deploys around the bad one, so a deploy alone is no proof of guilt.
+    auto rollout = [&](const std::string& service, TimeMs at, std::string version, std::string commit) {
+        rollouts.push_back({serviceIndex(service), at, std::move(version), std::move(commit), false, 0});
+    };
+    rollout("catalog", dayStart(anchor - 12 * kDayMs) + 14 * kHourMs + 30 * kMinuteMs + jitter(11, 45),
+            "v1.8.3", "4f2a9c1");
+    rollout("checkout", deploy.start, deploy.toVersion, deploy.commit);
+    rollouts.push_back({deploy.service, deploy.end, deploy.fromVersion, "9b1e07d", true, deploy.start});
+    rollout("checkout", dayStart(anchor - 10 * kDayMs) + 11 * kHourMs + jitter(12, 45), "v1.8.4", "7c1e2d9");
+    rollout("frontend", dayStart(anchor - 7 * kDayMs) + 13 * kHourMs + 40 * kMinuteMs + jitter(13, 45),
+            "v1.8.4", "7c1e2d9");
+    rollout("cart", dayStart(anchor - 3 * kDayMs) + 10 * kHourMs + 15 * kMinuteMs + jitter(14, 45), "v1.8.4",
+            "7c1e2d9");
+    rollout("recommendation", dayStart(anchor - kDayMs) + 16 * kHourMs + 5 * kMinuteMs + jitter(15, 45),
+            "v1.8.4", "7c1e2d9");
+    std::stable_sort(rollouts.begin(), rollouts.end(),
+                     [](const Rollout& a, const Rollout& b) { return a.at < b.at; });
+
     Injection shipping;
     shipping.kind = IncidentKind::DependencyLatency;
     shipping.service = serviceIndex("shipping");
@@ -256,6 +290,9 @@ void Model::placeIncidents() {
     forecast.start = anchor - 18 * kHourMs + jitter(6, 30);
     forecast.fullAt = anchor + 4 * kHourMs + jitter(7, 30) + 30 * kMinuteMs;
     forecast.end = forecast.fullAt;
+    forecast.forecast = true;
+    // Left alone, someone cleans it up three quarters of an hour after the outage starts.
+    forecast.cleanup = forecast.fullAt + 45 * kMinuteMs;
     injections.push_back(forecast);
 
     Injection live;
@@ -276,6 +313,58 @@ void Model::placeIncidents() {
     payment.errorAdd = 0.04;
     injections.push_back(payment);
 
+    // The live tail: one incident every few hours for two weeks after the anchor, so a demo left running
+    // keeps showing something to find. Each starts after the previous one ended.
+    std::vector<int> appPods;
+    for (std::size_t p = 0; p < topo.pods.size(); ++p) {
+        const auto& kind = topo.services[static_cast<std::size_t>(podService[p])].kind;
+        if (kind == "web" || kind == "api")
+            appPods.push_back(static_cast<int>(p));
+    }
+    static constexpr const char* kSlowCandidates[] = {"payment", "shipping", "currency",
+                                                      "email",   "catalog",  "orders-db"};
+    static constexpr IncidentKind kCycle[] = {IncidentKind::DependencyLatency, IncidentKind::NoisyNeighbour,
+                                              IncidentKind::MemoryLeak, IncidentKind::DiskFill};
+    TimeMs cursor = anchor + 6 * kHourMs;
+    for (std::uint64_t k = 0; cursor < anchor + 14 * kDayMs; ++k) {
+        auto h = [&](std::uint64_t salt) { return hashOf(seed, 600 + k, salt); };
+        auto minutes = [&](std::uint64_t salt, std::uint64_t from, std::uint64_t span) {
+            return static_cast<TimeMs>(from + h(salt) % span) * kMinuteMs;
+        };
+        Injection inj;
+        inj.kind = kCycle[k % 4];
+        inj.start = cursor + minutes(1, 0, 60);
+        switch (inj.kind) {
+        case IncidentKind::DependencyLatency:
+            inj.service = serviceIndex(kSlowCandidates[h(2) % std::size(kSlowCandidates)]);
+            inj.end = inj.start + minutes(3, 30, 40);
+            inj.extraMs = static_cast<double>(600 + h(4) % 1500);
+            inj.errorAdd = 0.03;
+            break;
+        case IncidentKind::NoisyNeighbour:
+            inj.host = static_cast<int>(h(2) % topo.hosts.size());
+            inj.end = inj.start + minutes(3, 40, 60);
+            break;
+        case IncidentKind::MemoryLeak:
+            inj.pod = appPods[h(2) % appPods.size()];
+            inj.service = podService[static_cast<std::size_t>(inj.pod)];
+            inj.oom = inj.start + minutes(3, 150, 120);
+            inj.end = inj.oom + 10 * kMinuteMs;
+            break;
+        case IncidentKind::DiskFill:
+            inj.pod = appPods[h(2) % appPods.size()];
+            inj.service = podService[static_cast<std::size_t>(inj.pod)];
+            inj.fullAt = inj.start + minutes(3, 180, 180);
+            inj.cleanup = inj.fullAt + 20 * kMinuteMs;
+            inj.end = inj.cleanup;
+            break;
+        case IncidentKind::DeployErrors:
+            break;
+        }
+        injections.push_back(inj);
+        cursor = inj.end + minutes(5, 60, 60);
+    }
+
     for (auto& inj : injections) {
         if (inj.kind == IncidentKind::MemoryLeak)
             inj.stop = inj.oom;
@@ -288,8 +377,21 @@ void Model::placeIncidents() {
         if (inj.host < 0 && inj.pod >= 0)
             inj.host = podHost[static_cast<std::size_t>(inj.pod)];
     }
+    // A short history keeps only the incidents that start inside it.
+    std::erase_if(injections, [&](const Injection& inj) { return inj.start < historyStart; });
     std::stable_sort(injections.begin(), injections.end(),
                      [](const Injection& a, const Injection& b) { return a.start < b.start; });
+}
+
+const std::string& Model::versionAt(int service, TimeMs t) const {
+    const std::string* v = &topo.services[static_cast<std::size_t>(service)].version;
+    for (const auto& r : rollouts) {
+        if (r.at > t)
+            break;
+        if (r.service == service)
+            v = &r.version;
+    }
+    return *v;
 }
 
 std::vector<Injection> Model::effective(const std::vector<Action>& actions) const {
@@ -318,8 +420,10 @@ std::vector<Injection> Model::effective(const std::vector<Action>& actions) cons
                     break;
                 }
             }
-            if (!inj.remediated && freed > 0 && inj.cleanup == std::numeric_limits<TimeMs>::max()) {
-                inj.fullAt += static_cast<TimeMs>(freed / inj.rate);
+            if (!inj.remediated && freed > 0 && inj.forecast) {
+                const auto delay = static_cast<TimeMs>(freed / inj.rate);
+                inj.fullAt += delay;
+                inj.cleanup += delay;
                 inj.end = inj.fullAt;
             }
         }
@@ -327,7 +431,7 @@ std::vector<Injection> Model::effective(const std::vector<Action>& actions) cons
     return eff;
 }
 
-std::vector<IncidentTruth> Model::truths(const std::vector<Injection>& eff) const {
+std::vector<IncidentTruth> Model::truths(const std::vector<Injection>& eff, TimeMs now) const {
     std::vector<IncidentTruth> out;
     std::set<int> affected;
     std::function<void(int)> up = [&](int s) {
@@ -344,6 +448,9 @@ std::vector<IncidentTruth> Model::truths(const std::vector<Injection>& eff) cons
         t.kind = inj.kind;
         t.start = inj.start;
         t.end = inj.end;
+        const bool outage = inj.forecast && !inj.remediated && now >= inj.fullAt;
+        if (outage)
+            t.end = inj.cleanup;
         t.remediated = inj.remediated;
         if (inj.host >= 0)
             t.rootHost = topo.hosts[static_cast<std::size_t>(inj.host)].name;
@@ -385,17 +492,19 @@ std::vector<IncidentTruth> Model::truths(const std::vector<Injection>& eff) cons
         case IncidentKind::DiskFill: {
             t.primaryMetric = "disk_used_bytes";
             const std::string growth = fmt("%.2f GiB/h", inj.rate * static_cast<double>(kHourMs) / kGiB);
-            if (inj.cleanup != std::numeric_limits<TimeMs>::max())
+            if (!inj.forecast)
                 t.description = "The volume of " + t.rootPod + " (" + t.rootService + ") fills up at " +
                                 growth + " until writes fail with \"No space left on device\" at " +
                                 formatIso(inj.fullAt) + "; old files are cleaned up at " +
                                 formatIso(inj.cleanup) + ".";
             else
-                t.description =
-                    "The volume of " + t.rootPod + " (" + t.rootService + ") grows at " + growth + " since " +
-                    formatIso(inj.start) +
-                    (inj.remediated ? "; disk space was freed, growth stopped."
-                                    : "; at this rate it is full at " + formatIso(inj.fullAt) + ".");
+                t.description = "The volume of " + t.rootPod + " (" + t.rootService + ") grows at " + growth +
+                                " since " + formatIso(inj.start) +
+                                (inj.remediated ? std::string("; disk space was freed, growth stopped.")
+                                 : outage       ? "; it filled up at " + formatIso(inj.fullAt) +
+                                                " (\"No space left on device\") and was cleaned up at " +
+                                                formatIso(inj.cleanup) + "."
+                                          : "; at this rate it is full at " + formatIso(inj.fullAt) + ".");
             break;
         }
         case IncidentKind::DependencyLatency:
@@ -444,12 +553,6 @@ std::vector<DemoEvent> Model::events(const std::vector<Injection>& eff, const st
         const std::string svc =
             inj.service >= 0 ? topo.services[static_cast<std::size_t>(inj.service)].name : "";
         switch (inj.kind) {
-        case IncidentKind::DeployErrors:
-            add(inj.start, "deploy", inj.service, -1,
-                "Deployed version " + inj.toVersion + " (commit " + inj.commit + ") to " + svc);
-            add(inj.end, "rollback", inj.service, -1,
-                "Rolled back " + svc + " to version " + inj.fromVersion);
-            break;
         case IncidentKind::MemoryLeak:
             if (!inj.prevented)
                 add(inj.oom, "oom_kill", inj.service, inj.pod,
@@ -465,6 +568,14 @@ std::vector<DemoEvent> Model::events(const std::vector<Injection>& eff, const st
         default:
             break;
         }
+    }
+    for (const auto& r : rollouts) {
+        const std::string& svc = topo.services[static_cast<std::size_t>(r.service)].name;
+        if (r.rollback)
+            add(r.at, "rollback", r.service, -1, "Rolled back " + svc + " to version " + r.version);
+        else
+            add(r.at, "deploy", r.service, -1,
+                "Deployed version " + r.version + " (commit " + r.commit + ") to " + svc);
     }
     for (const auto& a : actions) {
         const auto& pod = topo.pods[static_cast<std::size_t>(a.pod)];
@@ -547,7 +658,9 @@ void Model::evaluate(std::int64_t minute, const std::vector<Injection>& eff,
             break;
         }
         case IncidentKind::DiskFill:
-            diskInjection[inj.pod] = &inj;
+            // The latest fill that has started owns the volume (several may hit one pod over time).
+            if (t >= inj.start)
+                diskInjection[inj.pod] = &inj;
             break;
         case IncidentKind::DependencyLatency: {
             const double r = ramp(t, inj.start, inj.end, 4 * kMinuteMs);

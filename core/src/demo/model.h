@@ -89,11 +89,22 @@ struct Injection {
     TimeMs growthStop = std::numeric_limits<TimeMs>::max(); // a cleanup that removed the runaway file
     TimeMs cleanup = std::numeric_limits<TimeMs>::max();    // scheduled cleanup (history only)
     TimeMs fullAt = 0;
+    bool forecast = false; // full only after the history's end: the truth's end is fullAt
     // latency / errors
     double extraMs = 0;
     double errorAdd = 0;
     std::string fromVersion, toVersion, commit;
     bool remediated = false;
+};
+
+// A version change of a service: a deploy (benign or the incident's) or a rollback.
+struct Rollout {
+    int service = 0;
+    TimeMs at = 0;
+    std::string version;
+    std::string commit;
+    bool rollback = false;
+    TimeMs badSince = 0; // rollback only: when the bad version went out
 };
 
 struct Action {
@@ -134,14 +145,19 @@ public:
     std::vector<double> memPeriod, memPhase, diskOffset, initialRestarts;
     std::vector<SeriesDesc> series;
     std::vector<ts::SeriesId> seriesIds;
-    std::vector<Injection> injections; // scheduled, before remediations; ordered by start
+    std::vector<Injection> injections;         // scheduled, before remediations; ordered by start
+    std::vector<Rollout> rollouts;             // ordered by time
+    std::vector<std::vector<char>> entryReach; // per frontend operation: which services it reaches
+
+    const std::string& versionAt(int service, TimeMs t) const;
 
     int serviceIndex(const std::string& name) const;
     int podIndex(const std::string& name) const;
 
     // Injections with the remediations applied (leaks stopped by restarts, disks freed).
     std::vector<Injection> effective(const std::vector<Action>& actions) const;
-    std::vector<IncidentTruth> truths(const std::vector<Injection>& eff) const;
+    // now: a forecast disk fill that has filled by now ends at its cleanup instead of at fullAt.
+    std::vector<IncidentTruth> truths(const std::vector<Injection>& eff, TimeMs now) const;
     std::vector<DemoEvent> events(const std::vector<Injection>& eff, const std::vector<Action>& actions,
                                   const TimeRange& range) const;
 
@@ -154,8 +170,11 @@ public:
     void logs(const MinuteState& st, const std::vector<Injection>& eff, const std::vector<Action>& actions,
               int service, std::vector<sources::LogRecord>& out) const;
 
-    // Traces sampled in one minute.
+    // Traces sampled in one minute: a steady share of the traffic, plus a few extra ones through the most
+    // troubled service when one is failing or slow (as tail-based sampling keeps interesting traces).
     int traceCount(const MinuteState& st) const;
+    int baseTraceCount(const MinuteState& st) const;
+    int troubledService(const MinuteState& st) const; // -1 when all are healthy
     sources::Trace makeTrace(const MinuteState& st, int index) const;
     // Decodes the minute and index a trace id was made from; false when it is not one of ours.
     bool decodeTraceId(const std::string& id, std::int64_t& minute, int& index) const;

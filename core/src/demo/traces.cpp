@@ -24,11 +24,31 @@ std::uint64_t idMask(std::uint64_t seed) {
 
 } // namespace
 
-int Model::traceCount(const MinuteState& st) const {
+int Model::baseTraceCount(const MinuteState& st) const {
     const double expected = 3.0 + 5.0 * std::min(1.2, st.util);
     const double f = expected - std::floor(expected);
     return static_cast<int>(expected) +
            (unit(hashOf(seed, 300, static_cast<std::uint64_t>(st.minute))) < f ? 1 : 0);
+}
+
+int Model::troubledService(const MinuteState& st) const {
+    const double load = 1.0 + 0.3 * st.util * st.util;
+    int worst = -1;
+    double worstScore = 0.02;
+    for (std::size_t s = 1; s < topo.services.size(); ++s) {
+        const auto& spec = topo.services[s];
+        const double score = std::max(0.0, st.selfErr[s] - 3.0 * spec.baseErrorRatio) +
+                             0.01 * std::max(0.0, st.selfP50[s] / (spec.selfLatencyMs * load) - 2.0);
+        if (score > worstScore) {
+            worstScore = score;
+            worst = static_cast<int>(s);
+        }
+    }
+    return worst;
+}
+
+int Model::traceCount(const MinuteState& st) const {
+    return baseTraceCount(st) + (troubledService(st) >= 0 ? 4 : 0);
 }
 
 bool Model::decodeTraceId(const std::string& id, std::int64_t& minute, int& index) const {
@@ -61,16 +81,6 @@ sources::Trace Model::makeTrace(const MinuteState& st, int index) const {
     trace.traceId = hex64(th) + hex64(((um << 4) | static_cast<std::uint64_t>(index)) ^ idMask(seed));
     std::uint64_t n = 0;
     auto next = [&]() { return hashOf(th, n++); };
-
-    // Version of a service at this minute (a deploy incident switches it for its window).
-    auto versionOf = [&](std::size_t s) {
-        const TimeMs t = st.minute * kMinuteMs;
-        for (const auto& inj : injections)
-            if (inj.kind == IncidentKind::DeployErrors && static_cast<std::size_t>(inj.service) == s &&
-                t >= inj.start && t < inj.end)
-                return inj.toVersion;
-        return topo.services[s].version;
-    };
 
     std::function<std::pair<TimeUs, bool>(std::size_t, const Operation&, TimeUs, const std::string&)> span =
         [&](std::size_t s, const Operation& op, TimeUs start,
@@ -130,7 +140,7 @@ sources::Trace Model::makeTrace(const MinuteState& st, int index) const {
         sp.error = error;
         sp.tags["span.kind"] = "server";
         sp.tags["pod"] = topo.pods[pod].name;
-        sp.tags["service.version"] = versionOf(s);
+        sp.tags["service.version"] = versionAt(static_cast<int>(s), st.minute * kMinuteMs);
         if (spec.kind == "web") {
             const auto space = op.name.find(' ');
             sp.tags["http.method"] = op.name.substr(0, space);
@@ -164,14 +174,24 @@ sources::Trace Model::makeTrace(const MinuteState& st, int index) const {
 
     const TimeUs rootStart = st.minute * kMinuteMs * 1000 + static_cast<TimeUs>(next() % 60'000'000ULL);
     const auto& frontend = topo.services[0];
-    double r = unit(next());
+    // Extra traces (index past the base count) only take entry operations that reach the troubled service.
+    const int troubled = index >= baseTraceCount(st) ? troubledService(st) : -1;
+    auto eligible = [&](std::size_t k) {
+        return troubled < 0 || entryReach[k][static_cast<std::size_t>(troubled)] != 0;
+    };
+    double total = 0;
+    for (std::size_t k = 0; k < frontend.operations.size(); ++k)
+        if (eligible(k))
+            total += frontend.operations[k].weight;
+    double r = unit(next()) * total;
     const Operation* op = &frontend.operations.back();
-    for (const auto& o : frontend.operations) {
-        if (r < o.weight) {
-            op = &o;
+    for (std::size_t k = 0; k < frontend.operations.size(); ++k) {
+        if (!eligible(k))
+            continue;
+        op = &frontend.operations[k];
+        if (r < op->weight)
             break;
-        }
-        r -= o.weight;
+        r -= op->weight;
     }
     span(0, *op, rootStart, std::string());
     return trace;

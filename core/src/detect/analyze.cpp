@@ -135,6 +135,7 @@ SeriesAnalysis analyzeSeries(const ts::Series& series, const AnalysisOptions& op
             a.expected = p.expected;
             a.lower = p.lower;
             a.upper = p.upper;
+            a.deviation = p.deviation;
             a.detector = std::string(firedBy[peak].empty() ? std::string_view("ensemble") : firedBy[peak]);
             a.explanation = explainDeviation(what, a.observed, a.expected, a.lower, a.upper, p.deviation,
                                              a.detector, options.unit);

@@ -43,6 +43,7 @@ Estimate EnsembleDetector::update(TimeMs t, double value) {
         }
         s.score = 0.0;
         s.deviation = 0.0;
+        m_explanation.skipped = true;
         return s;
     }
     m_lastTime = t;
@@ -74,7 +75,7 @@ Estimate EnsembleDetector::update(TimeMs t, double value) {
     // The CUSUM watches the seasonal residuals once the baseline has chosen its model; earlier residuals
     // are dominated by the model still learning and would raise false level shifts.
     if (s.ready && m_seasonal.settled()) {
-        const bool alarm = m_cusum.update(s.deviation);
+        const bool alarm = m_cusum.update(m_seasonal.slowDeviation());
         const double change = alarm ? 1.0 : m_cusum.level();
         m_explanation.changeLevel = change;
         // Below the alarm level the statistic only hints (quadratic ramp); the alarm itself scores high.

@@ -20,7 +20,7 @@ double ScorePipeline::update(TimeMs t, double value) {
         return m_last.score;
     const auto& ex = m_ensemble.lastExplanation();
     // Skipped points (NaN/Inf, time not after the previous point) and the learning phase score 0.
-    if (!m_last.ready || !std::isfinite(value) || m_last.score == 0.0)
+    if (!m_last.ready || ex.skipped)
         return 0.0;
 
     double a = std::min(std::fabs(ex.deviation), m_config.deviationCap);

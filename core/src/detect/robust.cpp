@@ -27,22 +27,26 @@ double RollingMadDetector::median() const {
 }
 
 double RollingMadDetector::mad(double med) const {
-    // Deviations from the median grow outward from the middle of the sorted window: merge both sides.
+    // Deviations from the median grow outward from the middle of the sorted window: merge both sides,
+    // branch-free, with sentinels at both ends.
     const int n = m_size;
+    if (n == 0)
+        return 0.0;
+    float buf[kWindow + 2];
+    buf[0] = -HUGE_VALF;
+    std::memcpy(buf + 1, m_sorted.data(), sizeof(float) * static_cast<std::size_t>(n));
+    buf[n + 1] = HUGE_VALF;
     const int k = n / 2;
-    int l = (n % 2 == 1) ? n / 2 : n / 2 - 1;
+    int l = ((n % 2 == 1) ? n / 2 : n / 2 - 1) + 1;
     int r = l + 1;
     double d = 0.0;
     for (int picked = 0; picked <= k; ++picked) {
-        const double dl = l >= 0 ? med - m_sorted[static_cast<std::size_t>(l)] : HUGE_VAL;
-        const double dr = r < n ? m_sorted[static_cast<std::size_t>(r)] - med : HUGE_VAL;
-        if (dl <= dr) {
-            d = dl;
-            --l;
-        } else {
-            d = dr;
-            ++r;
-        }
+        const double dl = med - buf[l];
+        const double dr = buf[r] - med;
+        const bool left = dl <= dr;
+        d = left ? dl : dr;
+        l -= left;
+        r += !left;
     }
     return d;
 }
@@ -51,7 +55,7 @@ double RollingMadDetector::sigma() const {
     if (m_size == 0)
         return 0.0;
     const double med = median();
-    const double s = std::max(1.4826 * mad(med), 0.5 * kMeanAbsToSigma * m_absEwma);
+    const double s = std::max(1.4826 * m_mad, 0.5 * kMeanAbsToSigma * m_absEwma);
     return std::max(s, 1e-3 * std::fabs(med) + 1e-9);
 }
 
@@ -59,7 +63,8 @@ Estimate RollingMadDetector::update(TimeMs t, double value) {
     Estimate e;
     if (m_size > 0) {
         e.expected = median();
-        const double s = sigma();
+        const double s = std::max(std::max(1.4826 * m_mad, 0.5 * kMeanAbsToSigma * m_absEwma),
+                                  1e-3 * std::fabs(e.expected) + 1e-9);
         e.lower = e.expected - m_bandSigmas * s;
         e.upper = e.expected + m_bandSigmas * s;
         e.ready = m_size >= m_warmup;
@@ -96,6 +101,10 @@ Estimate RollingMadDetector::update(TimeMs t, double value) {
     std::memmove(s + at + 1, s + at, sizeof(float) * static_cast<std::size_t>(n - at));
     s[at] = v;
     m_size = n + 1;
+    if (++m_sinceMad >= kMadRefresh || m_size < m_warmup + kMadRefresh) {
+        m_sinceMad = 0;
+        m_mad = mad(median());
+    }
     return e;
 }
 

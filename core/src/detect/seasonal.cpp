@@ -52,10 +52,13 @@ double SeasonalDetector::sigma() const {
 }
 
 Estimate SeasonalDetector::expectation(TimeMs t) const {
+    return expectationAt(slot(t, kDayMs, kDailyBuckets), slot(t, kWeekMs, kWeeklyBuckets));
+}
+
+Estimate SeasonalDetector::expectationAt(const Slot& sd, const Slot& sw) const {
     Estimate e;
     if (m_count == 0)
         return e;
-    const Slot sd = slot(t, kDayMs, kDailyBuckets);
     double expected = m_fast;
     double abs = m_absScale;
     if (m_useDaily) {
@@ -64,7 +67,7 @@ Estimate SeasonalDetector::expectation(TimeMs t) const {
         // band.
         abs = 0.5 * (abs + profile(m_dailyAbs.data(), sd));
         if (m_useWeekly)
-            expected += profile(m_weekly.data(), slot(t, kWeekMs, kWeeklyBuckets));
+            expected += profile(m_weekly.data(), sw);
     }
     const double floor = 1e-3 * std::fabs(expected) + 1e-9;
     const double s = std::max(abs * kMeanAbsToSigma, floor);
@@ -96,10 +99,12 @@ void SeasonalDetector::updateRates(TimeMs t) {
     m_aDaily = aDay >= 1.0 ? 1.0 : 1.0 - std::pow(1.0 - aDay, std::min(1.0, step / dailyWidth));
     m_aWeekly = aWeek >= 1.0 ? 1.0 : 1.0 - std::pow(1.0 - aWeek, std::min(1.0, step / weeklyWidth));
     m_aLevel = 1.0 - std::exp(-step / static_cast<double>(std::max<TimeMs>(m_config.levelTau, 1)));
+    m_aWeekErr = 1.0 - std::exp(-step / static_cast<double>(kWeekMs));
     m_ratesAt = days;
 }
 
 Estimate SeasonalDetector::update(TimeMs t, double value) {
+    m_slowDeviation = 0.0;
     if (!std::isfinite(value) || (m_count > 0 && t <= m_last)) {
         Estimate e = expectation(t); // skipped: band kept, nothing learned
         e.score = 0.0;
@@ -115,7 +120,13 @@ Estimate SeasonalDetector::update(TimeMs t, double value) {
         return e;
     }
 
-    Estimate e = expectation(t);
+    // One 64-bit modulo for both seasons (a week is a whole number of days).
+    TimeMs weekPhase = t % kWeekMs;
+    if (weekPhase < 0)
+        weekPhase += kWeekMs;
+    const Slot sd = slot(weekPhase % kDayMs, kDayMs, kDailyBuckets);
+    const Slot sw = slot(weekPhase, kWeekMs, kWeeklyBuckets);
+    Estimate e = expectationAt(sd, sw);
     const double halfWidth = (e.upper - e.lower) / 2.0;
     const double s = m_config.bandSigmas > 0 ? halfWidth / m_config.bandSigmas : halfWidth;
     const double r = value - e.expected;
@@ -137,14 +148,18 @@ Estimate SeasonalDetector::update(TimeMs t, double value) {
     const double aE = std::max(m_config.scaleAlpha, 1.0 / n);
     const double limit = e.ready && s > 0 ? m_config.clipSigmas * s : std::numeric_limits<double>::infinity();
 
-    const Slot sd = slot(t, kDayMs, kDailyBuckets);
-    const Slot sw = slot(t, kWeekMs, kWeeklyBuckets);
     const double d = profile(m_daily.data(), sd);
     const double w = profile(m_weekly.data(), sw);
 
     m_errLevel += aE * (std::min(std::fabs(value - m_fast), limit) - m_errLevel);
-    m_errDaily += aE * (std::min(std::fabs(value - m_level - m_bias - d), limit) - m_errDaily);
-    m_errFull += aE * (std::min(std::fabs(value - m_level - m_bias - d - w), limit) - m_errFull);
+    // Daily vs none is judged as used (with the short-memory bias); weekly vs daily on the profiles alone,
+    // since the bias would otherwise absorb a weekday/weekend difference within hours and hide it.
+    m_errDailyBias += aE * (std::min(std::fabs(value - m_level - m_bias - d), limit) - m_errDailyBias);
+    // ...and over about a week of memory, or weekdays alone would switch the weekly profile off each week.
+    const double aW = std::max(m_aWeekErr, 1.0 / n);
+    m_errDaily += aW * (std::min(std::fabs(value - m_level - d), limit) - m_errDaily);
+    m_errFull += aW * (std::min(std::fabs(value - m_level - d - w), limit) - m_errFull);
+    m_slowDeviation = s > 0 && e.ready ? (value - (m_useDaily ? e.expected : m_level)) / s : 0.0;
     m_bias += m_config.biasAlpha * (clip(value - m_level - d - (m_useWeekly ? w : 0.0), limit) - m_bias);
     const double used = std::min(std::fabs(r), limit);
     m_absScale += aE * (used - m_absScale);
@@ -162,12 +177,12 @@ Estimate SeasonalDetector::update(TimeMs t, double value) {
     // hysteresis keeps the choice from flapping.
     const TimeMs spanned = t - m_first;
     if (spanned >= kDayMs + kDayMs / 2) {
-        if (!m_useDaily && m_errDaily < 0.85 * m_errLevel) {
+        if (!m_useDaily && m_errDailyBias < 0.85 * m_errLevel) {
             m_useDaily = true;
             // Widths learned while the profile itself was still learning are stale: start them afresh.
-            m_absScale = m_errDaily;
-            m_dailyAbs.fill(static_cast<float>(m_errDaily));
-        } else if (m_useDaily && m_errDaily > 0.95 * m_errLevel)
+            m_absScale = m_errDailyBias;
+            m_dailyAbs.fill(static_cast<float>(m_errDailyBias));
+        } else if (m_useDaily && (m_useWeekly ? m_absScale : m_errDailyBias) > 0.95 * m_errLevel)
             m_useDaily = false;
     }
     if (m_useDaily && spanned >= kWeekMs + kDayMs) {

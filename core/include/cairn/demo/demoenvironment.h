@@ -6,7 +6,8 @@
 // Everything is generated on demand from (seed, history start, series or entity, minute) with a
 // counter-based hash, and stateful shapes (memory ramps, disk growth, restart counters) have closed forms,
 // so any range costs only its own length and never replays history. For a given seed and history start
-// the data are identical across runs and machines (remediations aside, which are explicit inputs).
+// the data are identical across runs (remediations aside, which are explicit inputs; another C library's
+// exp/sin may change the last digits).
 //
 // Times are UTC milliseconds (TimeMs), span times microseconds. Metric names and labels:
 //   service level {service}:        request_rate (req/s), latency_p50_ms, latency_p95_ms, error_ratio (0..1)
@@ -70,7 +71,8 @@ public:
     // [historyStart, now rounded down to the minute + 1 min): where samples exist right now.
     TimeRange dataRange() const;
 
-    // Ground truth, remediations applied, ordered by start; the second form keeps those overlapping range.
+    // Ground truth, remediations applied, ordered by start, of the incidents started by now (the live tail
+    // brings a new one every few hours); the second form keeps those overlapping range.
     std::vector<IncidentTruth> incidents() const;
     std::vector<IncidentTruth> incidents(const TimeRange& range) const;
     // Deploys, rollbacks, OOM kills, restarts and cleanups with time in range (and not after now).
@@ -79,10 +81,11 @@ public:
     // --- metrics ---
     // Every series the environment serves (service level first, then pod level).
     const std::vector<ts::SeriesId>& seriesIds() const;
-    // Samples of the matching series in [range.start, range.end) clipped to dataRange(). Timestamps are on
-    // step boundaries (multiples of step since the epoch); with step > 1 min a sample is the mean of the
-    // minutes in its step (the last value for restarts_total); step < 1 min gives 1-minute samples.
-    // Errors: inverted or empty range, step <= 0, cancelled.
+    // Samples of the matching series in [range.start, range.end) clipped to dataRange() (an empty or
+    // out-of-history range gives series without samples). Timestamps are on step boundaries (multiples of
+    // step since the epoch), the first one moved up to the range's first minute when the range starts
+    // mid-step; with step > 1 min a sample is the mean of the minutes in its step (the last value for
+    // restarts_total); step < 1 min gives 1-minute samples. Errors: inverted range, step <= 0, cancelled.
     Result<std::vector<ts::Series>> query(const ts::Selector& selector, const TimeRange& range, TimeMs step,
                                           const CancelToken& cancel = {}) const;
 

@@ -26,8 +26,9 @@ struct IncidentTruth {
     IncidentKind kind = IncidentKind::MemoryLeak;
     TimeMs start = 0; // when the fault begins (leak starts, disk starts filling, deploy happens)
     // When the fault ends: restart after the OOM kill, cleanup, rollback. For a fault still running at the
-    // history's end it is where it is scheduled to end (the OOM kill, the disk being full) and may lie after
-    // now; a remediation (restartPod, freeDisk) moves it to the remediation time.
+    // history's end it is where it is scheduled to end and may lie after now (the OOM kill; for a disk
+    // filling up, the moment it is full — once that has passed, the cleanup after the outage); a
+    // remediation (restartPod, freeDisk) moves it to the remediation time.
     TimeMs end = 0;
     std::string rootService; // the service where the fault is
     std::string rootPod;     // the faulty pod, when one pod is at fault

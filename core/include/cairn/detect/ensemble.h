@@ -27,6 +27,7 @@ struct PointExplanation {
     double changeLevel = 0.0;       // CUSUM statistic / alarm level (1 = alarm)
     double deviation = 0.0;         // the deviation the point score was computed from (the smaller one)
     bool levelShift = false;        // a level shift was confirmed at this point
+    bool skipped = false;           // NaN/Inf value or a time not after the previous point: ignored
 };
 
 class EnsembleDetector final : public Detector {

@@ -1,7 +1,8 @@
 // RollingMadDetector: robust statistics over a short rolling window (median and MAD of the previous
-// 31 points) for spikes and dips. The point being scored is not part of its own reference window.
-// Fixed state (two small float arrays); O(window) = O(1) work per point, no allocation after construction.
-// Times are UTC milliseconds. Thread-safety: one instance per series, used by one thread at a time.
+// 31 points; the MAD is refreshed every 8 points) for spikes and dips. The point being scored is not part of
+// its own reference window. Fixed state (two small float arrays); O(window) = O(1) work per point, no
+// allocation after construction. Times are UTC milliseconds. Thread-safety: one instance per series, used by
+// one thread at a time.
 #pragma once
 
 #include "cairn/detect/detector.h"
@@ -14,6 +15,7 @@ namespace cairn::detect {
 class RollingMadDetector final : public Detector {
 public:
     static constexpr int kWindow = 31;
+    static constexpr int kMadRefresh = 8;
 
     explicit RollingMadDetector(double bandSigmas = 3.0, int warmupPoints = 8);
 
@@ -34,10 +36,12 @@ private:
     std::array<float, kWindow> m_sorted{}; // the same values, sorted
     double m_bandSigmas;
     double m_absEwma = 0.0; // mean |x - median|: fallback scale when the MAD is 0 (quantised data)
+    double m_mad = 0.0;     // MAD of the window, refreshed every kMadRefresh points (it moves slowly)
     TimeMs m_last = 0;
     std::int32_t m_size = 0;
     std::int32_t m_head = 0;
     std::int32_t m_warmup;
+    std::int32_t m_sinceMad = 0;
     bool m_any = false;
 };
 

@@ -49,6 +49,9 @@ public:
     // True once the detector has seen enough to choose its model (1.5 days spanned or 1000 points).
     bool settled() const { return m_last - m_first >= kDayMs + kDayMs / 2 || m_count >= 1000; }
     void setBandSigmas(double k) { m_config.bandSigmas = k; }
+    // Deviation (sigmas) of the last point from the slow baseline (the slow level, or the seasonal model
+    // when a season is in use): what a change-point test should watch, since the fast level absorbs shifts.
+    double slowDeviation() const { return m_slowDeviation; }
 
 private:
     struct Slot {
@@ -57,6 +60,7 @@ private:
         float w1;
     };
     static Slot slot(TimeMs t, TimeMs period, int buckets);
+    Estimate expectationAt(const Slot& daily, const Slot& weekly) const;
     double profile(const float* table, const Slot& s) const;
     void learn(float* table, const Slot& s, double err, double alpha);
     void updateRates(TimeMs t);
@@ -72,11 +76,14 @@ private:
     double m_aLevel = 0.0; // per-point learning rates derived from the step (cached)
     double m_aDaily = 0.0;
     double m_aWeekly = 0.0;
+    double m_aWeekErr = 0.0;
     std::int64_t m_ratesAt = -1; // day number the cached rates belong to
     double m_errLevel = 0.0;     // mean |x - level|
     double m_errDaily = 0.0;     // mean |x - level - daily|
-    double m_errFull = 0.0;      // mean |x - level - daily - weekly|
-    double m_absScale = 0.0;     // mean |residual| of the model in use
+    double m_errDailyBias = 0.0; // mean |x - level - bias - daily|
+    double m_slowDeviation = 0.0;
+    double m_errFull = 0.0;  // mean |x - level - daily - weekly|
+    double m_absScale = 0.0; // mean |residual| of the model in use
     TimeMs m_first = 0;
     TimeMs m_last = 0;
     std::int64_t m_count = 0;

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Builds every fuzz target (tests/fuzz/*/fuzz_*.cpp) with clang, libFuzzer, ASan and UBSan, then runs
+# each for a fixed time, two at a time, from its seeds: tests/fuzz/corpus/<name>/, the crashing inputs
+# kept in tests/fuzz/regressions/<name>/, and files of the shared data named by "// fuzz-seeds: GLOB"
+# lines in the target's source (GLOB relative to CAIRN_SHARED_DATA_DIR, default ../shared/data).
+# A "// fuzz-max-len: N" line overrides the default input size limit (65536 bytes).
+# Fails when a target crashes, leaks, times out or runs out of memory; the input is kept in
+# <build>/fuzz-artifacts/ and printed with the command that keeps it as a regression test.
+#
+# Usage: tests/fuzz/run-fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
+# Environment: CAIRN_FUZZ_BUILD_DIR (default build-fuzz), CAIRN_FUZZ_JOBS (default: number of cores),
+#              CAIRN_FUZZ_CXX (default clang++-16: clang 14/15 cannot compile libstdc++ 12's <expected>).
+set -euo pipefail
+src=$(cd "$(dirname "$0")/../.." && pwd)
+build=${CAIRN_FUZZ_BUILD_DIR:-$src/build-fuzz}
+secs=${1:-${CAIRN_FUZZ_SECONDS:-20}}
+shift || true
+only=("$@")
+jobs=${CAIRN_FUZZ_JOBS:-$(nproc)}
+cxx=${CAIRN_FUZZ_CXX:-clang++-16}
+shared=${CAIRN_SHARED_DATA_DIR:-$src/../shared/data}
+
+command -v "$cxx" >/dev/null || { echo "run-fuzz: $cxx not found (Debian: clang-16 libclang-rt-16-dev)" >&2; exit 1; }
+
+# libstdc++ 12 hides std::expected unless __cpp_concepts says 202002; clang 16 implements what it
+# needs (conditionally trivial special members) but still reports 201907.
+flags="-fsanitize=fuzzer-no-link -U__cpp_concepts -D__cpp_concepts=202002L -Wno-builtin-macro-redefined"
+cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_COMPILER=$cxx" \
+    "-DCMAKE_CXX_FLAGS=$flags" -DCAIRN_SANITIZE=ON -DCAIRN_FUZZ=ON -DCAIRN_WERROR=OFF -DCAIRN_BUILD_TESTS=ON \
+    "-DCAIRN_SHARED_DATA_DIR=$shared" >"$build.configure.log" 2>&1 \
+    || { cat "$build.configure.log"; exit 1; }
+cmake --build "$build" --target cairn_fuzz_targets -- -j"$jobs" >"$build.build.log" 2>&1 \
+    || { tail -50 "$build.build.log"; exit 1; }
+
+mapfile -t sources < <(find "$src/tests/fuzz" -mindepth 2 -maxdepth 2 -name 'fuzz_*.cpp' | sort)
+results="$build/fuzz-results"
+rm -rf "$results" && mkdir -p "$results" "$build/fuzz-artifacts"
+
+run_one() {
+    local source=$1 name exe work seeds=() maxlen log rc
+    name=$(basename "$source" .cpp)
+    exe="$build/bin/$name"
+    log="$results/$name.log"
+    if [ ! -x "$exe" ]; then
+        echo "not built (plugins off?)" >"$log"
+        echo skipped >"$results/$name.rc"
+        return
+    fi
+    work="$build/fuzz-work/$name"
+    mkdir -p "$work"
+    for d in "$src/tests/fuzz/corpus/$name" "$src/tests/fuzz/regressions/$name"; do
+        [ -d "$d" ] && seeds+=("$d")
+    done
+    local globs
+    globs=$(sed -n 's|^// fuzz-seeds: *||p' "$source")
+    if [ -n "$globs" ] && [ -d "$shared" ]; then
+        local seeddir="$build/fuzz-seeds/$name" n=0
+        rm -rf "$seeddir" && mkdir -p "$seeddir"
+        for g in $globs; do
+            for f in $shared/$g; do
+                [ -f "$f" ] && [ "$(stat -c %s "$f")" -le 1048576 ] || continue
+                n=$((n + 1))
+                [ $n -le 300 ] || break
+                ln -sf "$f" "$seeddir/$n-$(basename "$f")"
+            done
+        done
+        seeds+=("$seeddir")
+    fi
+    maxlen=$(sed -n 's|^// fuzz-max-len: *\([0-9]*\).*|\1|p' "$source" | head -1)
+    rc=0
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1 \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        TMPDIR="$work" \
+        "$exe" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len="${maxlen:-65536}" \
+        -print_final_stats=1 -artifact_prefix="$build/fuzz-artifacts/$name-" "$work" "${seeds[@]}" \
+        >"$log" 2>&1 || rc=$?
+    echo "$rc" >"$results/$name.rc"
+}
+
+for s in "${sources[@]}"; do
+    name=$(basename "$s" .cpp)
+    if [ ${#only[@]} -gt 0 ] && ! printf '%s\n' "${only[@]}" | grep -qxF "$name"; then continue; fi
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+    run_one "$s" &
+done
+wait
+
+failed=0
+passed=0
+for rcfile in "$results"/*.rc; do
+    name=$(basename "$rcfile" .rc)
+    rc=$(cat "$rcfile")
+    log="$results/$name.log"
+    if [ "$rc" = skipped ]; then
+        echo "fuzz $name: skipped ($(cat "$log"))"
+        continue
+    fi
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    corpus=$(find "$build/fuzz-work/$name" -type f | wc -l)
+    if [ "$rc" = 0 ]; then
+        passed=$((passed + 1))
+        echo "fuzz $name: ${execs:-?} executions in ${secs} s, corpus $corpus inputs, no crash"
+    else
+        failed=$((failed + 1))
+        echo "fuzz $name: FAILED (exit $rc) after ${execs:-?} executions"
+        grep -E 'ERROR|SUMMARY|runtime error|Test unit written|==[0-9]+==' "$log" | head -20 | sed 's/^/    /'
+        for a in "$build"/fuzz-artifacts/"$name"-*; do
+            [ -e "$a" ] || continue
+            echo "    keep it as a regression test: mkdir -p tests/fuzz/regressions/$name && cp '$a' tests/fuzz/regressions/$name/"
+        done
+        echo "    full log: $log"
+    fi
+done
+echo "fuzz: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
