@@ -23,48 +23,55 @@ namespace cairn::ui {
 
 namespace {
 
-const char* const kKinds[] = {"prometheus", "elasticsearch", "opensearch", "jaeger", "zipkin", "tempo", "demo"};
+const char* const kKinds[] = {"prometheus", "elasticsearch", "opensearch", "jaeger",
+                              "zipkin",     "tempo",         "demo"};
 
-QString q(const std::string& s) { return QString::fromStdString(s); }
-std::string s(const QString& q) { return q.trimmed().toStdString(); }
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
+}
+std::string s(const QString& q) {
+    return q.trimmed().toStdString();
+}
 
-bool isReference(const QString& text)
-{
+bool isReference(const QString& text) {
     return text.startsWith(QStringLiteral("env:")) || text.startsWith(QStringLiteral("file:")) ||
            text.startsWith(QStringLiteral("keyring:"));
 }
 
 } // namespace
 
-QString defaultSourcesPath()
-{
-    return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) + QStringLiteral("/sources.json");
+QString defaultSourcesPath() {
+    return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) +
+           QStringLiteral("/sources.json");
 }
 
-Result<std::vector<sources::SourceConfig>> loadSourcesFile(const QString& path)
-{
+Result<std::vector<sources::SourceConfig>> loadSourcesFile(const QString& path) {
     if (!QFileInfo::exists(path))
         return std::vector<sources::SourceConfig>{};
     return sources::loadSourceConfig(path.toStdString());
 }
 
-QString saveSourcesFile(const QString& path, const std::vector<sources::SourceConfig>& list)
-{
+QString saveSourcesFile(const QString& path, const std::vector<sources::SourceConfig>& list) {
     QDir().mkpath(QFileInfo(path).absolutePath());
     QSaveFile f(path);
     if (!f.open(QIODevice::WriteOnly))
-        return QStringLiteral("The sources file cannot be written: ") + f.errorString() + QStringLiteral(" (") + path + ")";
+        return QStringLiteral("The sources file cannot be written: ") + f.errorString() +
+               QStringLiteral(" (") + path + ")";
     const std::string text = sources::serializeSourceConfig(list);
     f.write(text.data(), static_cast<qint64>(text.size()));
     if (!f.commit())
-        return QStringLiteral("The sources file cannot be saved: ") + f.errorString() + QStringLiteral(" (") + path + ")";
+        return QStringLiteral("The sources file cannot be saved: ") + f.errorString() + QStringLiteral(" (") +
+               path + ")";
     return {};
 }
 
 DataSourcesDialog::DataSourcesDialog(std::vector<sources::SourceConfig> list, SecretStore* store,
                                      std::shared_ptr<SecretCache> cache, TaskRunner* runner, QWidget* parent)
-    : QDialog(parent), m_sources(std::move(list)), m_store(store), m_cache(std::move(cache)), m_runner(runner)
-{
+    : QDialog(parent)
+    , m_sources(std::move(list))
+    , m_store(store)
+    , m_cache(std::move(cache))
+    , m_runner(runner) {
     setWindowTitle(tr("Data sources"));
     setObjectName(QStringLiteral("dataSourcesDialog"));
 
@@ -174,27 +181,29 @@ DataSourcesDialog::DataSourcesDialog(std::vector<sources::SourceConfig> list, Se
     resize(780, 520);
 }
 
-QString DataSourcesDialog::testResult() const { return m_result->text(); }
+QString DataSourcesDialog::testResult() const {
+    return m_result->text();
+}
 
-void DataSourcesDialog::refreshList()
-{
+void DataSourcesDialog::refreshList() {
     QSignalBlocker block(m_list);
     m_list->clear();
     for (const auto& c : m_sources)
-        m_list->addItem(q(c.name) + QStringLiteral("  (") + QString::fromLatin1(sources::toString(c.kind).data()) + ")");
+        m_list->addItem(q(c.name) + QStringLiteral("  (") +
+                        QString::fromLatin1(sources::toString(c.kind).data()) + ")");
     m_list->setCurrentRow(m_current);
 }
 
-void DataSourcesDialog::loadForm(int row)
-{
+void DataSourcesDialog::loadForm(int row) {
     m_current = row;
     const bool valid = row >= 0 && row < static_cast<int>(m_sources.size());
-    for (QWidget* w : std::initializer_list<QWidget*>{m_name, m_kind, m_url, m_auth, m_user, m_secret, m_headers,
-                                                      m_caFile, m_insecure, m_poll, m_index, m_fields, m_tempoMode,
-                                                      m_testButton})
+    for (QWidget* w :
+         std::initializer_list<QWidget*>{m_name, m_kind, m_url, m_auth, m_user, m_secret, m_headers, m_caFile,
+                                         m_insecure, m_poll, m_index, m_fields, m_tempoMode, m_testButton})
         w->setEnabled(valid);
     m_result->clear();
-    const sources::SourceConfig c = valid ? m_sources[static_cast<std::size_t>(row)] : sources::SourceConfig{};
+    const sources::SourceConfig c =
+        valid ? m_sources[static_cast<std::size_t>(row)] : sources::SourceConfig{};
     m_name->setText(q(c.name));
     m_kind->setCurrentText(QString::fromLatin1(sources::toString(c.kind).data()));
     m_url->setText(q(c.url));
@@ -219,17 +228,16 @@ void DataSourcesDialog::loadForm(int row)
     m_insecure->setChecked(c.insecure);
     m_poll->setValue(static_cast<int>(std::max<TimeMs>(1, c.pollIntervalMs / 1000)));
     m_index->setText(q(c.index));
-    m_fields->setText(QStringList{q(c.fields.timestamp), q(c.fields.message), q(c.fields.level), q(c.fields.service),
-                                  q(c.fields.host)}
+    m_fields->setText(QStringList{q(c.fields.timestamp), q(c.fields.message), q(c.fields.level),
+                                  q(c.fields.service), q(c.fields.host)}
                           .join(QStringLiteral(", ")));
     m_tempoMode->setCurrentText(q(c.mode));
 }
 
-sources::SourceConfig DataSourcesDialog::formConfig() const
-{
-    sources::SourceConfig c =
-        m_current >= 0 && m_current < static_cast<int>(m_sources.size()) ? m_sources[static_cast<std::size_t>(m_current)]
-                                                                        : sources::SourceConfig{};
+sources::SourceConfig DataSourcesDialog::formConfig() const {
+    sources::SourceConfig c = m_current >= 0 && m_current < static_cast<int>(m_sources.size())
+                                  ? m_sources[static_cast<std::size_t>(m_current)]
+                                  : sources::SourceConfig{};
     c.name = s(m_name->text());
     if (auto k = sources::parseSourceKind(s(m_kind->currentText())))
         c.kind = *k;
@@ -265,8 +273,7 @@ sources::SourceConfig DataSourcesDialog::formConfig() const
     return c;
 }
 
-bool DataSourcesDialog::storeForm(QString& error)
-{
+bool DataSourcesDialog::storeForm(QString& error) {
     if (m_current < 0 || m_current >= static_cast<int>(m_sources.size()))
         return true;
     sources::SourceConfig c = formConfig();
@@ -294,8 +301,7 @@ bool DataSourcesDialog::storeForm(QString& error)
     return true;
 }
 
-void DataSourcesDialog::addSource()
-{
+void DataSourcesDialog::addSource() {
     QString error;
     if (!storeForm(error)) {
         m_result->setText(error);
@@ -318,8 +324,7 @@ void DataSourcesDialog::addSource()
     m_name->selectAll();
 }
 
-void DataSourcesDialog::removeSource()
-{
+void DataSourcesDialog::removeSource() {
     if (m_current < 0 || m_current >= static_cast<int>(m_sources.size()))
         return;
     m_typedSecrets.erase(m_sources[static_cast<std::size_t>(m_current)].name);
@@ -329,8 +334,7 @@ void DataSourcesDialog::removeSource()
     loadForm(m_current);
 }
 
-void DataSourcesDialog::testSource()
-{
+void DataSourcesDialog::testSource() {
     QString error;
     if (!storeForm(error)) {
         m_result->setText(error);
@@ -352,20 +356,23 @@ void DataSourcesDialog::testSource()
     const QString name = q(config.name);
     m_result->setStyleSheet({});
     m_result->setText(tr("Testing %1…").arg(name));
-    m_runner->run(QStringLiteral("datasources-test"), tr("Testing %1").arg(name),
-                  [config, resolver](const TaskContext& ctx) { return sources::checkSource(config, resolver, ctx.cancel); },
-                  [this, name](sources::SourceHealth h) {
-                      const bool ok = h.state == sources::SourceState::Ok;
-                      const QString text = ok ? tr("OK — version %1, %2 ms").arg(q(h.version)).arg(h.latencyMs)
-                                              : q(h.error.what());
-                      m_result->setStyleSheet(ok ? QStringLiteral("color: #2e7d32;") : QStringLiteral("color: #c62828;"));
-                      m_result->setText(text);
-                      emit testFinished(name, ok, text);
-                  });
+    m_runner->run(
+        QStringLiteral("datasources-test"), tr("Testing %1").arg(name),
+        [config, resolver](const TaskContext& ctx) {
+            return sources::checkSource(config, resolver, ctx.cancel);
+        },
+        [this, name](sources::SourceHealth h) {
+            const bool ok = h.state == sources::SourceState::Ok;
+            const QString text =
+                ok ? tr("OK — version %1, %2 ms").arg(q(h.version)).arg(h.latencyMs) : q(h.error.what());
+            m_result->setStyleSheet(ok ? QStringLiteral("color: #2e7d32;")
+                                       : QStringLiteral("color: #c62828;"));
+            m_result->setText(text);
+            emit testFinished(name, ok, text);
+        });
 }
 
-void DataSourcesDialog::accept()
-{
+void DataSourcesDialog::accept() {
     QString error;
     if (!storeForm(error)) {
         m_result->setText(error);

@@ -30,7 +30,8 @@ class TaskRunner;
 QString defaultSourcesPath();
 // Missing file: an empty list. Errors are one sentence.
 Result<std::vector<sources::SourceConfig>> loadSourcesFile(const QString& path);
-QString saveSourcesFile(const QString& path, const std::vector<sources::SourceConfig>& sources); // error or empty
+QString saveSourcesFile(const QString& path,
+                        const std::vector<sources::SourceConfig>& sources); // error or empty
 
 class DataSourcesDialog : public QDialog {
     Q_OBJECT
@@ -60,7 +61,8 @@ private:
     void refreshList();
 
     std::vector<sources::SourceConfig> m_sources;
-    std::map<std::string, QString> m_typedSecrets; // source name -> secret typed this session (not yet stored)
+    std::map<std::string, QString>
+        m_typedSecrets; // source name -> secret typed this session (not yet stored)
     SecretStore* m_store;
     std::shared_ptr<SecretCache> m_cache;
     TaskRunner* m_runner;

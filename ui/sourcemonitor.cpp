@@ -9,19 +9,22 @@
 
 namespace cairn::ui {
 
-QString describe(const SourceHealthEntry& e)
-{
+QString describe(const SourceHealthEntry& e) {
     const QString name = QString::fromStdString(e.config.name);
     switch (e.status) {
     case SourceStatus::Unknown:
         return name + QStringLiteral(": checking…");
     case SourceStatus::Ok:
-        return name + QStringLiteral(": ok, ") + (e.version.isEmpty() ? QStringLiteral("version unknown") : e.version) +
+        return name + QStringLiteral(": ok, ") +
+               (e.version.isEmpty() ? QStringLiteral("version unknown") : e.version) +
                QStringLiteral(", %1 ms").arg(e.latencyMs);
     case SourceStatus::Degraded:
     case SourceStatus::Down: {
-        QString s = name + (e.status == SourceStatus::Down ? QStringLiteral(": down since ") : QStringLiteral(": failing since ")) +
-                    e.downSince.toLocalTime().toString(QStringLiteral("HH:mm:ss")) + QStringLiteral(" — ") + e.error;
+        QString s = name +
+                    (e.status == SourceStatus::Down ? QStringLiteral(": down since ")
+                                                    : QStringLiteral(": failing since ")) +
+                    e.downSince.toLocalTime().toString(QStringLiteral("HH:mm:ss")) + QStringLiteral(" — ") +
+                    e.error;
         s += e.lastOk.isValid() ? QStringLiteral("; showing data from ") +
                                       e.lastOk.toLocalTime().toString(QStringLiteral("HH:mm:ss"))
                                 : QStringLiteral("; no data yet");
@@ -32,16 +35,18 @@ QString describe(const SourceHealthEntry& e)
 }
 
 SourceMonitor::SourceMonitor(TaskRunner* runner, sources::SecretResolver resolver, QObject* parent)
-    : QObject(parent), m_runner(runner), m_resolver(std::move(resolver)), m_check(sources::checkSource)
-{
-}
+    : QObject(parent)
+    , m_runner(runner)
+    , m_resolver(std::move(resolver))
+    , m_check(sources::checkSource) {}
 
 SourceMonitor::~SourceMonitor() = default;
 
-void SourceMonitor::setCheckFunction(CheckFn check) { m_check = check ? std::move(check) : CheckFn(sources::checkSource); }
+void SourceMonitor::setCheckFunction(CheckFn check) {
+    m_check = check ? std::move(check) : CheckFn(sources::checkSource);
+}
 
-void SourceMonitor::setSources(const std::vector<sources::SourceConfig>& configs)
-{
+void SourceMonitor::setSources(const std::vector<sources::SourceConfig>& configs) {
     const bool wasRunning = m_running;
     stop();
     // Keep the health of sources that are still configured the same way (no flicker after an edit elsewhere).
@@ -63,14 +68,14 @@ void SourceMonitor::setSources(const std::vector<sources::SourceConfig>& configs
         start();
 }
 
-void SourceMonitor::start()
-{
+void SourceMonitor::start() {
     stop();
     m_running = true;
     m_timers.clear();
     for (std::size_t i = 0; i < m_entries.size(); ++i) {
         auto timer = std::make_unique<QTimer>();
-        timer->setInterval(static_cast<int>(std::clamp<TimeMs>(m_entries[i].config.pollIntervalMs, 200, 24 * kHourMs)));
+        timer->setInterval(
+            static_cast<int>(std::clamp<TimeMs>(m_entries[i].config.pollIntervalMs, 200, 24 * kHourMs)));
         connect(timer.get(), &QTimer::timeout, this, [this, i] { tick(i); });
         timer->start();
         m_timers.push_back(std::move(timer));
@@ -78,30 +83,26 @@ void SourceMonitor::start()
     }
 }
 
-void SourceMonitor::stop()
-{
+void SourceMonitor::stop() {
     m_running = false;
     for (auto& t : m_timers)
         t->stop();
 }
 
-void SourceMonitor::checkNow(const QString& name)
-{
+void SourceMonitor::checkNow(const QString& name) {
     for (std::size_t i = 0; i < m_entries.size(); ++i)
         if (QString::fromStdString(m_entries[i].config.name) == name)
             tick(i);
 }
 
-const SourceHealthEntry* SourceMonitor::entry(const QString& name) const
-{
+const SourceHealthEntry* SourceMonitor::entry(const QString& name) const {
     for (const auto& e : m_entries)
         if (QString::fromStdString(e.config.name) == name)
             return &e;
     return nullptr;
 }
 
-void SourceMonitor::tick(std::size_t index)
-{
+void SourceMonitor::tick(std::size_t index) {
     if (index >= m_entries.size())
         return;
     auto& e = m_entries[index];
@@ -114,43 +115,44 @@ void SourceMonitor::tick(std::size_t index)
     const auto resolver = m_resolver;
     const auto check = m_check;
     const QString name = QString::fromStdString(config.name);
-    m_runner->run(QStringLiteral("source-health:") + name, QStringLiteral("Checking ") + name,
-                  [config, resolver, check](const TaskContext& ctx) { return check(config, resolver, ctx.cancel); },
-                  [this, name, config](sources::SourceHealth h) {
-                      SourceHealthEntry* target = nullptr;
-                      for (auto& x : m_entries)
-                          if (x.config == config)
-                              target = &x;
-                      if (!target)
-                          return; // reconfigured meanwhile
-                      target->inFlight = false;
-                      const SourceStatus before = target->status;
-                      const QDateTime now = QDateTime::currentDateTimeUtc();
-                      if (h.state == sources::SourceState::Ok) {
-                          target->status = SourceStatus::Ok;
-                          target->version = QString::fromStdString(h.version);
-                          target->latencyMs = h.latencyMs;
-                          target->error.clear();
-                          target->lastOk = now;
-                          target->downSince = {};
-                          target->consecutiveFailures = 0;
-                      } else {
-                          if (target->consecutiveFailures == 0)
-                              target->downSince = now;
-                          ++target->consecutiveFailures;
-                          target->error = QString::fromStdString(h.error.what());
-                          target->status =
-                              target->consecutiveFailures >= 2 ? SourceStatus::Down : SourceStatus::Degraded;
-                      }
-                      emit healthChanged(name);
-                      if (before != target->status)
-                          emit statusChanged(name, target->status);
-                  });
+    m_runner->run(
+        QStringLiteral("source-health:") + name, QStringLiteral("Checking ") + name,
+        [config, resolver, check](const TaskContext& ctx) { return check(config, resolver, ctx.cancel); },
+        [this, name, config](sources::SourceHealth h) {
+            SourceHealthEntry* target = nullptr;
+            for (auto& x : m_entries)
+                if (x.config == config)
+                    target = &x;
+            if (!target)
+                return; // reconfigured meanwhile
+            target->inFlight = false;
+            const SourceStatus before = target->status;
+            const QDateTime now = QDateTime::currentDateTimeUtc();
+            if (h.state == sources::SourceState::Ok) {
+                target->status = SourceStatus::Ok;
+                target->version = QString::fromStdString(h.version);
+                target->latencyMs = h.latencyMs;
+                target->error.clear();
+                target->lastOk = now;
+                target->downSince = {};
+                target->consecutiveFailures = 0;
+            } else {
+                if (target->consecutiveFailures == 0)
+                    target->downSince = now;
+                ++target->consecutiveFailures;
+                target->error = QString::fromStdString(h.error.what());
+                target->status =
+                    target->consecutiveFailures >= 2 ? SourceStatus::Down : SourceStatus::Degraded;
+            }
+            emit healthChanged(name);
+            if (before != target->status)
+                emit statusChanged(name, target->status);
+        });
 }
 
 SourceHealthModel::SourceHealthModel(SourceMonitor* monitor, QObject* parent)
-    : QAbstractListModel(parent), m_monitor(monitor)
-{
+    : QAbstractListModel(parent)
+    , m_monitor(monitor) {
     connect(monitor, &SourceMonitor::healthChanged, this, [this](const QString& name) {
         const auto& entries = m_monitor->entries();
         if (rowCount() != static_cast<int>(entries.size())) {
@@ -164,13 +166,11 @@ SourceHealthModel::SourceHealthModel(SourceMonitor* monitor, QObject* parent)
     });
 }
 
-int SourceHealthModel::rowCount(const QModelIndex& parent) const
-{
+int SourceHealthModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : static_cast<int>(m_monitor->entries().size());
 }
 
-QVariant SourceHealthModel::data(const QModelIndex& index, int role) const
-{
+QVariant SourceHealthModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rowCount())
         return {};
     const auto& e = m_monitor->entries()[static_cast<std::size_t>(index.row())];

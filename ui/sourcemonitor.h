@@ -28,11 +28,11 @@ struct SourceHealthEntry {
     SourceStatus status = SourceStatus::Unknown;
     QString version;
     qint64 latencyMs = 0;
-    QString error;            // last failure, one sentence
-    QDateTime lastOk;         // when the source last answered
-    QDateTime downSince;      // first failure of the current run of failures
+    QString error;       // last failure, one sentence
+    QDateTime lastOk;    // when the source last answered
+    QDateTime downSince; // first failure of the current run of failures
     int consecutiveFailures = 0;
-    int skippedCycles = 0;    // ticks skipped because a check was still running
+    int skippedCycles = 0; // ticks skipped because a check was still running
     bool inFlight = false;
 };
 
@@ -55,8 +55,8 @@ public:
     const std::vector<SourceHealthEntry>& entries() const { return m_entries; }
     const SourceHealthEntry* entry(const QString& name) const;
     // For tests: replaces checkSource (runs on a worker thread).
-    using CheckFn = std::function<sources::SourceHealth(const sources::SourceConfig&, const sources::SecretResolver&,
-                                                        const CancelToken&)>;
+    using CheckFn = std::function<sources::SourceHealth(const sources::SourceConfig&,
+                                                        const sources::SecretResolver&, const CancelToken&)>;
     void setCheckFunction(CheckFn check);
 
 signals:

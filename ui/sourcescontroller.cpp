@@ -18,15 +18,15 @@ SourcesController::SourcesController(QString sourcesPath, std::unique_ptr<Secret
     , m_path(std::move(sourcesPath))
     , m_store(std::move(store))
     , m_runner(new TaskRunner(this, 2))
-    , m_monitor(new SourceMonitor(m_runner, SecretCache::resolverFor(m_cache), this))
-{
+    , m_monitor(new SourceMonitor(m_runner, SecretCache::resolverFor(m_cache), this)) {
     connect(m_monitor, &SourceMonitor::healthChanged, this, &SourcesController::updateIndicator);
 }
 
-SourcesController::~SourcesController() { m_monitor->stop(); }
+SourcesController::~SourcesController() {
+    m_monitor->stop();
+}
 
-QString SourcesController::load(int timeoutMs)
-{
+QString SourcesController::load(int timeoutMs) {
     auto list = loadSourcesFile(m_path);
     if (!list)
         return QString::fromStdString(list.error().what());
@@ -45,12 +45,13 @@ QString SourcesController::load(int timeoutMs)
         ++wait->pending;
         const std::string ref = c.secretRef;
         const auto cache = m_cache;
-        m_store->read(QString::fromStdString(ref), [cache, ref, wait](std::optional<QString> s, const QString&) {
-            if (s)
-                cache->put(ref, s->toStdString());
-            if (--wait->pending == 0 && wait->loop)
-                wait->loop->quit();
-        });
+        m_store->read(QString::fromStdString(ref),
+                      [cache, ref, wait](std::optional<QString> s, const QString&) {
+                          if (s)
+                              cache->put(ref, s->toStdString());
+                          if (--wait->pending == 0 && wait->loop)
+                              wait->loop->quit();
+                      });
     }
     if (wait->pending > 0) {
         wait->loop = &loop;
@@ -62,8 +63,7 @@ QString SourcesController::load(int timeoutMs)
     return {};
 }
 
-void SourcesController::install(QMainWindow* window)
-{
+void SourcesController::install(QMainWindow* window) {
     m_indicator = new QLabel(window);
     m_indicator->setObjectName(QStringLiteral("sourceHealthIndicator"));
     window->statusBar()->addPermanentWidget(m_indicator);
@@ -78,8 +78,7 @@ void SourcesController::install(QMainWindow* window)
     m_monitor->start();
 }
 
-void SourcesController::openDialog(QWidget* parent)
-{
+void SourcesController::openDialog(QWidget* parent) {
     auto* dialog = new DataSourcesDialog(m_sources, m_store.get(), m_cache, m_runner, parent);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &DataSourcesDialog::accepted, this, [this, dialog] {
@@ -93,15 +92,22 @@ void SourcesController::openDialog(QWidget* parent)
     dialog->open();
 }
 
-QString SourcesController::summary() const
-{
+QString SourcesController::summary() const {
     int ok = 0, failing = 0, down = 0, unknown = 0;
     for (const auto& e : m_monitor->entries()) {
         switch (e.status) {
-        case SourceStatus::Ok: ++ok; break;
-        case SourceStatus::Degraded: ++failing; break;
-        case SourceStatus::Down: ++down; break;
-        case SourceStatus::Unknown: ++unknown; break;
+        case SourceStatus::Ok:
+            ++ok;
+            break;
+        case SourceStatus::Degraded:
+            ++failing;
+            break;
+        case SourceStatus::Down:
+            ++down;
+            break;
+        case SourceStatus::Unknown:
+            ++unknown;
+            break;
         }
     }
     if (m_monitor->entries().empty())
@@ -118,8 +124,7 @@ QString SourcesController::summary() const
     return tr("Sources: ") + parts.join(QStringLiteral(", "));
 }
 
-void SourcesController::updateIndicator()
-{
+void SourcesController::updateIndicator() {
     if (!m_indicator)
         return;
     bool anyDown = false, anyFailing = false;
@@ -129,8 +134,11 @@ void SourcesController::updateIndicator()
         anyFailing = anyFailing || e.status == SourceStatus::Degraded;
         tips << describe(e);
     }
-    const QString colour = anyDown ? QStringLiteral("#c62828") : anyFailing ? QStringLiteral("#d98a00") : QStringLiteral("#2e7d32");
-    m_indicator->setText(QStringLiteral("<span style=\"color:%1\">●</span> ").arg(colour) + summary().toHtmlEscaped());
+    const QString colour = anyDown      ? QStringLiteral("#c62828")
+                           : anyFailing ? QStringLiteral("#d98a00")
+                                        : QStringLiteral("#2e7d32");
+    m_indicator->setText(QStringLiteral("<span style=\"color:%1\">●</span> ").arg(colour) +
+                         summary().toHtmlEscaped());
     m_indicator->setToolTip(tips.join(QLatin1Char('\n')));
 }
 

@@ -20,25 +20,24 @@ namespace cairn::cli {
 
 namespace {
 
-void usage()
-{
-    std::fprintf(stderr,
-                 "Usage: cairn-cli detect --prometheus URL --query PROMQL --start T [--end T] [--step DUR | --width PX]\n"
-                 "                        [--sensitivity low|medium|high] [--threshold 0.5] [--min-points 1]\n"
-                 "       (--source prometheus --url URL is the same as --prometheus URL)\n"
-                 "  Prints the anomalies as a JSON array: series, start, end, peak (RFC 3339), score, observed,\n"
-                 "  expected, lower, upper, detector, explanation. HTTP options as for `query prometheus`.\n");
+void usage() {
+    std::fprintf(
+        stderr,
+        "Usage: cairn-cli detect --prometheus URL --query PROMQL --start T [--end T] [--step DUR | --width "
+        "PX]\n"
+        "                        [--sensitivity low|medium|high] [--threshold 0.5] [--min-points 1]\n"
+        "       (--source prometheus --url URL is the same as --prometheus URL)\n"
+        "  Prints the anomalies as a JSON array: series, start, end, peak (RFC 3339), score, observed,\n"
+        "  expected, lower, upper, detector, explanation. HTTP options as for `query prometheus`.\n");
 }
 
-nlohmann::json number(double v)
-{
+nlohmann::json number(double v) {
     return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
 }
 
 } // namespace
 
-bool isSourceDetect(int argc, char** argv, int first)
-{
+bool isSourceDetect(int argc, char** argv, int first) {
     for (int i = first; i < argc; ++i) {
         const char* a = argv[i];
         if (!std::strncmp(a, "--prometheus", 12) || !std::strncmp(a, "--source", 8))
@@ -47,16 +46,15 @@ bool isSourceDetect(int argc, char** argv, int first)
     return false;
 }
 
-int runDetectSource(int argc, char** argv, int first)
-{
+int runDetectSource(int argc, char** argv, int first) {
     Args args(argc, argv, first, {"insecure", "help"});
     if (args.has("help")) {
         usage();
         return 0;
     }
     std::vector<std::string> known = httpOptionNames();
-    for (const char* k : {"prometheus", "source", "query", "start", "end", "step", "width", "sensitivity", "threshold",
-                          "min-points", "help"})
+    for (const char* k : {"prometheus", "source", "query", "start", "end", "step", "width", "sensitivity",
+                          "threshold", "min-points", "help"})
         known.emplace_back(k);
     if (auto u = args.unknown(known); !u.empty()) {
         std::fprintf(stderr, "cairn-cli detect: unknown option --%s\n", u.front().c_str());

@@ -15,24 +15,23 @@ namespace cairn::cli {
 
 namespace {
 
-void printQueryUsage()
-{
-    std::fprintf(stderr,
-                 "Usage: cairn-cli query prometheus --url URL --query PROMQL --start T [--end T] [--step DUR | "
-                 "--width PX]\n"
-                 "       cairn-cli query prometheus --url URL --query PROMQL --time T      (instant query)\n"
-                 "       cairn-cli query prometheus --url URL --labels | --label-values NAME | --series MATCH |\n"
-                 "                                 --metadata | --alerts | --rules | --version\n"
-                 "Times: Unix seconds, RFC 3339, now, now-2h. CSV columns: series,timestamp,value "
-                 "(timestamp in Unix seconds).\n"
-                 "HTTP options: --timeout DUR --connect-timeout DUR --retries N --ca-file F --cert F --key F "
-                 "--insecure\n"
-                 "              --token-env VAR --user U --password-env VAR --org-id ID --header \"N: v\" "
-                 "--proxy URL --max-bytes N\n");
+void printQueryUsage() {
+    std::fprintf(
+        stderr,
+        "Usage: cairn-cli query prometheus --url URL --query PROMQL --start T [--end T] [--step DUR | "
+        "--width PX]\n"
+        "       cairn-cli query prometheus --url URL --query PROMQL --time T      (instant query)\n"
+        "       cairn-cli query prometheus --url URL --labels | --label-values NAME | --series MATCH |\n"
+        "                                 --metadata | --alerts | --rules | --version\n"
+        "Times: Unix seconds, RFC 3339, now, now-2h. CSV columns: series,timestamp,value "
+        "(timestamp in Unix seconds).\n"
+        "HTTP options: --timeout DUR --connect-timeout DUR --retries N --ca-file F --cert F --key F "
+        "--insecure\n"
+        "              --token-env VAR --user U --password-env VAR --org-id ID --header \"N: v\" "
+        "--proxy URL --max-bytes N\n");
 }
 
-int printSeriesCsv(const sources::PromQueryResult& r)
-{
+int printSeriesCsv(const sources::PromQueryResult& r) {
     std::string out = "series,timestamp,value\n";
     for (const auto& s : r.series) {
         const std::string name = csvField(s.id.toString());
@@ -55,25 +54,24 @@ int printSeriesCsv(const sources::PromQueryResult& r)
     return 0;
 }
 
-int fail1(const Error& e)
-{
+int fail1(const Error& e) {
     std::fprintf(stderr, "cairn-cli query: %s\n", e.what().c_str());
     return 1;
 }
 
 } // namespace
 
-int runQueryPrometheus(int argc, char** argv, int first)
-{
-    const std::vector<std::string> flags = {"insecure", "labels", "metadata", "alerts", "rules", "version", "help"};
+int runQueryPrometheus(int argc, char** argv, int first) {
+    const std::vector<std::string> flags = {"insecure", "labels",  "metadata", "alerts",
+                                            "rules",    "version", "help"};
     Args args(argc, argv, first, flags);
     if (args.has("help")) {
         printQueryUsage();
         return 0;
     }
     std::vector<std::string> known = httpOptionNames();
-    for (const char* k : {"query", "start", "end", "step", "width", "time", "labels", "label-values", "series",
-                          "metadata", "alerts", "rules", "version", "name", "help", "metric"})
+    for (const char* k : {"query", "start", "end", "step", "width", "time", "labels", "label-values",
+                          "series", "metadata", "alerts", "rules", "version", "name", "help", "metric"})
         known.emplace_back(k);
     if (auto unknown = args.unknown(known); !unknown.empty()) {
         std::fprintf(stderr, "cairn-cli query prometheus: unknown option --%s\n", unknown.front().c_str());
@@ -132,7 +130,8 @@ int runQueryPrometheus(int argc, char** argv, int first)
             return fail1(r.error());
         std::string out = "metric,type,unit,help\n";
         for (const auto& m : *r)
-            out += csvField(m.metric) + "," + csvField(m.type) + "," + csvField(m.unit) + "," + csvField(m.help) + "\n";
+            out += csvField(m.metric) + "," + csvField(m.type) + "," + csvField(m.unit) + "," +
+                   csvField(m.help) + "\n";
         std::fwrite(out.data(), 1, out.size(), stdout);
         return 0;
     }
@@ -142,8 +141,11 @@ int runQueryPrometheus(int argc, char** argv, int first)
             return fail1(r.error());
         nlohmann::json arr = nlohmann::json::array();
         for (const auto& a : *r)
-            arr.push_back({{"labels", a.labels}, {"annotations", a.annotations}, {"state", a.state},
-                           {"activeAt", a.activeAt}, {"value", a.value}});
+            arr.push_back({{"labels", a.labels},
+                           {"annotations", a.annotations},
+                           {"state", a.state},
+                           {"activeAt", a.activeAt},
+                           {"value", a.value}});
         std::printf("%s\n", arr.dump(2).c_str());
         return 0;
     }
@@ -155,8 +157,12 @@ int runQueryPrometheus(int argc, char** argv, int first)
         for (const auto& g : *r) {
             nlohmann::json rules = nlohmann::json::array();
             for (const auto& rule : g.rules)
-                rules.push_back({{"name", rule.name}, {"type", rule.type}, {"query", rule.query},
-                                 {"health", rule.health}, {"state", rule.state}, {"lastError", rule.lastError}});
+                rules.push_back({{"name", rule.name},
+                                 {"type", rule.type},
+                                 {"query", rule.query},
+                                 {"health", rule.health},
+                                 {"state", rule.state},
+                                 {"lastError", rule.lastError}});
             arr.push_back({{"name", g.name}, {"file", g.file}, {"rules", rules}});
         }
         std::printf("%s\n", arr.dump(2).c_str());
@@ -186,7 +192,8 @@ int runQueryPrometheus(int argc, char** argv, int first)
     }
     TimeRange range{};
     if (!args.has("start")) {
-        std::fprintf(stderr, "cairn-cli query prometheus: --start is required for a range query (or give --time)\n");
+        std::fprintf(stderr,
+                     "cairn-cli query prometheus: --start is required for a range query (or give --time)\n");
         return 2;
     }
     if (!parseCliTime(args.get("start", ""), range.start, error) ||
@@ -202,7 +209,8 @@ int runQueryPrometheus(int argc, char** argv, int first)
     if (auto s = args.get("step")) {
         auto d = parseDuration(*s);
         if (!d || *d <= 0) {
-            std::fprintf(stderr, "cairn-cli query prometheus: --step: '%s' is not a duration (e.g. 15s, 1m)\n",
+            std::fprintf(stderr,
+                         "cairn-cli query prometheus: --step: '%s' is not a duration (e.g. 15s, 1m)\n",
                          s->c_str());
             return 2;
         }

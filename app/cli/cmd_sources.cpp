@@ -10,10 +10,10 @@
 
 namespace cairn::cli {
 
-int runSourcesCheck(int argc, char** argv, int first)
-{
+int runSourcesCheck(int argc, char** argv, int first) {
     Args args(argc, argv, first, {"json", "help"});
-    if (args.has("help") || !args.has("config") || !args.unknown({"config", "json", "help", "only"}).empty()) {
+    if (args.has("help") || !args.has("config") ||
+        !args.unknown({"config", "json", "help", "only"}).empty()) {
         std::fprintf(stderr,
                      "Usage: cairn-cli sources check --config FILE [--only NAME] [--json]\n"
                      "  Tests each source (version and latency, or the error). Secrets come from env:/file:\n"
@@ -29,7 +29,8 @@ int runSourcesCheck(int argc, char** argv, int first)
     nlohmann::json out = nlohmann::json::array();
     int failed = 0, checked = 0;
     if (!args.has("json"))
-        std::printf("%-20s %-14s %-7s %-24s %9s  %s\n", "NAME", "KIND", "STATE", "VERSION", "LATENCY", "DETAIL");
+        std::printf("%-20s %-14s %-7s %-24s %9s  %s\n", "NAME", "KIND", "STATE", "VERSION", "LATENCY",
+                    "DETAIL");
     for (const auto& c : *config) {
         if (!only.empty() && c.name != only)
             continue;
@@ -38,16 +39,20 @@ int runSourcesCheck(int argc, char** argv, int first)
         const bool ok = h.state == sources::SourceState::Ok;
         failed += ok ? 0 : 1;
         if (args.has("json")) {
-            nlohmann::json j = {{"name", c.name},         {"kind", std::string(sources::toString(c.kind))},
-                                {"url", sources::redactUrl(c.url)}, {"state", ok ? "ok" : "failed"},
-                                {"version", h.version},   {"latency_ms", h.latencyMs}};
+            nlohmann::json j = {{"name", c.name},
+                                {"kind", std::string(sources::toString(c.kind))},
+                                {"url", sources::redactUrl(c.url)},
+                                {"state", ok ? "ok" : "failed"},
+                                {"version", h.version},
+                                {"latency_ms", h.latencyMs}};
             if (!ok)
                 j["error"] = h.error.what();
             out.push_back(j);
         } else {
             std::printf("%-20s %-14s %-7s %-24s %7lld ms  %s\n", c.name.c_str(),
-                        std::string(sources::toString(c.kind)).c_str(), ok ? "ok" : "FAILED", h.version.c_str(),
-                        static_cast<long long>(h.latencyMs), ok ? sources::redactUrl(c.url).c_str() : h.error.what().c_str());
+                        std::string(sources::toString(c.kind)).c_str(), ok ? "ok" : "FAILED",
+                        h.version.c_str(), static_cast<long long>(h.latencyMs),
+                        ok ? sources::redactUrl(c.url).c_str() : h.error.what().c_str());
         }
     }
     if (args.has("json"))

@@ -10,8 +10,7 @@
 namespace cairn::cli {
 
 // Quotes a field when it holds a comma, a quote or a line break (quotes doubled).
-inline std::string csvField(const std::string& s)
-{
+inline std::string csvField(const std::string& s) {
     if (s.find_first_of(",\"\n\r") == std::string::npos)
         return s;
     std::string out = "\"";
@@ -25,8 +24,7 @@ inline std::string csvField(const std::string& s)
 }
 
 // 1700000000123 ms -> "1700000000.123"; whole seconds print without a fraction.
-inline void appendUnixSeconds(std::string& out, TimeMs t)
-{
+inline void appendUnixSeconds(std::string& out, TimeMs t) {
     const bool neg = t < 0;
     const TimeMs a = neg ? -t : t;
     if (neg)
@@ -48,8 +46,7 @@ inline void appendUnixSeconds(std::string& out, TimeMs t)
 }
 
 // Shortest text that reads back to the same double; NaN, +Inf, -Inf as Prometheus writes them.
-inline void appendNumber(std::string& out, double v)
-{
+inline void appendNumber(std::string& out, double v) {
     if (std::isnan(v)) {
         out += "NaN";
         return;

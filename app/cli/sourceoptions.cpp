@@ -4,17 +4,14 @@
 
 namespace cairn::cli {
 
-const std::vector<std::string>& httpOptionNames()
-{
-    static const std::vector<std::string> names = {"url",   "timeout", "connect-timeout", "retries",
-                                                   "ca-file", "cert",  "key",             "insecure",
-                                                   "token-env", "user", "password-env",   "org-id",
-                                                   "header", "proxy", "max-bytes"};
+const std::vector<std::string>& httpOptionNames() {
+    static const std::vector<std::string> names = {
+        "url",       "timeout", "connect-timeout", "retries", "ca-file", "cert",  "key",      "insecure",
+        "token-env", "user",    "password-env",    "org-id",  "header",  "proxy", "max-bytes"};
     return names;
 }
 
-bool httpOptionsFromArgs(const Args& args, sources::HttpOptions& out, std::string& error)
-{
+bool httpOptionsFromArgs(const Args& args, sources::HttpOptions& out, std::string& error) {
     if (auto v = args.get("timeout")) {
         auto d = parseDuration(*v);
         if (!d || *d <= 0) {
@@ -92,8 +89,7 @@ bool httpOptionsFromArgs(const Args& args, sources::HttpOptions& out, std::strin
     return true;
 }
 
-bool parseCliTime(const std::string& text, TimeMs& out, std::string& error)
-{
+bool parseCliTime(const std::string& text, TimeMs& out, std::string& error) {
     if (text.rfind("now", 0) == 0) {
         const TimeMs now = nowMs();
         if (text == "now") {

@@ -1,6 +1,7 @@
 # Sourced by connector script tests and the Prometheus benchmark: a real Prometheus (Debian's package) on
 # 127.0.0.1 with history backfilled by promtool, scraping a real prometheus-node-exporter.
-#   prom_env_start WORKDIR OPENMETRICS_FILE   -> sets PROM_URL, NODE_URL; cleans up on exit
+#   prom_env_start WORKDIR OPENMETRICS_FILE   -> sets PROM_URL, NODE_URL, PROM_PID, NODE_PID
+#   prom_env_stop                             -> stops both (call it from your EXIT trap)
 # Needs: prometheus, promtool (package prometheus), prometheus-node-exporter, python3, curl.
 
 prom_free_port() {
@@ -13,8 +14,9 @@ prom_env_have() {
 }
 
 prom_env_stop() {
-    [ -n "${PROM_PID:-}" ] && kill "$PROM_PID" 2>/dev/null && wait "$PROM_PID" 2>/dev/null
-    [ -n "${NODE_PID:-}" ] && kill "$NODE_PID" 2>/dev/null && wait "$NODE_PID" 2>/dev/null
+    # Stops only the two processes this file started (by PID); safe under set -e.
+    if [ -n "${PROM_PID:-}" ]; then kill "$PROM_PID" 2>/dev/null || true; wait "$PROM_PID" 2>/dev/null || true; fi
+    if [ -n "${NODE_PID:-}" ]; then kill "$NODE_PID" 2>/dev/null || true; wait "$NODE_PID" 2>/dev/null || true; fi
     PROM_PID= NODE_PID=
     return 0
 }
@@ -59,7 +61,6 @@ YML
     PROM_PID=$!
     PROM_URL="http://127.0.0.1:$prom_port"
     NODE_URL="http://127.0.0.1:$node_port"
-    trap prom_env_stop EXIT
     for _ in $(seq 1 150); do
         if curl -sf "$PROM_URL/-/ready" >/dev/null 2>&1; then return 0; fi
         sleep 0.1

@@ -16,8 +16,7 @@ using namespace cairn::sources;
 
 namespace {
 
-nlohmann::json recordedRequests(const ReplayServer& server)
-{
+nlohmann::json recordedRequests(const ReplayServer& server) {
     return nlohmann::json::parse(HttpClient().get(server.url() + "/_test/requests")->body);
 }
 
@@ -26,14 +25,12 @@ nlohmann::json recordedRequests(const ReplayServer& server)
 class TestElasticsearch : public QObject {
     Q_OBJECT
 private slots:
-    void initTestCase()
-    {
+    void initTestCase() {
         if (!ReplayServer::sharedDataPresent())
             QSKIP("shared data (api-samples) is absent");
     }
 
-    void buildsQueryDsl()
-    {
+    void buildsQueryDsl() {
         LogQuery q;
         q.range = {1000, 2000};
         q.service = "checkout";
@@ -55,8 +52,7 @@ private slots:
         QVERIFY(std::find(levels.begin(), levels.end(), "warn") == levels.end());
     }
 
-    void pagesWithSearchAfterInsideAPointInTime()
-    {
+    void pagesWithSearchAfterInsideAPointInTime() {
         ReplayServer server;
         QVERIFY(server.start("elasticsearch.json"));
         ElasticsearchOptions o;
@@ -90,8 +86,7 @@ private slots:
         QCOMPARE(reqs[3]["method"].get<std::string>(), std::string("DELETE"));
     }
 
-    void stopsAtTheLimit()
-    {
+    void stopsAtTheLimit() {
         ReplayServer server;
         QVERIFY(server.start("elasticsearch.json"));
         ElasticsearchOptions o;
@@ -107,8 +102,7 @@ private slots:
         QCOMPARE(records->size(), std::size_t(1));
     }
 
-    void filtersLevelsClientSideToo()
-    {
+    void filtersLevelsClientSideToo() {
         ReplayServer server;
         QVERIFY(server.start("elasticsearch.json"));
         ElasticsearchOptions o;
@@ -124,8 +118,7 @@ private slots:
         QCOMPARE(records->size(), std::size_t(2));
     }
 
-    void usesOpenSearchPointInTime()
-    {
+    void usesOpenSearchPointInTime() {
         ReplayServer server;
         QVERIFY(server.start("elasticsearch.json"));
         ElasticsearchOptions o;
@@ -143,8 +136,7 @@ private slots:
         QCOMPARE(reqs.back()["path"].get<std::string>(), std::string("/_search/point_in_time"));
     }
 
-    void fallsBackWithoutPointInTimeAndMapsFields()
-    {
+    void fallsBackWithoutPointInTimeAndMapsFields() {
         // The real "GET /twitter/_search" answer: one hit, no sort values, a zone-less date.
         ReplayServer server;
         QVERIFY(server.start("elasticsearch.json"));
@@ -168,8 +160,7 @@ private slots:
         QCOMPARE(r.fields.at("_id"), std::string("0"));
     }
 
-    void countsWithDateHistogram()
-    {
+    void countsWithDateHistogram() {
         ReplayServer server;
         QVERIFY(server.start("elasticsearch.json"));
         ElasticsearchOptions o;
@@ -180,7 +171,8 @@ private slots:
         q.range = {1420070400000, 1427846400000};
         auto buckets = es.histogram(q, 30 * kDayMs);
         QVERIFY2(buckets, buckets ? "" : buckets.error().what().c_str());
-        QCOMPARE(*buckets, (std::vector<LogCountBucket>{{1420070400000, 3}, {1422748800000, 2}, {1425168000000, 2}}));
+        QCOMPARE(*buckets,
+                 (std::vector<LogCountBucket>{{1420070400000, 3}, {1422748800000, 2}, {1425168000000, 2}}));
         const auto reqs = recordedRequests(server);
         const auto body = nlohmann::json::parse(reqs.back()["body"].get<std::string>());
         QCOMPARE(body["size"].get<int>(), 0);
@@ -188,16 +180,14 @@ private slots:
                  std::string("2592000000ms"));
     }
 
-    void decodesRealHistogramSamples_data()
-    {
+    void decodesRealHistogramSamples_data() {
         QTest::addColumn<QString>("file");
         QTest::addColumn<int>("buckets");
         QTest::addRow("day utc") << "aggs_date_histogram_day_utc.json" << 1;
         QTest::addRow("timezone") << "aggs_date_histogram_day_timezone_minus1.json" << 2;
         QTest::addRow("offset") << "aggs_date_histogram_day_offset_6h.json" << 2;
     }
-    void decodesRealHistogramSamples()
-    {
+    void decodesRealHistogramSamples() {
         QFETCH(QString, file);
         QFETCH(int, buckets);
         QFile f(QStringLiteral(CAIRN_SHARED_DATA_DIR) + "/api-samples/elasticsearch/" + file);
@@ -207,15 +197,13 @@ private slots:
         QCOMPARE(int(r->size()), buckets);
     }
 
-    void rejectsBadHistograms()
-    {
+    void rejectsBadHistograms() {
         QVERIFY(!decodeDateHistogram("{\"aggregations\":{\"x\":{\"buckets\":[{\"key\":\"a\"}]}}}"));
         QVERIFY(!decodeDateHistogram("{\"hits\":{}}"));
         QVERIFY(!decodeDateHistogram("{\"aggregations\":"));
     }
 
-    void explainsServerErrors()
-    {
+    void explainsServerErrors() {
         ReplayServer server;
         QVERIFY(server.start("elasticsearch.json"));
         ElasticsearchOptions o;
@@ -231,12 +219,12 @@ private slots:
         QCOMPARE_CODE(r.error().code, ErrorCode::InvalidArgument);
         const std::string what = r.error().what();
         QVERIFY2(what.find("Elasticsearch source 'replay'") != std::string::npos, what.c_str());
-        QVERIFY2(what.find("HTTP 400 (search_phase_execution_exception: all shards failed)") != std::string::npos,
+        QVERIFY2(what.find("HTTP 400 (search_phase_execution_exception: all shards failed)") !=
+                     std::string::npos,
                  what.c_str());
     }
 
-    void readsVersionOfElasticsearch()
-    {
+    void readsVersionOfElasticsearch() {
         ReplayServer server;
         QVERIFY(server.start("elasticsearch.json"));
         ElasticsearchOptions o;
@@ -246,8 +234,7 @@ private slots:
         QCOMPARE(*v, std::string("8.11.1"));
     }
 
-    void rejectsEmptyRange()
-    {
+    void rejectsEmptyRange() {
         ElasticsearchOptions o;
         o.url = "http://127.0.0.1:1";
         ElasticsearchSource es(o);

@@ -28,8 +28,7 @@ struct Recorder {
     bool endArray() { return events += "]", true; }
     bool key(std::string_view k) { return events += "k:" + std::string(k) + " ", true; }
     bool string(std::string_view s) { return events += "s:" + std::string(s) + " ", true; }
-    bool number(std::string_view raw)
-    {
+    bool number(std::string_view raw) {
         double v = 0;
         if (!jsonNumber(raw, v))
             return false;
@@ -41,13 +40,11 @@ struct Recorder {
     bool null() { return events += "null ", true; }
 };
 
-QString sample(const char* name)
-{
+QString sample(const char* name) {
     return QStringLiteral(CAIRN_SHARED_DATA_DIR) + "/api-samples/prometheus/" + name;
 }
 
-std::string readFile(const QString& path)
-{
+std::string readFile(const QString& path) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return {};
@@ -59,16 +56,14 @@ std::string readFile(const QString& path)
 class TestPrometheus : public QObject {
     Q_OBJECT
 private slots:
-    void scansJsonEvents()
-    {
+    void scansJsonEvents() {
         Recorder r;
         QVERIFY(scanJson(" {\"a\":[1,-2.5e1,true,false,null,\"x\\\"\\u00e9\\ud83d\\ude00\"],\"b\":{}} ", r));
         QCOMPARE(QString::fromStdString(r.events),
                  QString::fromUtf8("{k:a [n:1 n:-25 true false null s:x\"é😀 ]k:b {}}"));
     }
 
-    void rejectsInvalidJson_data()
-    {
+    void rejectsInvalidJson_data() {
         QTest::addColumn<QString>("text");
         QTest::addRow("empty") << "";
         QTest::addRow("spaces") << "   ";
@@ -88,8 +83,7 @@ private slots:
         QTest::addRow("nan literal") << "[NaN]";
         QTest::addRow("too deep") << QString(600, '[') + QString(600, ']');
     }
-    void rejectsInvalidJson()
-    {
+    void rejectsInvalidJson() {
         QFETCH(QString, text);
         Recorder r;
         JsonScanError err;
@@ -97,8 +91,7 @@ private slots:
         QVERIFY(!err.reason.empty());
     }
 
-    void parsesNumbersExactly()
-    {
+    void parsesNumbersExactly() {
         // The fast path must round exactly like from_chars.
         std::mt19937_64 rng(1);
         for (int i = 0; i < 20000; ++i) {
@@ -116,8 +109,7 @@ private slots:
         QVERIFY(!jsonNumber("12abc", d));
     }
 
-    void decodesRangeMatrixSample()
-    {
+    void decodesRangeMatrixSample() {
         const std::string body = readFile(sample("api_v1_query_range.json"));
         if (body.empty())
             QSKIP("shared data (api-samples) is absent");
@@ -132,8 +124,7 @@ private slots:
         QCOMPARE(s.value, (std::vector<double>{0, 0, 1}));
     }
 
-    void decodesInstantVectorSample()
-    {
+    void decodesInstantVectorSample() {
         const std::string body = readFile(sample("api_v1_query.json"));
         if (body.empty())
             QSKIP("shared data (api-samples) is absent");
@@ -145,21 +136,23 @@ private slots:
         QCOMPARE(r->series[0].id.label("job"), std::string("prometheus"));
     }
 
-    void decodesScalarStringAndSpecialValues()
-    {
-        auto sc = decodePrometheusQuery("{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1700000000.5,\"42\"]}}");
+    void decodesScalarStringAndSpecialValues() {
+        auto sc = decodePrometheusQuery(
+            "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1700000000.5,\"42\"]}}");
         QVERIFY(sc);
         QVERIFY(sc->type == PromResultType::Scalar);
         QCOMPARE(sc->series.size(), std::size_t(1));
         QCOMPARE(sc->series[0].time[0], TimeMs(1700000000500));
         QCOMPARE(sc->series[0].value[0], 42.0);
 
-        auto st = decodePrometheusQuery("{\"status\":\"success\",\"data\":{\"resultType\":\"string\",\"result\":[1,\"hello\"]}}");
+        auto st = decodePrometheusQuery(
+            "{\"status\":\"success\",\"data\":{\"resultType\":\"string\",\"result\":[1,\"hello\"]}}");
         QVERIFY(st);
         QCOMPARE(st->stringValue, std::string("hello"));
 
         auto sp = decodePrometheusQuery(
-            "{\"status\":\"success\",\"warnings\":[\"partial response\"],\"data\":{\"resultType\":\"matrix\",\"result\":["
+            "{\"status\":\"success\",\"warnings\":[\"partial "
+            "response\"],\"data\":{\"resultType\":\"matrix\",\"result\":["
             "{\"metric\":{},\"values\":[[1,\"NaN\"],[2,\"+Inf\"],[3,\"-Inf\"],[4,\"1e-3\"]]}]}}");
         QVERIFY2(sp, sp ? "" : sp.error().what().c_str());
         const auto& v = sp->series[0].value;
@@ -170,36 +163,41 @@ private slots:
         QCOMPARE(sp->warnings, (std::vector<std::string>{"partial response"}));
     }
 
-    void decodesEmptyResult()
-    {
-        auto r = decodePrometheusQuery("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}");
+    void decodesEmptyResult() {
+        auto r = decodePrometheusQuery(
+            "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}");
         QVERIFY(r);
         QVERIFY(r->series.empty());
     }
 
-    void rejectsBadAnswers_data()
-    {
+    void rejectsBadAnswers_data() {
         QTest::addColumn<QString>("body");
         QTest::addColumn<int>("code");
         const int parse = int(ErrorCode::Parse);
-        QTest::addRow("truncated") << "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},\"valu"
-                                   << parse;
-        QTest::addRow("malformed") << "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{]}}" << parse;
+        QTest::addRow("truncated")
+            << "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},\"valu"
+            << parse;
+        QTest::addRow("malformed")
+            << "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{]}}" << parse;
         QTest::addRow("empty") << "" << parse;
         QTest::addRow("html") << "<html>proxy error</html>" << parse;
         QTest::addRow("no status") << "{\"data\":{\"resultType\":\"matrix\",\"result\":[]}}" << parse;
-        QTest::addRow("bad pair") << "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},\"values\":[[1]]}]}}"
+        QTest::addRow("bad pair") << "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":"
+                                     "[{\"metric\":{},\"values\":[[1]]}]}}"
                                   << parse;
-        QTest::addRow("bad value") << "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},\"values\":[[1,\"abc\"]]}]}}"
+        QTest::addRow("bad value") << "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\","
+                                      "\"result\":[{\"metric\":{},\"values\":[[1,\"abc\"]]}]}}"
                                    << parse;
-        QTest::addRow("time goes back") << "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},\"values\":[[2,\"1\"],[1,\"1\"]]}]}}"
+        QTest::addRow("time goes back") << "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\","
+                                           "\"result\":[{\"metric\":{},\"values\":[[2,\"1\"],[1,\"1\"]]}]}}"
                                         << parse;
-        QTest::addRow("unknown type") << "{\"status\":\"success\",\"data\":{\"resultType\":\"tensor\",\"result\":[]}}" << parse;
-        QTest::addRow("error status") << "{\"status\":\"error\",\"errorType\":\"timeout\",\"error\":\"query timed out\"}"
-                                      << int(ErrorCode::InvalidArgument);
+        QTest::addRow("unknown type")
+            << "{\"status\":\"success\",\"data\":{\"resultType\":\"tensor\",\"result\":[]}}" << parse;
+        QTest::addRow("error status")
+            << "{\"status\":\"error\",\"errorType\":\"timeout\",\"error\":\"query timed out\"}"
+            << int(ErrorCode::InvalidArgument);
     }
-    void rejectsBadAnswers()
-    {
+    void rejectsBadAnswers() {
         QFETCH(QString, body);
         QFETCH(int, code);
         auto r = decodePrometheusQuery(body.toStdString());
@@ -208,17 +206,15 @@ private slots:
         QVERIFY(!r.error().message.empty());
     }
 
-    void choosesStepFromViewWidth()
-    {
-        QCOMPARE(chooseStep({0, kHourMs}, 1000), TimeMs(5 * kSecondMs));     // 3.6 s/px -> 5 s
-        QCOMPARE(chooseStep({0, kDayMs}, 1440), TimeMs(kMinuteMs));          // 60 s/px
+    void choosesStepFromViewWidth() {
+        QCOMPARE(chooseStep({0, kHourMs}, 1000), TimeMs(5 * kSecondMs));    // 3.6 s/px -> 5 s
+        QCOMPARE(chooseStep({0, kDayMs}, 1440), TimeMs(kMinuteMs));         // 60 s/px
         QCOMPARE(chooseStep({0, 7 * kDayMs}, 800), TimeMs(15 * kMinuteMs)); // 756 s/px -> 15 m
         QCOMPARE(chooseStep({0, kHourMs}, 1000, 15 * kSecondMs), TimeMs(15 * kSecondMs));
         QCOMPARE(chooseStep({0, 1000 * kWeekMs}, 10), TimeMs(100 * kWeekMs));
     }
 
-    void splitsLongRangesUnderThePointLimit()
-    {
+    void splitsLongRangesUnderThePointLimit() {
         const TimeRange r{0, 25000 * kSecondMs};
         auto pieces = splitRange(r, kSecondMs, 11000);
         QCOMPARE(pieces.size(), std::size_t(3));
@@ -228,17 +224,16 @@ private slots:
         QVERIFY(splitRange({5, 5}, 1, 10).empty());
     }
 
-    void buildsPromQl()
-    {
-        QCOMPARE(promql::aggregate("sum", {"job", "instance"}, promql::rate("http_requests_total{code=\"500\"}", 5 * kMinuteMs)),
+    void buildsPromQl() {
+        QCOMPARE(promql::aggregate("sum", {"job", "instance"},
+                                   promql::rate("http_requests_total{code=\"500\"}", 5 * kMinuteMs)),
                  std::string("sum by (job, instance) (rate(http_requests_total{code=\"500\"}[5m]))"));
         QCOMPARE(promql::aggregate("max", {}, "up"), std::string("max (up)"));
         QCOMPARE(promql::duration(90 * kSecondMs), std::string("90s"));
         QCOMPARE(promql::duration(2 * kHourMs), std::string("2h"));
     }
 
-    void talksToTheApiThroughReplay()
-    {
+    void talksToTheApiThroughReplay() {
         if (!ReplayServer::sharedDataPresent())
             QSKIP("shared data (api-samples) is absent");
         ReplayServer server;
@@ -297,12 +292,12 @@ private slots:
         QCOMPARE(last["path"].get<std::string>(), std::string("/api/v1/query_range"));
         QCOMPARE(last["query"]["query"].get<std::string>(), std::string("up"));
         QCOMPARE(last["query"]["step"].get<std::string>(), std::string("15"));
-        QCOMPARE(last["query"]["start"].get<std::string>(), std::string("1435781430.000")); // aligned to the step
-        QCOMPARE(last["query"]["end"].get<std::string>(), std::string("1435781460.999"));   // end is exclusive
+        QCOMPARE(last["query"]["start"].get<std::string>(),
+                 std::string("1435781430.000")); // aligned to the step
+        QCOMPARE(last["query"]["end"].get<std::string>(), std::string("1435781460.999")); // end is exclusive
     }
 
-    void splitsRequestsAndStitchesSeries()
-    {
+    void splitsRequestsAndStitchesSeries() {
         if (!ReplayServer::sharedDataPresent())
             QSKIP("shared data (api-samples) is absent");
         ReplayServer server;
@@ -324,8 +319,7 @@ private slots:
         QCOMPARE(requests[2]["query"]["end"].get<std::string>(), std::string("24.999"));
     }
 
-    void reportsServerSideQueryErrors()
-    {
+    void reportsServerSideQueryErrors() {
         if (!ReplayServer::sharedDataPresent())
             QSKIP("shared data (api-samples) is absent");
         ReplayServer server;
@@ -343,8 +337,7 @@ private slots:
         QVERIFY2(what.find("query: bad(") != std::string::npos, what.c_str());
     }
 
-    void reportsUnreachableServer()
-    {
+    void reportsUnreachableServer() {
         PrometheusOptions o;
         o.name = "down";
         o.url = "http://127.0.0.1:1";
@@ -357,8 +350,7 @@ private slots:
                  r.error().message.c_str());
     }
 
-    void refusesUnboundedQueries()
-    {
+    void refusesUnboundedQueries() {
         PrometheusOptions o;
         o.url = "http://127.0.0.1:1";
         PrometheusSource prom(o);

@@ -22,7 +22,8 @@ const char* kConfig =
     "  \"auth\": {\"type\": \"bearer\", \"secret\": \"env:CAIRN_TEST_TOKEN\"},"
     "  \"headers\": {\"X-Scope-OrgID\": \"team-a\"}, \"poll_interval\": \"15s\", \"timeout\": 10,"
     "  \"tls\": {\"ca_file\": \"/etc/ca.pem\"}},"
-    " {\"name\": \"logs\", \"kind\": \"opensearch\", \"url\": \"http://127.0.0.1:9200\", \"index\": \"app-*\","
+    " {\"name\": \"logs\", \"kind\": \"opensearch\", \"url\": \"http://127.0.0.1:9200\", \"index\": "
+    "\"app-*\","
     "  \"auth\": {\"type\": \"basic\", \"user\": \"reader\", \"secret\": \"keyring:cairn/logs\"},"
     "  \"fields\": {\"timestamp\": \"ts\", \"level\": \"severity\"}},"
     " {\"name\": \"traces\", \"kind\": \"tempo\", \"url\": \"http://127.0.0.1:3200\", \"mode\": \"jaeger\"},"
@@ -34,8 +35,7 @@ const char* kConfig =
 class TestSourceConfig : public QObject {
     Q_OBJECT
 private slots:
-    void parsesAConfiguration()
-    {
+    void parsesAConfiguration() {
         auto cfg = parseSourceConfig(kConfig);
         QVERIFY2(cfg, cfg ? "" : cfg.error().what().c_str());
         QCOMPARE(cfg->size(), std::size_t(4));
@@ -56,8 +56,7 @@ private slots:
         QVERIFY(providesTraces((*cfg)[2].kind) && !providesMetrics((*cfg)[2].kind));
     }
 
-    void roundTripsThroughJson()
-    {
+    void roundTripsThroughJson() {
         auto cfg = parseSourceConfig(kConfig);
         QVERIFY(cfg);
         auto again = parseSourceConfig(serializeSourceConfig(*cfg));
@@ -67,21 +66,27 @@ private slots:
             QVERIFY((*again)[i] == (*cfg)[i]);
     }
 
-    void rejectsBadConfigurations_data()
-    {
+    void rejectsBadConfigurations_data() {
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("needle");
-        QTest::addRow("not json") << "{\"sources\": [" << "not valid JSON";
-        QTest::addRow("no list") << "{\"x\": 1}" << "\"sources\" array";
-        QTest::addRow("no name") << "{\"sources\": [{\"kind\": \"prometheus\", \"url\": \"http://a\"}]}" << "name";
-        QTest::addRow("duplicate") << "{\"sources\": [{\"name\": \"a\", \"kind\": \"zipkin\", \"url\": \"http://a\"},"
-                                      "{\"name\": \"a\", \"kind\": \"zipkin\", \"url\": \"http://b\"}]}"
-                                   << "Two sources";
-        QTest::addRow("kind") << "{\"sources\": [{\"name\": \"a\", \"kind\": \"graphite\", \"url\": \"http://a\"}]}"
-                              << "Unknown source kind";
-        QTest::addRow("no url") << "{\"sources\": [{\"name\": \"a\", \"kind\": \"jaeger\"}]}" << "needs a \"url\"";
-        QTest::addRow("bad url") << "{\"sources\": [{\"name\": \"a\", \"kind\": \"jaeger\", \"url\": \"ftp://x\"}]}"
-                                 << "http://";
+        QTest::addRow("not json") << "{\"sources\": ["
+                                  << "not valid JSON";
+        QTest::addRow("no list") << "{\"x\": 1}"
+                                 << "\"sources\" array";
+        QTest::addRow("no name") << "{\"sources\": [{\"kind\": \"prometheus\", \"url\": \"http://a\"}]}"
+                                 << "name";
+        QTest::addRow("duplicate")
+            << "{\"sources\": [{\"name\": \"a\", \"kind\": \"zipkin\", \"url\": \"http://a\"},"
+               "{\"name\": \"a\", \"kind\": \"zipkin\", \"url\": \"http://b\"}]}"
+            << "Two sources";
+        QTest::addRow("kind")
+            << "{\"sources\": [{\"name\": \"a\", \"kind\": \"graphite\", \"url\": \"http://a\"}]}"
+            << "Unknown source kind";
+        QTest::addRow("no url") << "{\"sources\": [{\"name\": \"a\", \"kind\": \"jaeger\"}]}"
+                                << "needs a \"url\"";
+        QTest::addRow("bad url")
+            << "{\"sources\": [{\"name\": \"a\", \"kind\": \"jaeger\", \"url\": \"ftp://x\"}]}"
+            << "http://";
         QTest::addRow("literal password")
             << "{\"sources\": [{\"name\": \"a\", \"kind\": \"elasticsearch\", \"url\": \"http://a\","
                " \"auth\": {\"type\": \"basic\", \"user\": \"u\", \"password\": \"hunter2\"}}]}"
@@ -90,15 +95,15 @@ private slots:
             << "{\"sources\": [{\"name\": \"a\", \"kind\": \"prometheus\", \"url\": \"http://a\","
                " \"auth\": {\"type\": \"bearer\", \"token\": \"abc\"}}]}"
             << "Secrets do not belong";
-        QTest::addRow("bad duration")
-            << "{\"sources\": [{\"name\": \"a\", \"kind\": \"zipkin\", \"url\": \"http://a\", \"poll_interval\": \"soon\"}]}"
-            << "duration";
-        QTest::addRow("tempo mode") << "{\"sources\": [{\"name\": \"a\", \"kind\": \"tempo\", \"url\": \"http://a\","
-                                       " \"mode\": \"grpc\"}]}"
-                                    << "native or jaeger";
+        QTest::addRow("bad duration") << "{\"sources\": [{\"name\": \"a\", \"kind\": \"zipkin\", \"url\": "
+                                         "\"http://a\", \"poll_interval\": \"soon\"}]}"
+                                      << "duration";
+        QTest::addRow("tempo mode")
+            << "{\"sources\": [{\"name\": \"a\", \"kind\": \"tempo\", \"url\": \"http://a\","
+               " \"mode\": \"grpc\"}]}"
+            << "native or jaeger";
     }
-    void rejectsBadConfigurations()
-    {
+    void rejectsBadConfigurations() {
         QFETCH(QString, json);
         QFETCH(QString, needle);
         auto r = parseSourceConfig(json.toStdString());
@@ -106,8 +111,7 @@ private slots:
         QVERIFY2(r.error().what().find(needle.toStdString()) != std::string::npos, r.error().what().c_str());
     }
 
-    void resolvesSecretReferences()
-    {
+    void resolvesSecretReferences() {
         qputenv("CAIRN_TEST_TOKEN", "s3cret");
         auto env = resolveSecretDefault("env:CAIRN_TEST_TOKEN");
         QVERIFY(env && *env == "s3cret");
@@ -134,8 +138,7 @@ private slots:
         QVERIFY(basic && basic->auth.password == "pw" && basic->auth.user == "reader");
     }
 
-    void buildsConnectorsByKind()
-    {
+    void buildsConnectorsByKind() {
         auto cfg = parseSourceConfig(kConfig);
         QVERIFY(cfg);
         QVERIFY(makeMetricSource(cfg->front(), resolveSecretDefault));
@@ -146,19 +149,25 @@ private slots:
         QCOMPARE_CODE(logs.error().code, ErrorCode::Unsupported);
     }
 
-    void checksSourcesAndReportsFailures()
-    {
+    void checksSourcesAndReportsFailures() {
         if (!ReplayServer::sharedDataPresent())
             QSKIP("shared data (api-samples) is absent");
         ReplayServer prom, es, jaeger;
         QVERIFY(prom.start("prometheus.json"));
         QVERIFY(es.start("elasticsearch.json"));
         QVERIFY(jaeger.start("jaeger.json"));
-        const std::string text = "{\"sources\": ["
-                                 "{\"name\": \"p\", \"kind\": \"prometheus\", \"url\": \"" + prom.url() + "\"},"
-                                 "{\"name\": \"e\", \"kind\": \"elasticsearch\", \"url\": \"" + es.url() + "\"},"
-                                 "{\"name\": \"j\", \"kind\": \"jaeger\", \"url\": \"" + jaeger.url() + "\"},"
-                                 "{\"name\": \"dead\", \"kind\": \"zipkin\", \"url\": \"http://127.0.0.1:1\"}]}";
+        const std::string text =
+            "{\"sources\": ["
+            "{\"name\": \"p\", \"kind\": \"prometheus\", \"url\": \"" +
+            prom.url() +
+            "\"},"
+            "{\"name\": \"e\", \"kind\": \"elasticsearch\", \"url\": \"" +
+            es.url() +
+            "\"},"
+            "{\"name\": \"j\", \"kind\": \"jaeger\", \"url\": \"" +
+            jaeger.url() +
+            "\"},"
+            "{\"name\": \"dead\", \"kind\": \"zipkin\", \"url\": \"http://127.0.0.1:1\"}]}";
         auto cfg = parseSourceConfig(text);
         QVERIFY(cfg);
         auto p = checkSource((*cfg)[0], resolveSecretDefault);
@@ -174,8 +183,10 @@ private slots:
         auto dead = checkSource((*cfg)[3], resolveSecretDefault);
         QVERIFY(dead.state == SourceState::Failed);
         QCOMPARE_CODE(dead.error.code, ErrorCode::Network);
-        QVERIFY2(dead.error.message.find("Zipkin source 'dead'") != std::string::npos, dead.error.message.c_str());
-        QVERIFY2(dead.error.message.find("connection refused") != std::string::npos, dead.error.message.c_str());
+        QVERIFY2(dead.error.message.find("Zipkin source 'dead'") != std::string::npos,
+                 dead.error.message.c_str());
+        QVERIFY2(dead.error.message.find("connection refused") != std::string::npos,
+                 dead.error.message.c_str());
     }
 };
 

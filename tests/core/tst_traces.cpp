@@ -1,7 +1,8 @@
 // Tests for trace import (Jaeger JSON, Zipkin v2, OTLP/JSON) on the real samples in
 // ../shared/data/api-samples, and for the Jaeger, Zipkin and Tempo sources against a loopback server that
 // replays them: it stands for Jaeger query 1.x (/api/...), Zipkin 2.x (/api/v2/...) and Tempo 2.x
-// (/api/search, /api/traces/{id}). Derived recordings are documented in tests/connectors/recordings/README.md.
+// (/api/search, /api/traces/{id}). Derived recordings are documented in
+// tests/connectors/recordings/README.md.
 #include "../connectors/errorprint.h"
 #include "../connectors/replayserver.h"
 
@@ -19,19 +20,16 @@ using namespace cairn::sources;
 
 namespace {
 
-std::string samplePath(const QString& rel)
-{
+std::string samplePath(const QString& rel) {
     return (QStringLiteral(CAIRN_SHARED_DATA_DIR) + "/api-samples/" + rel).toStdString();
 }
 
-std::string readAll(const std::string& path)
-{
+std::string readAll(const std::string& path) {
     QFile f(QString::fromStdString(path));
     return f.open(QIODevice::ReadOnly) ? f.readAll().toStdString() : std::string();
 }
 
-TraceBackendOptions backend(const ReplayServer& s, const char* name = "replay")
-{
+TraceBackendOptions backend(const ReplayServer& s, const char* name = "replay") {
     TraceBackendOptions o;
     o.name = name;
     o.url = s.url();
@@ -44,32 +42,30 @@ TraceBackendOptions backend(const ReplayServer& s, const char* name = "replay")
 class TestTraces : public QObject {
     Q_OBJECT
 private slots:
-    void initTestCase()
-    {
+    void initTestCase() {
         if (!ReplayServer::sharedDataPresent())
             QSKIP("shared data (api-samples) is absent");
     }
 
-    void importsEverySample_data()
-    {
+    void importsEverySample_data() {
         QTest::addColumn<QString>("file");
         QTest::addColumn<int>("format");
         QTest::addColumn<int>("spans");
         const int J = int(TraceFormat::Jaeger), Z = int(TraceFormat::Zipkin), O = int(TraceFormat::Otlp);
         QTest::addRow("jaeger otlp2jaeger") << "jaeger/api_traces_response_otlp2jaeger-out.json" << J << 2;
-        QTest::addRow("jaeger multi") << "jaeger/api_traces_response_multi_oltp2jaeger-multi-out.json" << J << 4;
+        QTest::addRow("jaeger multi")
+            << "jaeger/api_traces_response_multi_oltp2jaeger-multi-out.json" << J << 4;
         QTest::addRow("jaeger ui_01") << "jaeger/ui_model_trace_ui_01.json" << J << 5;
         QTest::addRow("jaeger es span") << "jaeger/es_storage_span_es_01.json" << J << 1;
         QTest::addRow("jaeger 11 spans") << "jaeger/ui_trace_11spans_testTrace.json" << J << 11;
         QTest::addRow("otlp example") << "otlp/trace.json" << O << 1;
         QTest::addRow("otlp jaeger fixture") << "otlp/jaeger_fixture_otlp2jaeger-in.json" << O << 2;
-        for (const char* z : {"ascend", "envoy", "messaging-kafka", "messaging", "messaging2", "simple-db-p6", "skew",
-                              "smartthings-mobile-web-install", "smartthings-oauth-authorization", "yelp",
-                              "zipkin2-client", "zipkin2-chinese"})
+        for (const char* z : {"ascend", "envoy", "messaging-kafka", "messaging", "messaging2", "simple-db-p6",
+                              "skew", "smartthings-mobile-web-install", "smartthings-oauth-authorization",
+                              "yelp", "zipkin2-client", "zipkin2-chinese"})
             QTest::addRow("zipkin %s", z) << QString("zipkin/%1.json").arg(z) << Z << -1;
     }
-    void importsEverySample()
-    {
+    void importsEverySample() {
         QFETCH(QString, file);
         QFETCH(int, format);
         QFETCH(int, spans);
@@ -92,8 +88,7 @@ private slots:
             QCOMPARE(int(n), spans);
     }
 
-    void decodesOtlpExampleFields()
-    {
+    void decodesOtlpExampleFields() {
         auto traces = importTraceFile(samplePath("otlp/trace.json"));
         QVERIFY(traces && traces->size() == 1);
         const auto& s = traces->front().spans.front();
@@ -108,9 +103,9 @@ private slots:
         QCOMPARE(s.tags.at("my.span.attr"), std::string("some value"));
     }
 
-    void otlpAndJaegerAgreeOnTheSameTrace()
-    {
-        // Jaeger's own test converts this OTLP input into that /api/traces output: both must give the same spans.
+    void otlpAndJaegerAgreeOnTheSameTrace() {
+        // Jaeger's own test converts this OTLP input into that /api/traces output: both must give the same
+        // spans.
         auto otlp = importTraceFile(samplePath("otlp/jaeger_fixture_otlp2jaeger-in.json"));
         auto jaeger = importTraceFile(samplePath("jaeger/api_traces_response_otlp2jaeger-out.json"));
         QVERIFY(otlp && jaeger);
@@ -130,8 +125,7 @@ private slots:
         }
     }
 
-    void decodesJaegerProcessesReferencesAndErrors()
-    {
+    void decodesJaegerProcessesReferencesAndErrors() {
         auto traces = importTraceFile(samplePath("jaeger/es_storage_span_es_01.json"));
         QVERIFY(traces);
         const auto& s = traces->front().spans.front();
@@ -141,14 +135,14 @@ private slots:
         QCOMPARE(s.tags.at("temperature"), std::string("72.5"));
     }
 
-    void decodesZipkinFields()
-    {
+    void decodesZipkinFields() {
         auto traces = importTraceFile(samplePath("zipkin/yelp.json"));
         QVERIFY(traces && traces->size() == 1);
         const auto& t = traces->front();
         QCOMPARE(t.traceId, std::string("a03ee8fff1dcd9b9"));
         QCOMPARE(t.spans.size(), std::size_t(16));
-        const auto it = std::find_if(t.spans.begin(), t.spans.end(), [](const Span& s) { return s.spanId == "15fc03927f0f68df"; });
+        const auto it = std::find_if(t.spans.begin(), t.spans.end(),
+                                     [](const Span& s) { return s.spanId == "15fc03927f0f68df"; });
         QVERIFY(it != t.spans.end());
         QVERIFY(it->kind == SpanKind::Client);
         QCOMPARE(it->service, std::string("mobile_api"));
@@ -158,13 +152,13 @@ private slots:
                                [](const Span& a, const Span& b) { return a.startUs < b.startUs; }));
     }
 
-    void decodesBase64OtlpIdsAndEnumNames()
-    {
-        const std::string text = "{\"batches\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":"
-                                 "{\"stringValue\":\"api\"}}]},\"scopeSpans\":[{\"spans\":[{\"traceId\":"
-                                 "\"W47/95gDgQPSabYzgT/GDA==\",\"spanId\":\"7uGbfsPBsXQ=\",\"name\":\"GET\","
-                                 "\"kind\":\"SPAN_KIND_CLIENT\",\"startTimeUnixNano\":\"2000\",\"endTimeUnixNano\":"
-                                 "\"5000\",\"status\":{\"code\":\"STATUS_CODE_ERROR\",\"message\":\"boom\"}}]}]}]}";
+    void decodesBase64OtlpIdsAndEnumNames() {
+        const std::string text =
+            "{\"batches\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":"
+            "{\"stringValue\":\"api\"}}]},\"scopeSpans\":[{\"spans\":[{\"traceId\":"
+            "\"W47/95gDgQPSabYzgT/GDA==\",\"spanId\":\"7uGbfsPBsXQ=\",\"name\":\"GET\","
+            "\"kind\":\"SPAN_KIND_CLIENT\",\"startTimeUnixNano\":\"2000\",\"endTimeUnixNano\":"
+            "\"5000\",\"status\":{\"code\":\"STATUS_CODE_ERROR\",\"message\":\"boom\"}}]}]}]}";
         auto traces = parseOtlpJson(text);
         QVERIFY2(traces, traces ? "" : traces.error().what().c_str());
         const auto& s = traces->front().spans.front();
@@ -175,33 +169,31 @@ private slots:
         QCOMPARE(s.durationUs, TimeUs(3));
     }
 
-    void rejectsBadTraceInput_data()
-    {
+    void rejectsBadTraceInput_data() {
         QTest::addColumn<QString>("text");
         QTest::addColumn<int>("format");
-        QTest::addRow("truncated jaeger") << "{\"data\":[{\"traceID\":\"1\",\"spans\":[" << int(TraceFormat::Jaeger);
-        QTest::addRow("jaeger span without id") << "{\"data\":[{\"traceID\":\"1\",\"spans\":[{\"traceID\":\"1\"}]}]}"
-                                                << int(TraceFormat::Jaeger);
+        QTest::addRow("truncated jaeger")
+            << "{\"data\":[{\"traceID\":\"1\",\"spans\":[" << int(TraceFormat::Jaeger);
+        QTest::addRow("jaeger span without id")
+            << "{\"data\":[{\"traceID\":\"1\",\"spans\":[{\"traceID\":\"1\"}]}]}" << int(TraceFormat::Jaeger);
         QTest::addRow("jaeger not a trace") << "{\"hello\":1}" << int(TraceFormat::Jaeger);
         QTest::addRow("zipkin number") << "42" << int(TraceFormat::Zipkin);
         QTest::addRow("zipkin span without id") << "[{\"traceId\":\"1\"}]" << int(TraceFormat::Zipkin);
         QTest::addRow("otlp no resourceSpans") << "{\"resourceMetrics\":[]}" << int(TraceFormat::Otlp);
         QTest::addRow("otlp malformed") << "{\"resourceSpans\":[{]}" << int(TraceFormat::Otlp);
     }
-    void rejectsBadTraceInput()
-    {
+    void rejectsBadTraceInput() {
         QFETCH(QString, text);
         QFETCH(int, format);
         const std::string t = text.toStdString();
-        auto r = format == int(TraceFormat::Jaeger) ? parseJaegerJson(t)
+        auto r = format == int(TraceFormat::Jaeger)   ? parseJaegerJson(t)
                  : format == int(TraceFormat::Zipkin) ? parseZipkinJson(t)
                                                       : parseOtlpJson(t);
         QVERIFY(!r);
         QCOMPARE_CODE(r.error().code, ErrorCode::Parse);
     }
 
-    void reportsMissingAndUnknownFiles()
-    {
+    void reportsMissingAndUnknownFiles() {
         auto missing = importTraceFile("/nonexistent/trace.json");
         QVERIFY(!missing);
         QCOMPARE_CODE(missing.error().code, ErrorCode::NotFound);
@@ -210,8 +202,7 @@ private slots:
         QCOMPARE_CODE(unknown.error().code, ErrorCode::Parse);
     }
 
-    void jaegerSourceSpeaksTheQueryApi()
-    {
+    void jaegerSourceSpeaksTheQueryApi() {
         ReplayServer server;
         QVERIFY(server.start("jaeger.json"));
         JaegerSource jaeger(backend(server));
@@ -245,8 +236,7 @@ private slots:
         QCOMPARE(deps->front(), (DependencyEdge{"Service574", "Service1529", 54}));
     }
 
-    void jaegerSourceReportsErrors()
-    {
+    void jaegerSourceReportsErrors() {
         ReplayServer server;
         QVERIFY(server.start("jaeger.json"));
         JaegerSource jaeger(backend(server));
@@ -266,8 +256,7 @@ private slots:
         QCOMPARE_CODE(badId.error().code, ErrorCode::InvalidArgument);
     }
 
-    void zipkinSourceSpeaksV2()
-    {
+    void zipkinSourceSpeaksV2() {
         ReplayServer server;
         QVERIFY(server.start("zipkin.json"));
         ZipkinSource zipkin(backend(server));
@@ -289,8 +278,7 @@ private slots:
         QCOMPARE(*deps, dependenciesFromTraces({*t}));
     }
 
-    void tempoSourceSearchesNatively()
-    {
+    void tempoSourceSearchesNatively() {
         ReplayServer server;
         QVERIFY(server.start("tempo.json"));
         TempoSource tempo(backend(server));
@@ -313,8 +301,7 @@ private slots:
         QVERIFY(deps && deps->empty()); // one service only
     }
 
-    void tempoSourceUsesJaegerApiInJaegerMode()
-    {
+    void tempoSourceUsesJaegerApiInJaegerMode() {
         ReplayServer server;
         QVERIFY(server.start("jaeger.json"));
         TempoSource tempo(backend(server), TempoSource::Mode::Jaeger);
@@ -322,8 +309,7 @@ private slots:
         QVERIFY(services && services->size() == 3);
     }
 
-    void derivesDependencies()
-    {
+    void derivesDependencies() {
         Trace t{"t1",
                 {Span{"t1", "a", "", "front", "GET /", "", 0, 10, SpanKind::Server, false, {}},
                  Span{"t1", "b", "a", "cart", "get", "", 1, 5, SpanKind::Server, false, {}},

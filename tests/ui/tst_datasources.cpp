@@ -26,9 +26,7 @@ using namespace cairn::ui;
 class TestDataSources : public QObject {
     Q_OBJECT
 private:
-    template <class T>
-    static T* child(QWidget* w, const char* name)
-    {
+    template <class T> static T* child(QWidget* w, const char* name) {
         auto* c = w->findChild<T*>(QString::fromLatin1(name));
         if (!c)
             qFatal("missing widget %s", name);
@@ -36,8 +34,7 @@ private:
     }
 
 private slots:
-    void addsTestsAndRemovesSources()
-    {
+    void addsTestsAndRemovesSources() {
         if (!ReplayServer::sharedDataPresent())
             QSKIP("shared data (api-samples) is absent");
         ReplayServer prom;
@@ -80,8 +77,7 @@ private slots:
         runner.waitForWorkers();
     }
 
-    void rejectsInvalidEntries()
-    {
+    void rejectsInvalidEntries() {
         TaskRunner runner;
         MemorySecretStore store;
         DataSourcesDialog dialog({}, &store, std::make_shared<SecretCache>(), &runner);
@@ -94,8 +90,7 @@ private slots:
         QVERIFY2(dialog.testResult().contains("http://"), qPrintable(dialog.testResult()));
     }
 
-    void savesSecretsInTheStoreOnly()
-    {
+    void savesSecretsInTheStoreOnly() {
         QTemporaryDir dir;
         TaskRunner runner;
         MemorySecretStore store;
@@ -134,23 +129,24 @@ private slots:
         QVERIFY(missing && missing->empty());
     }
 
-    void monitorMarksDeadSourcesAndRecovers()
-    {
+    void monitorMarksDeadSourcesAndRecovers() {
         TaskRunner runner;
         SourceMonitor monitor(&runner, sources::resolveSecretDefault);
         auto healthy = std::make_shared<std::atomic<bool>>(true);
-        monitor.setCheckFunction([healthy](const sources::SourceConfig&, const sources::SecretResolver&,
-                                           const CancelToken&) {
-            sources::SourceHealth h;
-            if (healthy->load()) {
-                h.state = sources::SourceState::Ok;
-                h.version = "2.42.0";
-                h.latencyMs = 3;
-            } else {
-                h.error = Error{ErrorCode::Network, "Prometheus source 'p' could not fetch http://x: connection refused.", {}};
-            }
-            return h;
-        });
+        monitor.setCheckFunction(
+            [healthy](const sources::SourceConfig&, const sources::SecretResolver&, const CancelToken&) {
+                sources::SourceHealth h;
+                if (healthy->load()) {
+                    h.state = sources::SourceState::Ok;
+                    h.version = "2.42.0";
+                    h.latencyMs = 3;
+                } else {
+                    h.error = Error{ErrorCode::Network,
+                                    "Prometheus source 'p' could not fetch http://x: connection refused.",
+                                    {}};
+                }
+                return h;
+            });
         sources::SourceConfig c;
         c.name = "p";
         c.url = "http://127.0.0.1:9";
@@ -179,8 +175,7 @@ private slots:
         runner.waitForWorkers();
     }
 
-    void monitorSkipsACycleWhileACheckIsInFlight()
-    {
+    void monitorSkipsACycleWhileACheckIsInFlight() {
         TaskRunner runner;
         SourceMonitor monitor(&runner, sources::resolveSecretDefault);
         auto release = std::make_shared<std::atomic<bool>>(false);

@@ -12,8 +12,7 @@ namespace {
 using json = nlohmann::json;
 
 // A field by dotted path: a flat key "log.level" first, then nested objects log -> level.
-const json* fieldAt(const json& source, const std::string& path)
-{
+const json* fieldAt(const json& source, const std::string& path) {
     if (path.empty() || !source.is_object())
         return nullptr;
     if (auto it = source.find(path); it != source.end())
@@ -39,8 +38,7 @@ const json* fieldAt(const json& source, const std::string& path)
     return nullptr;
 }
 
-std::string text(const json* v)
-{
+std::string text(const json* v) {
     if (!v || v->is_null())
         return {};
     if (v->is_string())
@@ -50,8 +48,8 @@ std::string text(const json* v)
     return v->dump();
 }
 
-void flatten(const json& v, const std::string& prefix, std::map<std::string, std::string>& out, int depth = 0)
-{
+void flatten(const json& v, const std::string& prefix, std::map<std::string, std::string>& out,
+             int depth = 0) {
     if (v.is_object() && depth < 8) {
         for (const auto& [k, child] : v.items())
             flatten(child, prefix.empty() ? k : prefix + "." + k, out, depth + 1);
@@ -61,8 +59,7 @@ void flatten(const json& v, const std::string& prefix, std::map<std::string, std
 }
 
 // A document timestamp: epoch milliseconds (number or digits) or an ISO date (zone-less means UTC).
-std::optional<TimeMs> parseDocTime(const json* v)
-{
+std::optional<TimeMs> parseDocTime(const json* v) {
     if (!v)
         return std::nullopt;
     if (v->is_number_integer() || v->is_number_unsigned())
@@ -86,8 +83,7 @@ std::optional<TimeMs> parseDocTime(const json* v)
     return std::nullopt;
 }
 
-std::vector<std::string> levelSpellings(LogLevel min)
-{
+std::vector<std::string> levelSpellings(LogLevel min) {
     static const std::vector<std::pair<LogLevel, std::vector<std::string>>> kNames = {
         {LogLevel::Trace, {"trace", "verbose"}},
         {LogLevel::Debug, {"debug"}},
@@ -102,7 +98,8 @@ std::vector<std::string> levelSpellings(LogLevel min)
             continue;
         for (const auto& n : names) {
             std::string upper = n, title = n;
-            std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+            std::transform(upper.begin(), upper.end(), upper.begin(),
+                           [](unsigned char c) { return std::toupper(c); });
             title[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(title[0])));
             out.push_back(n);
             out.push_back(upper);
@@ -112,8 +109,7 @@ std::vector<std::string> levelSpellings(LogLevel min)
     return out;
 }
 
-std::string esErrorReason(const std::string& body)
-{
+std::string esErrorReason(const std::string& body) {
     try {
         auto j = json::parse(body);
         if (j.is_object() && j.contains("error")) {
@@ -140,11 +136,11 @@ std::string esErrorReason(const std::string& body)
 
 } // namespace
 
-json buildElasticsearchQuery(const LogQuery& q, const LogFieldMapping& fields)
-{
+json buildElasticsearchQuery(const LogQuery& q, const LogFieldMapping& fields) {
     json filter = json::array();
-    filter.push_back({{"range",
-                       {{fields.timestamp, {{"gte", q.range.start}, {"lt", q.range.end}, {"format", "epoch_millis"}}}}}});
+    filter.push_back(
+        {{"range",
+          {{fields.timestamp, {{"gte", q.range.start}, {"lt", q.range.end}, {"format", "epoch_millis"}}}}}});
     if (!q.service.empty())
         filter.push_back({{"term", {{fields.service, q.service}}}});
     if (!q.host.empty())
@@ -158,8 +154,7 @@ json buildElasticsearchQuery(const LogQuery& q, const LogFieldMapping& fields)
 
 namespace {
 
-Result<std::vector<LogCountBucket>> decodeBuckets(const json& j)
-{
+Result<std::vector<LogCountBucket>> decodeBuckets(const json& j) {
     if (!j.is_object() || !j.contains("aggregations") || !j["aggregations"].is_object())
         return fail(ErrorCode::Parse, "The Elasticsearch answer has no aggregations.");
     for (const auto& [name, agg] : j["aggregations"].items()) {
@@ -169,7 +164,8 @@ Result<std::vector<LogCountBucket>> decodeBuckets(const json& j)
         for (const auto& b : agg["buckets"]) {
             if (!b.is_object() || !b.contains("key") || !b["key"].is_number() || !b.contains("doc_count") ||
                 !b["doc_count"].is_number())
-                return fail(ErrorCode::Parse, "A date_histogram bucket lacks a numeric key or doc_count.", name);
+                return fail(ErrorCode::Parse, "A date_histogram bucket lacks a numeric key or doc_count.",
+                            name);
             out.push_back({static_cast<TimeMs>(b["key"].get<double>()), b["doc_count"].get<std::uint64_t>()});
         }
         return out;
@@ -179,12 +175,12 @@ Result<std::vector<LogCountBucket>> decodeBuckets(const json& j)
 
 } // namespace
 
-Result<std::vector<LogCountBucket>> decodeDateHistogram(std::string_view body)
-{
+Result<std::vector<LogCountBucket>> decodeDateHistogram(std::string_view body) {
     try {
         return decodeBuckets(json::parse(body));
     } catch (const json::exception& e) {
-        return fail(ErrorCode::Parse, std::string("The Elasticsearch answer is not valid JSON (") + e.what() + ").");
+        return fail(ErrorCode::Parse,
+                    std::string("The Elasticsearch answer is not valid JSON (") + e.what() + ").");
     }
 }
 
@@ -194,15 +190,13 @@ ElasticsearchSource::ElasticsearchSource(ElasticsearchOptions options)
         HttpOptions h = m_options.http;
         h.sourceName = "Elasticsearch source '" + m_options.name + "'";
         return h;
-    }())
-{
+    }()) {
     if (m_options.pageSize == 0)
         m_options.pageSize = 1000;
 }
 
 Result<json> ElasticsearchSource::post(const std::string& path, const json& body, const CancelToken& cancel,
-                                       long* status)
-{
+                                       long* status) {
     if (m_options.url.empty())
         return fail(ErrorCode::InvalidArgument, "Elasticsearch source '" + m_options.name + "' has no URL.");
     HttpRequest req;
@@ -220,8 +214,8 @@ Result<json> ElasticsearchSource::post(const std::string& path, const json& body
         *status = resp->status;
     if (resp->status < 200 || resp->status >= 300)
         return fail(resp->status == 400 ? ErrorCode::InvalidArgument : ErrorCode::HttpStatus,
-                    m_http.errorPrefix(req.url) + "the server answered HTTP " + std::to_string(resp->status) + " (" +
-                        esErrorReason(resp->body) + ").");
+                    m_http.errorPrefix(req.url) + "the server answered HTTP " + std::to_string(resp->status) +
+                        " (" + esErrorReason(resp->body) + ").");
     try {
         return json::parse(resp->body);
     } catch (const json::exception& e) {
@@ -231,11 +225,11 @@ Result<json> ElasticsearchSource::post(const std::string& path, const json& body
     }
 }
 
-std::string ElasticsearchSource::openPointInTime(const CancelToken& cancel)
-{
+std::string ElasticsearchSource::openPointInTime(const CancelToken& cancel) {
     const std::string keep = "?keep_alive=" + urlEncode(m_options.pointInTimeKeepAlive);
     const std::string index = urlEncode(m_options.index);
-    // Elasticsearch: POST /<index>/_pit -> {"id"}; OpenSearch: POST /<index>/_search/point_in_time -> {"pit_id"}.
+    // Elasticsearch: POST /<index>/_pit -> {"id"}; OpenSearch: POST /<index>/_search/point_in_time ->
+    // {"pit_id"}.
     if (!m_flavourKnown || !m_openSearch) {
         long status = 0;
         auto r = post("/" + index + "/_pit" + keep, json::object(), cancel, &status);
@@ -255,8 +249,7 @@ std::string ElasticsearchSource::openPointInTime(const CancelToken& cancel)
     return {};
 }
 
-void ElasticsearchSource::closePointInTime(const std::string& id)
-{
+void ElasticsearchSource::closePointInTime(const std::string& id) {
     // Best effort: the keep-alive frees it anyway.
     HttpRequest req;
     req.method = "DELETE";
@@ -273,8 +266,7 @@ void ElasticsearchSource::closePointInTime(const std::string& id)
     (void)m_http.send(req, {});
 }
 
-LogRecord ElasticsearchSource::toRecord(const json& hit) const
-{
+LogRecord ElasticsearchSource::toRecord(const json& hit) const {
     LogRecord r;
     static const json kEmpty = json::object();
     const json& source = hit.contains("_source") && hit["_source"].is_object() ? hit["_source"] : kEmpty;
@@ -302,9 +294,9 @@ LogRecord ElasticsearchSource::toRecord(const json& hit) const
     return r;
 }
 
-Result<std::size_t> ElasticsearchSource::scan(const LogQuery& query, const std::function<bool(const LogRecord&)>& sink,
-                                              const CancelToken& cancel)
-{
+Result<std::size_t> ElasticsearchSource::scan(const LogQuery& query,
+                                              const std::function<bool(const LogRecord&)>& sink,
+                                              const CancelToken& cancel) {
     const std::string ctx = "index " + m_options.index;
     if (!query.range.valid())
         return fail(ErrorCode::InvalidArgument, "The time range is empty (end is not after start).", ctx);
@@ -322,11 +314,12 @@ Result<std::size_t> ElasticsearchSource::scan(const LogQuery& query, const std::
         std::size_t size = m_options.pageSize;
         if (query.limit > 0)
             size = std::min(size, query.limit - delivered);
-        json body = {{"size", size},
-                     {"query", dsl},
-                     {"sort", json::array({{{m_options.fields.timestamp,
-                                             {{"order", "asc"}, {"unmapped_type", "date"}}}}})},
-                     {"track_total_hits", false}};
+        json body = {
+            {"size", size},
+            {"query", dsl},
+            {"sort",
+             json::array({{{m_options.fields.timestamp, {{"order", "asc"}, {"unmapped_type", "date"}}}}})},
+            {"track_total_hits", false}};
         if (!searchAfter.is_null())
             body["search_after"] = searchAfter;
         std::string path = "/" + urlEncode(m_options.index) + "/_search";
@@ -347,15 +340,17 @@ Result<std::size_t> ElasticsearchSource::scan(const LogQuery& query, const std::
         if (page->contains("hits") && (*page)["hits"].is_object() && (*page)["hits"].contains("hits"))
             hits = &(*page)["hits"]["hits"];
         if (!hits || !hits->is_array()) {
-            outcome = fail(ErrorCode::Parse,
-                           "Elasticsearch source '" + m_options.name + "' answered a search without hits.hits.", ctx);
+            outcome = fail(
+                ErrorCode::Parse,
+                "Elasticsearch source '" + m_options.name + "' answered a search without hits.hits.", ctx);
             break;
         }
         bool stop = false;
         for (const auto& hit : *hits) {
             LogRecord rec = toRecord(hit);
             // The server filtered already; levels are checked again because spellings vary.
-            if (query.minLevel > LogLevel::Trace && (rec.level == LogLevel::Unknown || rec.level < query.minLevel))
+            if (query.minLevel > LogLevel::Trace &&
+                (rec.level == LogLevel::Unknown || rec.level < query.minLevel))
                 continue;
             ++delivered;
             if (!sink(rec) || (query.limit > 0 && delivered >= query.limit)) {
@@ -368,7 +363,8 @@ Result<std::size_t> ElasticsearchSource::scan(const LogQuery& query, const std::
         const json& last = hits->back();
         if (!last.contains("sort") || !last["sort"].is_array()) {
             outcome = fail(ErrorCode::Parse,
-                           "Elasticsearch source '" + m_options.name + "' returned hits without sort values; cannot page.",
+                           "Elasticsearch source '" + m_options.name +
+                               "' returned hits without sort values; cannot page.",
                            ctx);
             break;
         }
@@ -384,11 +380,11 @@ Result<std::size_t> ElasticsearchSource::scan(const LogQuery& query, const std::
 }
 
 Result<std::vector<LogCountBucket>> ElasticsearchSource::histogram(const LogQuery& query, TimeMs interval,
-                                                                   const CancelToken& cancel)
-{
+                                                                   const CancelToken& cancel) {
     const std::string ctx = "index " + m_options.index;
     if (!query.range.valid() || interval <= 0)
-        return fail(ErrorCode::InvalidArgument, "A histogram needs a non-empty range and a positive interval.", ctx);
+        return fail(ErrorCode::InvalidArgument,
+                    "A histogram needs a non-empty range and a positive interval.", ctx);
     const json body = {
         {"size", 0},
         {"query", buildElasticsearchQuery(query, m_options.fields)},
@@ -415,8 +411,7 @@ Result<std::vector<LogCountBucket>> ElasticsearchSource::histogram(const LogQuer
     return buckets;
 }
 
-Result<std::string> ElasticsearchSource::version(const CancelToken& cancel)
-{
+Result<std::string> ElasticsearchSource::version(const CancelToken& cancel) {
     auto resp = m_http.get(joinUrl(m_options.url, "/"), cancel);
     ++m_requests;
     if (!resp)
@@ -430,8 +425,9 @@ Result<std::string> ElasticsearchSource::version(const CancelToken& cancel)
         return m_openSearch ? "opensearch " + number : number;
     } catch (const std::exception&) {
         return fail(ErrorCode::Parse,
-                    "Elasticsearch source '" + m_options.name + "' answered GET / without a version (is this "
-                                                                 "Elasticsearch or OpenSearch?).",
+                    "Elasticsearch source '" + m_options.name +
+                        "' answered GET / without a version (is this "
+                        "Elasticsearch or OpenSearch?).",
                     redactUrl(m_options.url));
     }
 }

@@ -133,8 +133,7 @@ std::string redactUrl(std::string_view url) {
     return std::string(url.substr(0, hostStart)) + std::string(url.substr(at + 1));
 }
 
-bool isLoopbackUrl(std::string_view url)
-{
+bool isLoopbackUrl(std::string_view url) {
     const auto scheme = url.find("://");
     std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
     rest = rest.substr(0, rest.find_first_of("/?#"));
@@ -242,8 +241,7 @@ Result<HttpResponse> HttpClient::postQuery(const std::string& url, std::string b
     return send(r, cancel);
 }
 
-std::string HttpClient::errorPrefix(const std::string& url) const
-{
+std::string HttpClient::errorPrefix(const std::string& url) const {
     return m_options.sourceName + " could not fetch " + redactUrl(url) + ": ";
 }
 

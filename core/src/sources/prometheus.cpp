@@ -17,8 +17,7 @@ namespace {
 
 using json = nlohmann::json;
 
-bool parseSampleValue(std::string_view s, double& out)
-{
+bool parseSampleValue(std::string_view s, double& out) {
     if (!s.empty() && ((s[0] >= '0' && s[0] <= '9') || s[0] == '-') && jsonNumber(s, out))
         return true;
     if (s == "NaN") {
@@ -38,12 +37,13 @@ bool parseSampleValue(std::string_view s, double& out)
     return ec == std::errc() && p == end;
 }
 
-TimeMs secondsToMs(double seconds) { return static_cast<TimeMs>(std::llround(seconds * 1000.0)); }
+TimeMs secondsToMs(double seconds) {
+    return static_cast<TimeMs>(std::llround(seconds * 1000.0));
+}
 
 // "1435781430.781" -> 1435781430781 without going through a double; other layouts (exponents,
 // more than 3 decimals) fall back to the double path.
-bool secondsTextToMs(std::string_view raw, TimeMs& out)
-{
+bool secondsTextToMs(std::string_view raw, TimeMs& out) {
     const char* p = raw.data();
     const char* const end = p + raw.size();
     bool neg = false;
@@ -83,7 +83,17 @@ bool secondsTextToMs(std::string_view raw, TimeMs& out)
 // It keeps a stack of frames that know their role, so each sample costs a few integer compares.
 class QueryDecoder {
 public:
-    enum class Role : unsigned char { Root, Data, Result, SeriesObj, Metric, Values, Sample, Warnings, Other };
+    enum class Role : unsigned char {
+        Root,
+        Data,
+        Result,
+        SeriesObj,
+        Metric,
+        Values,
+        Sample,
+        Warnings,
+        Other
+    };
     struct Frame {
         Role role;
         bool isArray;
@@ -97,8 +107,7 @@ public:
 
     bool null() { return value(nullptr, nullptr); }
     bool boolean(bool) { return value(nullptr, nullptr); }
-    bool number(std::string_view raw)
-    {
+    bool number(std::string_view raw) {
         if (m_inSample && m_sampleIndex == 0) { // the hot path: a sample time in float seconds
             if (!secondsTextToMs(raw, m_sampleTime))
                 return fail("a sample time is not a number");
@@ -112,8 +121,7 @@ public:
     }
     bool string(std::string_view s) { return value(nullptr, &s); }
 
-    bool key(std::string_view k)
-    {
+    bool key(std::string_view k) {
         Frame& f = m_stack.back();
         switch (f.role) {
         case Role::Root:
@@ -128,8 +136,7 @@ public:
         return true;
     }
 
-    bool startObject()
-    {
+    bool startObject() {
         Role role = Role::Other;
         if (m_stack.empty()) {
             role = Role::Root;
@@ -148,8 +155,7 @@ public:
         return true;
     }
 
-    bool endObject()
-    {
+    bool endObject() {
         const Role role = m_stack.back().role;
         m_stack.pop_back();
         if (role == Role::SeriesObj) {
@@ -160,8 +166,7 @@ public:
         return true;
     }
 
-    bool startArray()
-    {
+    bool startArray() {
         Role role = Role::Other;
         if (!m_stack.empty()) {
             const Frame& p = m_stack.back();
@@ -190,8 +195,7 @@ public:
         return true;
     }
 
-    bool endArray()
-    {
+    bool endArray() {
         if (m_inSample) {
             m_inSample = false;
             if (m_sampleIndex != 2)
@@ -211,15 +215,13 @@ public:
         return true;
     }
 
-    bool fail(std::string why)
-    {
+    bool fail(std::string why) {
         if (failure.empty())
             failure = std::move(why);
         return false;
     }
 
-    bool finishScalar()
-    {
+    bool finishScalar() {
         if (m_scalar.empty())
             return true;
         if (m_scalar.size() != 2)
@@ -240,15 +242,13 @@ public:
     }
 
 private:
-    void advance()
-    {
+    void advance() {
         if (!m_stack.empty() && m_stack.back().isArray)
             ++m_stack.back().index;
     }
 
     // One scalar JSON value: a number (num set), a string (str set) or anything else (both null).
-    bool value(const double* num, const std::string_view* str)
-    {
+    bool value(const double* num, const std::string_view* str) {
         if (m_inSample) {
             if (m_sampleIndex == 0) {
                 double t = 0;
@@ -260,7 +260,8 @@ private:
             } else if (m_sampleIndex == 1) {
                 if (str) {
                     if (!parseSampleValue(*str, m_sampleValue))
-                        return fail("a sample value \"" + std::string(str->substr(0, 40)) + "\" is not a number");
+                        return fail("a sample value \"" + std::string(str->substr(0, 40)) +
+                                    "\" is not a number");
                 } else if (num) {
                     m_sampleValue = *num;
                 } else {
@@ -329,8 +330,7 @@ private:
     std::vector<std::string> m_scalar;
 };
 
-std::string formatSeconds(TimeMs ms)
-{
+std::string formatSeconds(TimeMs ms) {
     char buf[40];
     const bool neg = ms < 0;
     const TimeMs a = neg ? -ms : ms;
@@ -339,15 +339,13 @@ std::string formatSeconds(TimeMs ms)
     return buf;
 }
 
-std::string stepText(TimeMs step)
-{
+std::string stepText(TimeMs step) {
     if (step % 1000 == 0)
         return std::to_string(step / 1000);
     return formatSeconds(step);
 }
 
-std::vector<std::string> stringArray(const json& j)
-{
+std::vector<std::string> stringArray(const json& j) {
     std::vector<std::string> out;
     if (!j.is_array())
         return out;
@@ -357,8 +355,7 @@ std::vector<std::string> stringArray(const json& j)
     return out;
 }
 
-std::string str(const json& obj, const char* key)
-{
+std::string str(const json& obj, const char* key) {
     auto it = obj.find(key);
     if (it == obj.end() || it->is_null())
         return {};
@@ -367,8 +364,7 @@ std::string str(const json& obj, const char* key)
     return it->dump();
 }
 
-ts::Labels labelsOf(const json& obj)
-{
+ts::Labels labelsOf(const json& obj) {
     ts::Labels out;
     if (!obj.is_object())
         return out;
@@ -379,24 +375,25 @@ ts::Labels labelsOf(const json& obj)
 
 } // namespace
 
-Result<PromQueryResult> decodePrometheusQuery(std::string_view body)
-{
+Result<PromQueryResult> decodePrometheusQuery(std::string_view body) {
     QueryDecoder decoder;
     JsonScanError err;
     if (!scanJson(body, decoder, &err)) {
-        const std::string why = !decoder.failure.empty()
-                                    ? decoder.failure
-                                    : "malformed JSON at byte " + std::to_string(err.offset) + " (" + err.reason + ")";
+        const std::string why =
+            !decoder.failure.empty()
+                ? decoder.failure
+                : "malformed JSON at byte " + std::to_string(err.offset) + " (" + err.reason + ")";
         return fail(ErrorCode::Parse, "The Prometheus answer could not be decoded: " + why + ".");
     }
     if (decoder.status == "error")
         return fail(ErrorCode::InvalidArgument,
                     "Prometheus rejected the query: " +
-                        (decoder.errorType.empty() ? std::string() : decoder.errorType + ": ") + decoder.errorText +
-                        ".");
+                        (decoder.errorType.empty() ? std::string() : decoder.errorType + ": ") +
+                        decoder.errorText + ".");
     if (decoder.status != "success")
-        return fail(ErrorCode::Parse, "The Prometheus answer has no \"status\":\"success\" (is this a Prometheus "
-                                      "API endpoint?).");
+        return fail(ErrorCode::Parse,
+                    "The Prometheus answer has no \"status\":\"success\" (is this a Prometheus "
+                    "API endpoint?).");
     if (!decoder.finishScalar())
         return fail(ErrorCode::Parse, "The Prometheus answer could not be decoded: " + decoder.failure + ".");
     auto& r = decoder.result;
@@ -409,17 +406,17 @@ Result<PromQueryResult> decodePrometheusQuery(std::string_view body)
     else if (decoder.resultType == "string")
         r.type = PromResultType::String;
     else
-        return fail(ErrorCode::Parse, "The Prometheus answer has an unknown resultType \"" + decoder.resultType + "\".");
+        return fail(ErrorCode::Parse,
+                    "The Prometheus answer has an unknown resultType \"" + decoder.resultType + "\".");
     return std::move(r);
 }
 
-TimeMs chooseStep(const TimeRange& range, int widthPx, TimeMs minStepMs)
-{
-    static constexpr TimeMs kNice[] = {
-        1 * kSecondMs,  2 * kSecondMs,  5 * kSecondMs,  10 * kSecondMs, 15 * kSecondMs, 30 * kSecondMs,
-        kMinuteMs,      2 * kMinuteMs,  5 * kMinuteMs,  10 * kMinuteMs, 15 * kMinuteMs, 30 * kMinuteMs,
-        kHourMs,        2 * kHourMs,    3 * kHourMs,    6 * kHourMs,    12 * kHourMs,   kDayMs,
-        2 * kDayMs,     kWeekMs};
+TimeMs chooseStep(const TimeRange& range, int widthPx, TimeMs minStepMs) {
+    static constexpr TimeMs kNice[] = {1 * kSecondMs,  2 * kSecondMs,  5 * kSecondMs,  10 * kSecondMs,
+                                       15 * kSecondMs, 30 * kSecondMs, kMinuteMs,      2 * kMinuteMs,
+                                       5 * kMinuteMs,  10 * kMinuteMs, 15 * kMinuteMs, 30 * kMinuteMs,
+                                       kHourMs,        2 * kHourMs,    3 * kHourMs,    6 * kHourMs,
+                                       12 * kHourMs,   kDayMs,         2 * kDayMs,     kWeekMs};
     const TimeMs duration = std::max<TimeMs>(range.duration(), 1);
     const TimeMs raw = (duration + std::max(widthPx, 1) - 1) / std::max(widthPx, 1);
     const TimeMs wanted = std::max(raw, std::max<TimeMs>(minStepMs, 1));
@@ -429,8 +426,7 @@ TimeMs chooseStep(const TimeRange& range, int widthPx, TimeMs minStepMs)
     return ((wanted + kWeekMs - 1) / kWeekMs) * kWeekMs;
 }
 
-std::vector<TimeRange> splitRange(const TimeRange& range, TimeMs step, std::size_t maxPoints)
-{
+std::vector<TimeRange> splitRange(const TimeRange& range, TimeMs step, std::size_t maxPoints) {
     std::vector<TimeRange> out;
     if (!range.valid() || step <= 0 || maxPoints == 0)
         return out;
@@ -442,8 +438,7 @@ std::vector<TimeRange> splitRange(const TimeRange& range, TimeMs step, std::size
 
 namespace promql {
 
-std::string duration(TimeMs ms)
-{
+std::string duration(TimeMs ms) {
     if (ms <= 0)
         return "0s";
     if (ms % kDayMs == 0)
@@ -457,8 +452,7 @@ std::string duration(TimeMs ms)
     return std::to_string(ms) + "ms";
 }
 
-std::string aggregate(std::string_view op, const std::vector<std::string>& by, std::string_view expr)
-{
+std::string aggregate(std::string_view op, const std::vector<std::string>& by, std::string_view expr) {
     std::string out(op);
     if (!by.empty()) {
         out += " by (";
@@ -475,8 +469,7 @@ std::string aggregate(std::string_view op, const std::vector<std::string>& by, s
     return out;
 }
 
-std::string rate(std::string_view selector, TimeMs window)
-{
+std::string rate(std::string_view selector, TimeMs window) {
     return "rate(" + std::string(selector) + "[" + duration(window) + "])";
 }
 
@@ -488,14 +481,11 @@ PrometheusSource::PrometheusSource(PrometheusOptions options)
         HttpOptions h = m_options.http;
         h.sourceName = "Prometheus source '" + m_options.name + "'";
         return h;
-    }())
-{
-}
+    }()) {}
 
 Result<std::string> PrometheusSource::call(const std::string& path,
                                            const std::vector<std::pair<std::string, std::string>>& params,
-                                           const CancelToken& cancel)
-{
+                                           const CancelToken& cancel) {
     if (m_options.url.empty())
         return fail(ErrorCode::InvalidArgument, "Prometheus source '" + m_options.name + "' has no URL.");
     HttpRequest req;
@@ -520,7 +510,8 @@ Result<std::string> PrometheusSource::call(const std::string& path,
     if (resp->status >= 200 && resp->status < 300)
         return std::move(resp->body);
     // Prometheus explains 400/422/503 in a JSON body: {"status":"error","errorType":..,"error":..}.
-    std::string sentence = m_http.errorPrefix(req.url) + "the server answered HTTP " + std::to_string(resp->status);
+    std::string sentence =
+        m_http.errorPrefix(req.url) + "the server answered HTTP " + std::to_string(resp->status);
     try {
         auto j = json::parse(resp->body);
         if (j.is_object() && j.contains("error"))
@@ -531,14 +522,15 @@ Result<std::string> PrometheusSource::call(const std::string& path,
         if (!snippet.empty())
             sentence += " \"" + snippet + "\"";
     }
-    return fail(resp->status == 400 || resp->status == 422 ? ErrorCode::InvalidArgument : ErrorCode::HttpStatus,
+    return fail(resp->status == 400 || resp->status == 422 ? ErrorCode::InvalidArgument
+                                                           : ErrorCode::HttpStatus,
                 sentence + ".");
 }
 
-Result<nlohmann::json> PrometheusSource::callJson(const std::string& path,
-                                                  const std::vector<std::pair<std::string, std::string>>& params,
-                                                  const CancelToken& cancel)
-{
+Result<nlohmann::json>
+PrometheusSource::callJson(const std::string& path,
+                           const std::vector<std::pair<std::string, std::string>>& params,
+                           const CancelToken& cancel) {
     auto body = call(path, params, cancel);
     if (!body)
         return std::unexpected(body.error());
@@ -547,17 +539,18 @@ Result<nlohmann::json> PrometheusSource::callJson(const std::string& path,
         json j = json::parse(*body);
         if (!j.is_object() || str(j, "status") != "success")
             return fail(ErrorCode::Parse,
-                        "Prometheus source '" + m_options.name + "' answered without \"status\":\"success\".", where);
+                        "Prometheus source '" + m_options.name + "' answered without \"status\":\"success\".",
+                        where);
         return std::move(j["data"]);
     } catch (const json::exception& e) {
         return fail(ErrorCode::Parse,
-                    "Prometheus source '" + m_options.name + "' sent malformed JSON (" + e.what() + ").", where);
+                    "Prometheus source '" + m_options.name + "' sent malformed JSON (" + e.what() + ").",
+                    where);
     }
 }
 
 Result<PromQueryResult> PrometheusSource::queryRange(const std::string& promql, const TimeRange& range,
-                                                     TimeMs step, const CancelToken& cancel)
-{
+                                                     TimeMs step, const CancelToken& cancel) {
     const std::string ctx = "query: " + promql;
     if (promql.empty())
         return fail(ErrorCode::InvalidArgument, "The PromQL query is empty.", m_options.name);
@@ -627,8 +620,7 @@ Result<PromQueryResult> PrometheusSource::queryRange(const std::string& promql, 
 }
 
 Result<PromQueryResult> PrometheusSource::queryInstant(const std::string& promql, TimeMs at,
-                                                       const CancelToken& cancel)
-{
+                                                       const CancelToken& cancel) {
     const std::string ctx = "query: " + promql;
     if (promql.empty())
         return fail(ErrorCode::InvalidArgument, "The PromQL query is empty.", m_options.name);
@@ -649,8 +641,8 @@ Result<PromQueryResult> PrometheusSource::queryInstant(const std::string& promql
 }
 
 Result<std::vector<ts::SeriesId>> PrometheusSource::series(const std::vector<std::string>& matchers,
-                                                           const TimeRange& range, const CancelToken& cancel)
-{
+                                                           const TimeRange& range,
+                                                           const CancelToken& cancel) {
     std::vector<std::pair<std::string, std::string>> params;
     for (const auto& m : matchers)
         params.emplace_back("match[]", m);
@@ -677,20 +669,20 @@ Result<std::vector<ts::SeriesId>> PrometheusSource::series(const std::vector<std
     return out;
 }
 
-Result<std::vector<ts::SeriesId>> PrometheusSource::listSeries(const ts::Selector& selector, const CancelToken& cancel)
-{
+Result<std::vector<ts::SeriesId>> PrometheusSource::listSeries(const ts::Selector& selector,
+                                                               const CancelToken& cancel) {
     const bool empty = selector.metric.empty() && selector.equals.empty();
     const std::string matcher = empty ? std::string("{__name__=~\".+\"}") : selector.toString();
     const TimeMs now = nowMs();
     return series({matcher}, {now - m_options.seriesLookbackMs, now}, cancel);
 }
 
-Result<std::vector<ts::Series>> PrometheusSource::query(const MetricQuery& q, const CancelToken& cancel)
-{
+Result<std::vector<ts::Series>> PrometheusSource::query(const MetricQuery& q, const CancelToken& cancel) {
     const bool empty = q.selector.metric.empty() && q.selector.equals.empty();
     if (empty)
-        return fail(ErrorCode::InvalidArgument, "Select a metric or a label: Cairn does not fetch every series of "
-                                                "a Prometheus server at once.",
+        return fail(ErrorCode::InvalidArgument,
+                    "Select a metric or a label: Cairn does not fetch every series of "
+                    "a Prometheus server at once.",
                     m_options.name);
     const TimeMs step = std::max(q.step, m_options.minStepMs);
     auto r = queryRange(q.selector.toString(), q.range, step, cancel);
@@ -699,16 +691,15 @@ Result<std::vector<ts::Series>> PrometheusSource::query(const MetricQuery& q, co
     return std::move(r->series);
 }
 
-Result<std::vector<std::string>> PrometheusSource::labelNames(const CancelToken& cancel)
-{
+Result<std::vector<std::string>> PrometheusSource::labelNames(const CancelToken& cancel) {
     auto data = callJson("/api/v1/labels", {}, cancel);
     if (!data)
         return std::unexpected(data.error());
     return stringArray(*data);
 }
 
-Result<std::vector<std::string>> PrometheusSource::labelValues(const std::string& label, const CancelToken& cancel)
-{
+Result<std::vector<std::string>> PrometheusSource::labelValues(const std::string& label,
+                                                               const CancelToken& cancel) {
     if (label.empty())
         return fail(ErrorCode::InvalidArgument, "A label name is needed to list its values.", m_options.name);
     auto data = callJson("/api/v1/label/" + urlEncode(label) + "/values", {}, cancel);
@@ -718,8 +709,7 @@ Result<std::vector<std::string>> PrometheusSource::labelValues(const std::string
 }
 
 Result<std::vector<PromMetricMetadata>> PrometheusSource::metadata(const std::string& metric,
-                                                                   const CancelToken& cancel)
-{
+                                                                   const CancelToken& cancel) {
     std::vector<std::pair<std::string, std::string>> params;
     if (!metric.empty())
         params.emplace_back("metric", metric);
@@ -739,8 +729,7 @@ Result<std::vector<PromMetricMetadata>> PrometheusSource::metadata(const std::st
     return out;
 }
 
-Result<std::vector<PromAlert>> PrometheusSource::alerts(const CancelToken& cancel)
-{
+Result<std::vector<PromAlert>> PrometheusSource::alerts(const CancelToken& cancel) {
     auto data = callJson("/api/v1/alerts", {}, cancel);
     if (!data)
         return std::unexpected(data.error());
@@ -760,8 +749,7 @@ Result<std::vector<PromAlert>> PrometheusSource::alerts(const CancelToken& cance
     return out;
 }
 
-Result<std::vector<PromRuleGroup>> PrometheusSource::rules(const CancelToken& cancel)
-{
+Result<std::vector<PromRuleGroup>> PrometheusSource::rules(const CancelToken& cancel) {
     auto data = callJson("/api/v1/rules", {}, cancel);
     if (!data)
         return std::unexpected(data.error());
@@ -794,11 +782,11 @@ Result<std::vector<PromRuleGroup>> PrometheusSource::rules(const CancelToken& ca
     return out;
 }
 
-Result<std::string> PrometheusSource::version(const CancelToken& cancel)
-{
+Result<std::string> PrometheusSource::version(const CancelToken& cancel) {
     auto data = callJson("/api/v1/status/buildinfo", {}, cancel);
     if (data)
-        return data->is_object() && data->contains("version") ? str(*data, "version") : std::string("unknown");
+        return data->is_object() && data->contains("version") ? str(*data, "version")
+                                                              : std::string("unknown");
     // Thanos and some proxies have no buildinfo: fall back to a cheap query that proves the API works.
     if (data.error().code != ErrorCode::HttpStatus)
         return std::unexpected(data.error());

@@ -19,8 +19,7 @@ namespace {
 
 using json = nlohmann::json;
 
-Result<TimeMs> durationField(const json& obj, const char* key, TimeMs fallback, const std::string& where)
-{
+Result<TimeMs> durationField(const json& obj, const char* key, TimeMs fallback, const std::string& where) {
     if (!obj.contains(key))
         return fallback;
     const auto& v = obj[key];
@@ -31,18 +30,16 @@ Result<TimeMs> durationField(const json& obj, const char* key, TimeMs fallback, 
         if (d && *d > 0)
             return *d;
     }
-    return fail(ErrorCode::InvalidArgument, std::string("\"") + key + "\" is not a duration such as \"30s\".", where);
+    return fail(ErrorCode::InvalidArgument, std::string("\"") + key + "\" is not a duration such as \"30s\".",
+                where);
 }
 
-std::string stringField(const json& obj, const char* key, const std::string& fallback = {})
-{
+std::string stringField(const json& obj, const char* key, const std::string& fallback = {}) {
     auto it = obj.find(key);
     return it != obj.end() && it->is_string() ? it->get<std::string>() : fallback;
 }
 
-template <class T>
-Result<T> withSource(Result<T> r, const std::string& name)
-{
+template <class T> Result<T> withSource(Result<T> r, const std::string& name) {
     if (!r) {
         auto e = r.error();
         if (e.context.empty())
@@ -54,23 +51,29 @@ Result<T> withSource(Result<T> r, const std::string& name)
 
 } // namespace
 
-std::string_view toString(SourceKind kind)
-{
+std::string_view toString(SourceKind kind) {
     switch (kind) {
-    case SourceKind::Prometheus: return "prometheus";
-    case SourceKind::Elasticsearch: return "elasticsearch";
-    case SourceKind::OpenSearch: return "opensearch";
-    case SourceKind::Jaeger: return "jaeger";
-    case SourceKind::Zipkin: return "zipkin";
-    case SourceKind::Tempo: return "tempo";
-    case SourceKind::Demo: return "demo";
+    case SourceKind::Prometheus:
+        return "prometheus";
+    case SourceKind::Elasticsearch:
+        return "elasticsearch";
+    case SourceKind::OpenSearch:
+        return "opensearch";
+    case SourceKind::Jaeger:
+        return "jaeger";
+    case SourceKind::Zipkin:
+        return "zipkin";
+    case SourceKind::Tempo:
+        return "tempo";
+    case SourceKind::Demo:
+        return "demo";
     }
     return "unknown";
 }
 
-Result<SourceKind> parseSourceKind(std::string_view text)
-{
-    if (text == "prometheus" || text == "thanos" || text == "mimir" || text == "cortex" || text == "victoriametrics")
+Result<SourceKind> parseSourceKind(std::string_view text) {
+    if (text == "prometheus" || text == "thanos" || text == "mimir" || text == "cortex" ||
+        text == "victoriametrics")
         return SourceKind::Prometheus;
     if (text == "elasticsearch")
         return SourceKind::Elasticsearch;
@@ -89,23 +92,24 @@ Result<SourceKind> parseSourceKind(std::string_view text)
                     "' (use prometheus, elasticsearch, opensearch, jaeger, zipkin, tempo or demo).");
 }
 
-bool providesMetrics(SourceKind k) { return k == SourceKind::Prometheus || k == SourceKind::Demo; }
-bool providesLogs(SourceKind k)
-{
+bool providesMetrics(SourceKind k) {
+    return k == SourceKind::Prometheus || k == SourceKind::Demo;
+}
+bool providesLogs(SourceKind k) {
     return k == SourceKind::Elasticsearch || k == SourceKind::OpenSearch || k == SourceKind::Demo;
 }
-bool providesTraces(SourceKind k)
-{
-    return k == SourceKind::Jaeger || k == SourceKind::Zipkin || k == SourceKind::Tempo || k == SourceKind::Demo;
+bool providesTraces(SourceKind k) {
+    return k == SourceKind::Jaeger || k == SourceKind::Zipkin || k == SourceKind::Tempo ||
+           k == SourceKind::Demo;
 }
 
-Result<std::vector<SourceConfig>> parseSourceConfig(std::string_view text)
-{
+Result<std::vector<SourceConfig>> parseSourceConfig(std::string_view text) {
     json root;
     try {
         root = json::parse(text);
     } catch (const json::exception& e) {
-        return fail(ErrorCode::Parse, std::string("The source configuration is not valid JSON (") + e.what() + ").");
+        return fail(ErrorCode::Parse,
+                    std::string("The source configuration is not valid JSON (") + e.what() + ").");
     }
     const json* list = nullptr;
     if (root.is_object() && root.contains("sources"))
@@ -135,7 +139,8 @@ Result<std::vector<SourceConfig>> parseSourceConfig(std::string_view text)
         c.url = stringField(s, "url");
         if (c.kind != SourceKind::Demo) {
             if (c.url.empty())
-                return fail(ErrorCode::InvalidArgument, "A " + std::string(toString(c.kind)) + " source needs a \"url\".", w);
+                return fail(ErrorCode::InvalidArgument,
+                            "A " + std::string(toString(c.kind)) + " source needs a \"url\".", w);
             if (!c.url.starts_with("http://") && !c.url.starts_with("https://"))
                 return fail(ErrorCode::InvalidArgument, "The url must start with http:// or https://.", w);
         }
@@ -145,11 +150,12 @@ Result<std::vector<SourceConfig>> parseSourceConfig(std::string_view text)
                 return fail(ErrorCode::InvalidArgument, "\"auth\" must be an object.", w);
             for (const char* forbidden : {"password", "token", "bearer_token", "api_key"})
                 if (a.contains(forbidden))
-                    return fail(ErrorCode::InvalidArgument,
-                                std::string("Secrets do not belong in the configuration (\"") + forbidden +
-                                    "\"): store them in the keyring or the environment and give a reference such as "
-                                    "\"secret\": \"env:PROM_TOKEN\".",
-                                w);
+                    return fail(
+                        ErrorCode::InvalidArgument,
+                        std::string("Secrets do not belong in the configuration (\"") + forbidden +
+                            "\"): store them in the keyring or the environment and give a reference such as "
+                            "\"secret\": \"env:PROM_TOKEN\".",
+                        w);
             c.authType = stringField(a, "type", "none");
             if (c.authType != "none" && c.authType != "bearer" && c.authType != "basic")
                 return fail(ErrorCode::InvalidArgument, "auth.type must be none, bearer or basic.", w);
@@ -210,8 +216,7 @@ Result<std::vector<SourceConfig>> parseSourceConfig(std::string_view text)
     return out;
 }
 
-Result<std::vector<SourceConfig>> loadSourceConfig(const std::string& path)
-{
+Result<std::vector<SourceConfig>> loadSourceConfig(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return fail(ErrorCode::NotFound, "The source configuration file cannot be opened.", path);
@@ -226,8 +231,7 @@ Result<std::vector<SourceConfig>> loadSourceConfig(const std::string& path)
     return r;
 }
 
-std::string serializeSourceConfig(const std::vector<SourceConfig>& sources)
-{
+std::string serializeSourceConfig(const std::vector<SourceConfig>& sources) {
     const SourceConfig defaults;
     json list = json::array();
     for (const auto& c : sources) {
@@ -249,7 +253,9 @@ std::string serializeSourceConfig(const std::vector<SourceConfig>& sources)
             s["headers"] = h;
         }
         if (!c.caFile.empty() || !c.certFile.empty() || !c.keyFile.empty() || c.insecure)
-            s["tls"] = {{"ca_file", c.caFile}, {"cert_file", c.certFile}, {"key_file", c.keyFile},
+            s["tls"] = {{"ca_file", c.caFile},
+                        {"cert_file", c.certFile},
+                        {"key_file", c.keyFile},
                         {"insecure", c.insecure}};
         if (!c.proxy.empty())
             s["proxy"] = c.proxy;
@@ -258,8 +264,10 @@ std::string serializeSourceConfig(const std::vector<SourceConfig>& sources)
         s["poll_interval"] = std::to_string(c.pollIntervalMs) + "ms";
         if (c.kind == SourceKind::Elasticsearch || c.kind == SourceKind::OpenSearch) {
             s["index"] = c.index;
-            s["fields"] = {{"timestamp", c.fields.timestamp}, {"message", c.fields.message},
-                           {"level", c.fields.level},         {"service", c.fields.service},
+            s["fields"] = {{"timestamp", c.fields.timestamp},
+                           {"message", c.fields.message},
+                           {"level", c.fields.level},
+                           {"service", c.fields.service},
                            {"host", c.fields.host}};
         }
         if (c.kind == SourceKind::Tempo)
@@ -269,12 +277,12 @@ std::string serializeSourceConfig(const std::vector<SourceConfig>& sources)
     return json{{"sources", list}}.dump(2) + "\n";
 }
 
-Result<std::string> resolveSecretDefault(const std::string& ref)
-{
+Result<std::string> resolveSecretDefault(const std::string& ref) {
     if (ref.starts_with("env:")) {
         const char* v = std::getenv(ref.substr(4).c_str());
         if (!v)
-            return fail(ErrorCode::NotFound, "The environment variable " + ref.substr(4) + " holding the secret is not set.");
+            return fail(ErrorCode::NotFound,
+                        "The environment variable " + ref.substr(4) + " holding the secret is not set.");
         return std::string(v);
     }
     if (ref.starts_with("file:")) {
@@ -287,13 +295,14 @@ Result<std::string> resolveSecretDefault(const std::string& ref)
         return s;
     }
     if (ref.starts_with("keyring:"))
-        return fail(ErrorCode::Unsupported,
-                    "This secret is in the system keyring, which only the Cairn app reads; use env: or file: here.");
-    return fail(ErrorCode::InvalidArgument, "A secret reference starts with env:, file: or keyring: (got '" + ref + "').");
+        return fail(
+            ErrorCode::Unsupported,
+            "This secret is in the system keyring, which only the Cairn app reads; use env: or file: here.");
+    return fail(ErrorCode::InvalidArgument,
+                "A secret reference starts with env:, file: or keyring: (got '" + ref + "').");
 }
 
-Result<HttpOptions> httpOptionsFor(const SourceConfig& c, const SecretResolver& resolve)
-{
+Result<HttpOptions> httpOptionsFor(const SourceConfig& c, const SecretResolver& resolve) {
     HttpOptions h;
     h.sourceName = std::string(toString(c.kind)) + " source '" + c.name + "'";
     h.totalTimeoutMs = c.timeoutMs;
@@ -324,8 +333,7 @@ Result<HttpOptions> httpOptionsFor(const SourceConfig& c, const SecretResolver& 
     return h;
 }
 
-Result<std::unique_ptr<MetricSource>> makeMetricSource(const SourceConfig& c, const SecretResolver& resolve)
-{
+Result<std::unique_ptr<MetricSource>> makeMetricSource(const SourceConfig& c, const SecretResolver& resolve) {
     if (c.kind != SourceKind::Prometheus)
         return fail(ErrorCode::Unsupported, "Source '" + c.name + "' (" + std::string(toString(c.kind)) +
                                                 ") does not provide metrics through a connector.");
@@ -339,8 +347,7 @@ Result<std::unique_ptr<MetricSource>> makeMetricSource(const SourceConfig& c, co
     return std::make_unique<PrometheusSource>(o);
 }
 
-Result<std::unique_ptr<LogSource>> makeLogSource(const SourceConfig& c, const SecretResolver& resolve)
-{
+Result<std::unique_ptr<LogSource>> makeLogSource(const SourceConfig& c, const SecretResolver& resolve) {
     if (c.kind != SourceKind::Elasticsearch && c.kind != SourceKind::OpenSearch)
         return fail(ErrorCode::Unsupported, "Source '" + c.name + "' (" + std::string(toString(c.kind)) +
                                                 ") does not provide logs through a connector.");
@@ -356,8 +363,7 @@ Result<std::unique_ptr<LogSource>> makeLogSource(const SourceConfig& c, const Se
     return std::make_unique<ElasticsearchSource>(o);
 }
 
-Result<std::unique_ptr<TraceSource>> makeTraceSource(const SourceConfig& c, const SecretResolver& resolve)
-{
+Result<std::unique_ptr<TraceSource>> makeTraceSource(const SourceConfig& c, const SecretResolver& resolve) {
     if (c.kind != SourceKind::Jaeger && c.kind != SourceKind::Zipkin && c.kind != SourceKind::Tempo)
         return fail(ErrorCode::Unsupported, "Source '" + c.name + "' (" + std::string(toString(c.kind)) +
                                                 ") does not provide traces through a connector.");
@@ -372,11 +378,11 @@ Result<std::unique_ptr<TraceSource>> makeTraceSource(const SourceConfig& c, cons
         return std::make_unique<JaegerSource>(o);
     if (c.kind == SourceKind::Zipkin)
         return std::make_unique<ZipkinSource>(o);
-    return std::make_unique<TempoSource>(o, c.mode == "jaeger" ? TempoSource::Mode::Jaeger : TempoSource::Mode::Native);
+    return std::make_unique<TempoSource>(o, c.mode == "jaeger" ? TempoSource::Mode::Jaeger
+                                                               : TempoSource::Mode::Native);
 }
 
-SourceHealth checkSource(const SourceConfig& c, const SecretResolver& resolve, const CancelToken& cancel)
-{
+SourceHealth checkSource(const SourceConfig& c, const SecretResolver& resolve, const CancelToken& cancel) {
     SourceHealth h;
     if (c.kind == SourceKind::Demo) {
         h.state = SourceState::Ok;

@@ -14,14 +14,13 @@ namespace {
 
 using json = nlohmann::json;
 
-HttpOptions named(HttpOptions h, const std::string& kind, const std::string& name)
-{
+HttpOptions named(HttpOptions h, const std::string& kind, const std::string& name) {
     h.sourceName = kind + " source '" + name + "'";
     return h;
 }
 
-Result<json> getJson(HttpClient& http, const std::string& url, const std::string& who, const CancelToken& cancel)
-{
+Result<json> getJson(HttpClient& http, const std::string& url, const std::string& who,
+                     const CancelToken& cancel) {
     auto resp = http.get(url, cancel);
     if (!resp)
         return std::unexpected(resp.error());
@@ -32,16 +31,14 @@ Result<json> getJson(HttpClient& http, const std::string& url, const std::string
     }
 }
 
-Result<std::string> getBody(HttpClient& http, const std::string& url, const CancelToken& cancel)
-{
+Result<std::string> getBody(HttpClient& http, const std::string& url, const CancelToken& cancel) {
     auto resp = http.get(url, cancel);
     if (!resp)
         return std::unexpected(resp.error());
     return std::move(resp->body);
 }
 
-std::vector<std::string> stringsOf(const json& arr)
-{
+std::vector<std::string> stringsOf(const json& arr) {
     std::vector<std::string> out;
     if (!arr.is_array())
         return out;
@@ -58,8 +55,7 @@ std::vector<std::string> stringsOf(const json& arr)
     return out;
 }
 
-std::vector<DependencyEdge> edgesOf(const json& arr)
-{
+std::vector<DependencyEdge> edgesOf(const json& arr) {
     std::vector<DependencyEdge> out;
     if (!arr.is_array())
         return out;
@@ -76,18 +72,17 @@ std::vector<DependencyEdge> edgesOf(const json& arr)
     return out;
 }
 
-bool validTraceId(const std::string& id)
-{
+bool validTraceId(const std::string& id) {
     return !id.empty() && id.size() <= 64 &&
            std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isxdigit(c); });
 }
 
 // Keeps the traces that satisfy what the back end could not filter (errors only, duration, limit).
-std::vector<Trace> filterTraces(std::vector<Trace> traces, const TraceQuery& q)
-{
+std::vector<Trace> filterTraces(std::vector<Trace> traces, const TraceQuery& q) {
     std::vector<Trace> out;
     for (auto& t : traces) {
-        if (q.errorsOnly && std::none_of(t.spans.begin(), t.spans.end(), [](const Span& s) { return s.error; }))
+        if (q.errorsOnly &&
+            std::none_of(t.spans.begin(), t.spans.end(), [](const Span& s) { return s.error; }))
             continue;
         out.push_back(std::move(t));
         if (q.limit > 0 && out.size() >= q.limit)
@@ -96,8 +91,7 @@ std::vector<Trace> filterTraces(std::vector<Trace> traces, const TraceQuery& q)
     return out;
 }
 
-Result<Trace> single(Result<std::vector<Trace>> traces, const std::string& id, const std::string& who)
-{
+Result<Trace> single(Result<std::vector<Trace>> traces, const std::string& id, const std::string& who) {
     if (!traces)
         return std::unexpected(traces.error());
     for (auto& t : *traces)
@@ -114,20 +108,18 @@ Result<Trace> single(Result<std::vector<Trace>> traces, const std::string& id, c
 // ---------------- Jaeger ----------------
 
 JaegerSource::JaegerSource(TraceBackendOptions options)
-    : m_options(std::move(options)), m_http(named(m_options.http, "Jaeger", m_options.name))
-{
-}
+    : m_options(std::move(options))
+    , m_http(named(m_options.http, "Jaeger", m_options.name)) {}
 
-Result<std::vector<std::string>> JaegerSource::services(const CancelToken& cancel)
-{
+Result<std::vector<std::string>> JaegerSource::services(const CancelToken& cancel) {
     auto j = getJson(m_http, joinUrl(m_options.url, "/api/services"), m_http.options().sourceName, cancel);
     if (!j)
         return std::unexpected(j.error());
     return stringsOf(j->is_object() ? j->value("data", json::array()) : json::array());
 }
 
-Result<std::vector<std::string>> JaegerSource::operations(const std::string& service, const CancelToken& cancel)
-{
+Result<std::vector<std::string>> JaegerSource::operations(const std::string& service,
+                                                          const CancelToken& cancel) {
     auto j = getJson(m_http, joinUrl(m_options.url, "/api/services/" + urlEncode(service) + "/operations"),
                      m_http.options().sourceName, cancel);
     if (!j)
@@ -135,8 +127,7 @@ Result<std::vector<std::string>> JaegerSource::operations(const std::string& ser
     return stringsOf(j->is_object() ? j->value("data", json::array()) : json::array());
 }
 
-std::string JaegerSource::searchUrl(const TraceQuery& q) const
-{
+std::string JaegerSource::searchUrl(const TraceQuery& q) const {
     std::vector<std::pair<std::string, std::string>> p = {{"service", q.service}};
     if (!q.operation.empty())
         p.emplace_back("operation", q.operation);
@@ -150,13 +141,13 @@ std::string JaegerSource::searchUrl(const TraceQuery& q) const
     return joinUrl(m_options.url, "/api/traces") + "?" + formEncode(p);
 }
 
-Result<std::vector<Trace>> JaegerSource::findTraces(const TraceQuery& q, const CancelToken& cancel)
-{
+Result<std::vector<Trace>> JaegerSource::findTraces(const TraceQuery& q, const CancelToken& cancel) {
     if (q.service.empty())
         return fail(ErrorCode::InvalidArgument, "Jaeger searches traces of one service: choose a service.",
                     m_options.name);
     if (!q.range.valid())
-        return fail(ErrorCode::InvalidArgument, "The time range is empty (end is not after start).", m_options.name);
+        return fail(ErrorCode::InvalidArgument, "The time range is empty (end is not after start).",
+                    m_options.name);
     auto body = getBody(m_http, searchUrl(q), cancel);
     if (!body)
         return std::unexpected(body.error());
@@ -169,8 +160,7 @@ Result<std::vector<Trace>> JaegerSource::findTraces(const TraceQuery& q, const C
     return filterTraces(std::move(*traces), q);
 }
 
-Result<Trace> JaegerSource::trace(const std::string& traceId, const CancelToken& cancel)
-{
+Result<Trace> JaegerSource::trace(const std::string& traceId, const CancelToken& cancel) {
     if (!validTraceId(traceId))
         return fail(ErrorCode::InvalidArgument, "'" + traceId + "' is not a trace id (hex digits).");
     auto body = getBody(m_http, joinUrl(m_options.url, "/api/traces/" + traceId), cancel);
@@ -179,13 +169,14 @@ Result<Trace> JaegerSource::trace(const std::string& traceId, const CancelToken&
     return single(parseJaegerJson(*body), traceId, m_http.options().sourceName);
 }
 
-Result<std::vector<DependencyEdge>> JaegerSource::dependencies(const TimeRange& range, const CancelToken& cancel)
-{
+Result<std::vector<DependencyEdge>> JaegerSource::dependencies(const TimeRange& range,
+                                                               const CancelToken& cancel) {
     if (!range.valid())
-        return fail(ErrorCode::InvalidArgument, "The time range is empty (end is not after start).", m_options.name);
-    const std::string url = joinUrl(m_options.url, "/api/dependencies") + "?" +
-                            formEncode({{"endTs", std::to_string(range.end)},
-                                        {"lookback", std::to_string(range.duration())}});
+        return fail(ErrorCode::InvalidArgument, "The time range is empty (end is not after start).",
+                    m_options.name);
+    const std::string url =
+        joinUrl(m_options.url, "/api/dependencies") + "?" +
+        formEncode({{"endTs", std::to_string(range.end)}, {"lookback", std::to_string(range.duration())}});
     auto j = getJson(m_http, url, m_http.options().sourceName, cancel);
     if (!j)
         return std::unexpected(j.error());
@@ -195,29 +186,27 @@ Result<std::vector<DependencyEdge>> JaegerSource::dependencies(const TimeRange& 
 // ---------------- Zipkin ----------------
 
 ZipkinSource::ZipkinSource(TraceBackendOptions options)
-    : m_options(std::move(options)), m_http(named(m_options.http, "Zipkin", m_options.name))
-{
-}
+    : m_options(std::move(options))
+    , m_http(named(m_options.http, "Zipkin", m_options.name)) {}
 
-Result<std::vector<std::string>> ZipkinSource::services(const CancelToken& cancel)
-{
+Result<std::vector<std::string>> ZipkinSource::services(const CancelToken& cancel) {
     auto j = getJson(m_http, joinUrl(m_options.url, "/api/v2/services"), m_http.options().sourceName, cancel);
     if (!j)
         return std::unexpected(j.error());
     return stringsOf(*j);
 }
 
-Result<std::vector<std::string>> ZipkinSource::spanNames(const std::string& service, const CancelToken& cancel)
-{
-    auto j = getJson(m_http, joinUrl(m_options.url, "/api/v2/spans") + "?" + formEncode({{"serviceName", service}}),
+Result<std::vector<std::string>> ZipkinSource::spanNames(const std::string& service,
+                                                         const CancelToken& cancel) {
+    auto j = getJson(m_http,
+                     joinUrl(m_options.url, "/api/v2/spans") + "?" + formEncode({{"serviceName", service}}),
                      m_http.options().sourceName, cancel);
     if (!j)
         return std::unexpected(j.error());
     return stringsOf(*j);
 }
 
-std::string ZipkinSource::searchUrl(const TraceQuery& q) const
-{
+std::string ZipkinSource::searchUrl(const TraceQuery& q) const {
     std::vector<std::pair<std::string, std::string>> p;
     if (!q.service.empty())
         p.emplace_back("serviceName", q.service);
@@ -233,10 +222,10 @@ std::string ZipkinSource::searchUrl(const TraceQuery& q) const
     return joinUrl(m_options.url, "/api/v2/traces") + "?" + formEncode(p);
 }
 
-Result<std::vector<Trace>> ZipkinSource::findTraces(const TraceQuery& q, const CancelToken& cancel)
-{
+Result<std::vector<Trace>> ZipkinSource::findTraces(const TraceQuery& q, const CancelToken& cancel) {
     if (!q.range.valid())
-        return fail(ErrorCode::InvalidArgument, "The time range is empty (end is not after start).", m_options.name);
+        return fail(ErrorCode::InvalidArgument, "The time range is empty (end is not after start).",
+                    m_options.name);
     auto body = getBody(m_http, searchUrl(q), cancel);
     if (!body)
         return std::unexpected(body.error());
@@ -249,8 +238,7 @@ Result<std::vector<Trace>> ZipkinSource::findTraces(const TraceQuery& q, const C
     return filterTraces(std::move(*traces), q);
 }
 
-Result<Trace> ZipkinSource::trace(const std::string& traceId, const CancelToken& cancel)
-{
+Result<Trace> ZipkinSource::trace(const std::string& traceId, const CancelToken& cancel) {
     if (!validTraceId(traceId))
         return fail(ErrorCode::InvalidArgument, "'" + traceId + "' is not a trace id (hex digits).");
     auto body = getBody(m_http, joinUrl(m_options.url, "/api/v2/trace/" + traceId), cancel);
@@ -259,13 +247,14 @@ Result<Trace> ZipkinSource::trace(const std::string& traceId, const CancelToken&
     return single(parseZipkinJson(*body), traceId, m_http.options().sourceName);
 }
 
-Result<std::vector<DependencyEdge>> ZipkinSource::dependencies(const TimeRange& range, const CancelToken& cancel)
-{
+Result<std::vector<DependencyEdge>> ZipkinSource::dependencies(const TimeRange& range,
+                                                               const CancelToken& cancel) {
     if (!range.valid())
-        return fail(ErrorCode::InvalidArgument, "The time range is empty (end is not after start).", m_options.name);
-    const std::string url = joinUrl(m_options.url, "/api/v2/dependencies") + "?" +
-                            formEncode({{"endTs", std::to_string(range.end)},
-                                        {"lookback", std::to_string(range.duration())}});
+        return fail(ErrorCode::InvalidArgument, "The time range is empty (end is not after start).",
+                    m_options.name);
+    const std::string url =
+        joinUrl(m_options.url, "/api/v2/dependencies") + "?" +
+        formEncode({{"endTs", std::to_string(range.end)}, {"lookback", std::to_string(range.duration())}});
     auto j = getJson(m_http, url, m_http.options().sourceName, cancel);
     if (!j)
         return std::unexpected(j.error());
@@ -275,16 +264,16 @@ Result<std::vector<DependencyEdge>> ZipkinSource::dependencies(const TimeRange& 
 // ---------------- Tempo ----------------
 
 TempoSource::TempoSource(TraceBackendOptions options, Mode mode)
-    : m_options(std::move(options)), m_mode(mode), m_http(named(m_options.http, "Tempo", m_options.name))
-{
+    : m_options(std::move(options))
+    , m_mode(mode)
+    , m_http(named(m_options.http, "Tempo", m_options.name)) {
     if (m_mode == Mode::Jaeger)
         m_jaeger = std::make_unique<JaegerSource>(m_options);
 }
 
 TempoSource::~TempoSource() = default;
 
-Result<std::vector<std::string>> TempoSource::services(const CancelToken& cancel)
-{
+Result<std::vector<std::string>> TempoSource::services(const CancelToken& cancel) {
     if (m_jaeger)
         return m_jaeger->services(cancel);
     auto j = getJson(m_http, joinUrl(m_options.url, "/api/search/tag/service.name/values"),
@@ -294,8 +283,7 @@ Result<std::vector<std::string>> TempoSource::services(const CancelToken& cancel
     return stringsOf(j->is_object() ? j->value("tagValues", json::array()) : json::array());
 }
 
-std::string TempoSource::searchUrl(const TraceQuery& q) const
-{
+std::string TempoSource::searchUrl(const TraceQuery& q) const {
     if (m_jaeger)
         return m_jaeger->searchUrl(q);
     std::string tags;
@@ -329,17 +317,18 @@ std::string TempoSource::searchUrl(const TraceQuery& q) const
     return joinUrl(m_options.url, "/api/search") + "?" + formEncode(p);
 }
 
-Result<std::vector<Trace>> TempoSource::findTraces(const TraceQuery& q, const CancelToken& cancel)
-{
+Result<std::vector<Trace>> TempoSource::findTraces(const TraceQuery& q, const CancelToken& cancel) {
     if (m_jaeger)
         return m_jaeger->findTraces(q, cancel);
     if (!q.range.valid())
-        return fail(ErrorCode::InvalidArgument, "The time range is empty (end is not after start).", m_options.name);
+        return fail(ErrorCode::InvalidArgument, "The time range is empty (end is not after start).",
+                    m_options.name);
     auto j = getJson(m_http, searchUrl(q), m_http.options().sourceName, cancel);
     if (!j)
         return std::unexpected(j.error());
     if (!j->is_object() || !j->contains("traces") || !(*j)["traces"].is_array())
-        return fail(ErrorCode::Parse, m_http.options().sourceName + " answered a search without a traces array.");
+        return fail(ErrorCode::Parse,
+                    m_http.options().sourceName + " answered a search without a traces array.");
     // The search lists trace summaries; each trace is fetched by id (bounded by the limit).
     std::vector<Trace> out;
     for (const auto& summary : (*j)["traces"]) {
@@ -357,8 +346,7 @@ Result<std::vector<Trace>> TempoSource::findTraces(const TraceQuery& q, const Ca
     return filterTraces(std::move(out), q);
 }
 
-Result<Trace> TempoSource::trace(const std::string& traceId, const CancelToken& cancel)
-{
+Result<Trace> TempoSource::trace(const std::string& traceId, const CancelToken& cancel) {
     if (m_jaeger)
         return m_jaeger->trace(traceId, cancel);
     if (!validTraceId(traceId))
@@ -369,8 +357,8 @@ Result<Trace> TempoSource::trace(const std::string& traceId, const CancelToken& 
     return single(parseOtlpJson(*body), traceId, m_http.options().sourceName);
 }
 
-Result<std::vector<DependencyEdge>> TempoSource::dependencies(const TimeRange& range, const CancelToken& cancel)
-{
+Result<std::vector<DependencyEdge>> TempoSource::dependencies(const TimeRange& range,
+                                                              const CancelToken& cancel) {
     if (m_jaeger)
         return m_jaeger->dependencies(range, cancel);
     TraceQuery q;

@@ -14,27 +14,25 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string lowerHex(std::string s)
-{
+std::string lowerHex(std::string s) {
     for (auto& c : s)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
 }
 
-bool isHex(std::string_view s)
-{
+bool isHex(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isxdigit(c); });
 }
 
 // OTLP/JSON ids are hex, but protobuf's JSON mapping (Tempo, some exporters) writes bytes as base64.
-std::string otlpId(const json& v)
-{
+std::string otlpId(const json& v) {
     if (!v.is_string())
         return {};
     std::string s = v.get<std::string>();
     if (s.empty() || isHex(s))
         return lowerHex(s);
-    static constexpr std::string_view kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static constexpr std::string_view kB64 =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string bytes;
     unsigned buffer = 0;
     int bits = 0;
@@ -64,8 +62,7 @@ std::string otlpId(const json& v)
     return hex;
 }
 
-std::string scalarText(const json& v)
-{
+std::string scalarText(const json& v) {
     if (v.is_string())
         return v.get<std::string>();
     if (v.is_null())
@@ -73,8 +70,7 @@ std::string scalarText(const json& v)
     return v.dump();
 }
 
-std::int64_t toInt(const json& v)
-{
+std::int64_t toInt(const json& v) {
     if (v.is_number_integer() || v.is_number_unsigned())
         return v.get<std::int64_t>();
     if (v.is_number_float())
@@ -89,8 +85,7 @@ std::int64_t toInt(const json& v)
     return 0;
 }
 
-SpanKind kindFromText(std::string k)
-{
+SpanKind kindFromText(std::string k) {
     for (auto& c : k)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (k.starts_with("span_kind_"))
@@ -109,8 +104,7 @@ SpanKind kindFromText(std::string k)
 }
 
 // Groups spans by trace id, keeping the order in which traces first appear.
-std::vector<Trace> groupSpans(std::vector<Span> spans)
-{
+std::vector<Trace> groupSpans(std::vector<Span> spans) {
     std::vector<Trace> out;
     std::unordered_map<std::string, std::size_t> index;
     for (auto& s : spans) {
@@ -125,8 +119,7 @@ std::vector<Trace> groupSpans(std::vector<Span> spans)
     return out;
 }
 
-Result<json> parseDom(std::string_view text, std::string_view what)
-{
+Result<json> parseDom(std::string_view text, std::string_view what) {
     try {
         return json::parse(text);
     } catch (const json::exception& e) {
@@ -136,8 +129,7 @@ Result<json> parseDom(std::string_view text, std::string_view what)
 
 // ---- Jaeger ----
 
-void jaegerTags(const json& tags, Span& span)
-{
+void jaegerTags(const json& tags, Span& span) {
     if (!tags.is_array())
         return;
     for (const auto& t : tags) {
@@ -160,8 +152,7 @@ struct JaegerProcess {
     std::string host;
 };
 
-JaegerProcess jaegerProcess(const json& p)
-{
+JaegerProcess jaegerProcess(const json& p) {
     JaegerProcess out;
     if (!p.is_object())
         return out;
@@ -178,8 +169,7 @@ JaegerProcess jaegerProcess(const json& p)
     return out;
 }
 
-Result<Span> jaegerSpan(const json& s, const std::map<std::string, JaegerProcess>& processes)
-{
+Result<Span> jaegerSpan(const json& s, const std::map<std::string, JaegerProcess>& processes) {
     if (!s.is_object() || !s.contains("spanID") || !s.contains("traceID"))
         return fail(ErrorCode::Parse, "A Jaeger span lacks traceID or spanID.");
     Span span;
@@ -192,7 +182,8 @@ Result<Span> jaegerSpan(const json& s, const std::map<std::string, JaegerProcess
         for (const auto& r : s["references"]) {
             if (!r.is_object() || !r.contains("spanID"))
                 continue;
-            const bool sameTrace = !r.contains("traceID") || lowerHex(scalarText(r["traceID"])) == span.traceId;
+            const bool sameTrace =
+                !r.contains("traceID") || lowerHex(scalarText(r["traceID"])) == span.traceId;
             const bool childOf = !r.contains("refType") || scalarText(r["refType"]) == "CHILD_OF";
             if (sameTrace && (childOf || span.parentSpanId.empty())) {
                 span.parentSpanId = lowerHex(scalarText(r["spanID"]));
@@ -219,8 +210,7 @@ Result<Span> jaegerSpan(const json& s, const std::map<std::string, JaegerProcess
     return span;
 }
 
-Result<std::vector<Span>> jaegerTraceSpans(const json& t)
-{
+Result<std::vector<Span>> jaegerTraceSpans(const json& t) {
     std::map<std::string, JaegerProcess> processes;
     if (t.contains("processes") && t["processes"].is_object())
         for (const auto& [id, p] : t["processes"].items())
@@ -239,8 +229,7 @@ Result<std::vector<Span>> jaegerTraceSpans(const json& t)
 
 // ---- Zipkin ----
 
-Result<Span> zipkinSpan(const json& s)
-{
+Result<Span> zipkinSpan(const json& s) {
     if (!s.is_object() || !s.contains("traceId") || !s.contains("id"))
         return fail(ErrorCode::Parse, "A Zipkin span lacks traceId or id.");
     Span span;
@@ -278,15 +267,15 @@ Result<Span> zipkinSpan(const json& s)
 
 // ---- OTLP ----
 
-std::string otlpValue(const json& v)
-{
+std::string otlpValue(const json& v) {
     if (!v.is_object() || v.empty())
         return {};
     for (const char* k : {"stringValue", "intValue", "doubleValue"})
         if (v.contains(k))
             return scalarText(v[k]);
     if (v.contains("boolValue"))
-        return v["boolValue"].is_boolean() ? (v["boolValue"].get<bool>() ? "true" : "false") : scalarText(v["boolValue"]);
+        return v["boolValue"].is_boolean() ? (v["boolValue"].get<bool>() ? "true" : "false")
+                                           : scalarText(v["boolValue"]);
     if (v.contains("bytesValue"))
         return scalarText(v["bytesValue"]);
     if (v.contains("arrayValue")) {
@@ -299,8 +288,7 @@ std::string otlpValue(const json& v)
     return v.begin()->dump();
 }
 
-std::map<std::string, std::string> otlpAttributes(const json& attrs)
-{
+std::map<std::string, std::string> otlpAttributes(const json& attrs) {
     std::map<std::string, std::string> out;
     if (!attrs.is_array())
         return out;
@@ -310,16 +298,21 @@ std::map<std::string, std::string> otlpAttributes(const json& attrs)
     return out;
 }
 
-SpanKind otlpKind(const json& k)
-{
+SpanKind otlpKind(const json& k) {
     if (k.is_number()) {
         switch (k.get<int>()) {
-        case 1: return SpanKind::Internal;
-        case 2: return SpanKind::Server;
-        case 3: return SpanKind::Client;
-        case 4: return SpanKind::Producer;
-        case 5: return SpanKind::Consumer;
-        default: return SpanKind::Unspecified;
+        case 1:
+            return SpanKind::Internal;
+        case 2:
+            return SpanKind::Server;
+        case 3:
+            return SpanKind::Client;
+        case 4:
+            return SpanKind::Producer;
+        case 5:
+            return SpanKind::Consumer;
+        default:
+            return SpanKind::Unspecified;
         }
     }
     return kindFromText(scalarText(k));
@@ -327,19 +320,21 @@ SpanKind otlpKind(const json& k)
 
 } // namespace
 
-std::string_view toString(TraceFormat format)
-{
+std::string_view toString(TraceFormat format) {
     switch (format) {
-    case TraceFormat::Jaeger: return "jaeger";
-    case TraceFormat::Zipkin: return "zipkin";
-    case TraceFormat::Otlp: return "otlp";
-    case TraceFormat::Unknown: return "unknown";
+    case TraceFormat::Jaeger:
+        return "jaeger";
+    case TraceFormat::Zipkin:
+        return "zipkin";
+    case TraceFormat::Otlp:
+        return "otlp";
+    case TraceFormat::Unknown:
+        return "unknown";
     }
     return "unknown";
 }
 
-Result<std::vector<Trace>> parseJaegerJson(std::string_view text)
-{
+Result<std::vector<Trace>> parseJaegerJson(std::string_view text) {
     auto dom = parseDom(text, "Jaeger");
     if (!dom)
         return std::unexpected(dom.error());
@@ -357,8 +352,9 @@ Result<std::vector<Trace>> parseJaegerJson(std::string_view text)
         if (j.contains("errors") && j["errors"].is_array() && !j["errors"].empty() &&
             (!j["data"].is_array() || j["data"].empty())) {
             const auto& e = j["errors"].front();
-            return fail(ErrorCode::HttpStatus, "Jaeger reported an error: " +
-                                                   (e.is_object() ? scalarText(e.value("msg", json())) : e.dump()) + ".");
+            return fail(ErrorCode::HttpStatus,
+                        "Jaeger reported an error: " +
+                            (e.is_object() ? scalarText(e.value("msg", json())) : e.dump()) + ".");
         }
         if (!j["data"].is_array() && !j["data"].is_null())
             return fail(ErrorCode::Parse, "The Jaeger answer's \"data\" is not an array of traces.");
@@ -384,8 +380,7 @@ Result<std::vector<Trace>> parseJaegerJson(std::string_view text)
     return groupSpans(std::move(spans));
 }
 
-Result<std::vector<Trace>> parseZipkinJson(std::string_view text)
-{
+Result<std::vector<Trace>> parseZipkinJson(std::string_view text) {
     auto dom = parseDom(text, "Zipkin");
     if (!dom)
         return std::unexpected(dom.error());
@@ -417,8 +412,7 @@ Result<std::vector<Trace>> parseZipkinJson(std::string_view text)
     return groupSpans(std::move(spans));
 }
 
-Result<std::vector<Trace>> parseOtlpJson(std::string_view text)
-{
+Result<std::vector<Trace>> parseOtlpJson(std::string_view text) {
     auto dom = parseDom(text, "OTLP");
     if (!dom)
         return std::unexpected(dom.error());
@@ -430,8 +424,8 @@ Result<std::vector<Trace>> parseOtlpJson(std::string_view text)
         return fail(ErrorCode::Parse, "The JSON is not OTLP traces (no resourceSpans array).");
     std::vector<Span> spans;
     for (const auto& rs : j[rootKey]) {
-        const auto resource = otlpAttributes(rs.contains("resource") ? rs["resource"].value("attributes", json::array())
-                                                                     : json::array());
+        const auto resource = otlpAttributes(
+            rs.contains("resource") ? rs["resource"].value("attributes", json::array()) : json::array());
         const auto get = [&resource](const char* k) {
             auto it = resource.find(k);
             return it == resource.end() ? std::string() : it->second;
@@ -453,8 +447,10 @@ Result<std::vector<Trace>> parseOtlpJson(std::string_view text)
                     if (s.contains("parentSpanId"))
                         span.parentSpanId = otlpId(s["parentSpanId"]);
                     span.operation = s.contains("name") ? scalarText(s["name"]) : std::string();
-                    const std::int64_t startNs = s.contains("startTimeUnixNano") ? toInt(s["startTimeUnixNano"]) : 0;
-                    const std::int64_t endNs = s.contains("endTimeUnixNano") ? toInt(s["endTimeUnixNano"]) : startNs;
+                    const std::int64_t startNs =
+                        s.contains("startTimeUnixNano") ? toInt(s["startTimeUnixNano"]) : 0;
+                    const std::int64_t endNs =
+                        s.contains("endTimeUnixNano") ? toInt(s["endTimeUnixNano"]) : startNs;
                     span.startUs = startNs / 1000;
                     span.durationUs = std::max<std::int64_t>(0, (endNs - startNs) / 1000);
                     if (s.contains("kind"))
@@ -479,21 +475,21 @@ Result<std::vector<Trace>> parseOtlpJson(std::string_view text)
     return groupSpans(std::move(spans));
 }
 
-TraceFormat detectTraceFormat(std::string_view text)
-{
+TraceFormat detectTraceFormat(std::string_view text) {
     // Cheap structural sniffing on the first kilobytes: key names differ between the formats.
     const std::string_view head = text.substr(0, 8192);
-    if (head.find("\"resourceSpans\"") != std::string_view::npos || head.find("\"batches\"") != std::string_view::npos)
+    if (head.find("\"resourceSpans\"") != std::string_view::npos ||
+        head.find("\"batches\"") != std::string_view::npos)
         return TraceFormat::Otlp;
-    if (head.find("\"traceID\"") != std::string_view::npos || head.find("\"spanID\"") != std::string_view::npos)
+    if (head.find("\"traceID\"") != std::string_view::npos ||
+        head.find("\"spanID\"") != std::string_view::npos)
         return TraceFormat::Jaeger;
     if (head.find("\"traceId\"") != std::string_view::npos && head.find("\"id\"") != std::string_view::npos)
         return TraceFormat::Zipkin;
     return TraceFormat::Unknown;
 }
 
-Result<std::vector<Trace>> importTraceFile(const std::string& path, TraceFormat format)
-{
+Result<std::vector<Trace>> importTraceFile(const std::string& path, TraceFormat format) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return fail(ErrorCode::NotFound, "The trace file cannot be opened.", path);
@@ -509,9 +505,15 @@ Result<std::vector<Trace>> importTraceFile(const std::string& path, TraceFormat 
         format = detectTraceFormat(text);
     Result<std::vector<Trace>> r = fail(ErrorCode::Parse, "");
     switch (format) {
-    case TraceFormat::Jaeger: r = parseJaegerJson(text); break;
-    case TraceFormat::Zipkin: r = parseZipkinJson(text); break;
-    case TraceFormat::Otlp: r = parseOtlpJson(text); break;
+    case TraceFormat::Jaeger:
+        r = parseJaegerJson(text);
+        break;
+    case TraceFormat::Zipkin:
+        r = parseZipkinJson(text);
+        break;
+    case TraceFormat::Otlp:
+        r = parseOtlpJson(text);
+        break;
     case TraceFormat::Unknown:
         return fail(ErrorCode::Parse, "The file is not Jaeger, Zipkin or OTLP trace JSON.", path);
     }
@@ -523,8 +525,7 @@ Result<std::vector<Trace>> importTraceFile(const std::string& path, TraceFormat 
     return r;
 }
 
-std::vector<DependencyEdge> dependenciesFromTraces(const std::vector<Trace>& traces)
-{
+std::vector<DependencyEdge> dependenciesFromTraces(const std::vector<Trace>& traces) {
     std::map<std::pair<std::string, std::string>, std::uint64_t> counts;
     for (const auto& t : traces) {
         std::unordered_map<std::string, const Span*> byId;

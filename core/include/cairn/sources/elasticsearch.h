@@ -29,12 +29,12 @@ struct LogFieldMapping {
 
 struct ElasticsearchOptions {
     std::string name = "elasticsearch";
-    std::string url;               // e.g. https://es.example:9200
-    std::string index = "logs-*";  // index, alias, data stream or pattern
+    std::string url;              // e.g. https://es.example:9200
+    std::string index = "logs-*"; // index, alias, data stream or pattern
     HttpOptions http;
     LogFieldMapping fields;
-    std::size_t pageSize = 1000;   // documents per request (search_after page)
-    bool usePointInTime = true;    // falls back to plain search_after when the server has no PIT
+    std::size_t pageSize = 1000; // documents per request (search_after page)
+    bool usePointInTime = true;  // falls back to plain search_after when the server has no PIT
     std::string pointInTimeKeepAlive = "2m";
 };
 
@@ -68,8 +68,8 @@ public:
     std::size_t requestCount() const { return m_requests; }
 
 private:
-    Result<nlohmann::json> post(const std::string& path, const nlohmann::json& body, const CancelToken& cancel,
-                                long* status = nullptr);
+    Result<nlohmann::json> post(const std::string& path, const nlohmann::json& body,
+                                const CancelToken& cancel, long* status = nullptr);
     std::string openPointInTime(const CancelToken& cancel);
     void closePointInTime(const std::string& id);
     LogRecord toRecord(const nlohmann::json& hit) const;

@@ -30,10 +30,11 @@ struct JsonScanError {
 
 namespace detail {
 
-inline bool isJsonSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+inline bool isJsonSpace(char c) {
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
 
-inline void appendUtf8(std::string& out, std::uint32_t cp)
-{
+inline void appendUtf8(std::string& out, std::uint32_t cp) {
     if (cp < 0x80) {
         out += static_cast<char>(cp);
     } else if (cp < 0x800) {
@@ -51,8 +52,7 @@ inline void appendUtf8(std::string& out, std::uint32_t cp)
     }
 }
 
-inline int hexValue(char c)
-{
+inline int hexValue(char c) {
     if (c >= '0' && c <= '9')
         return c - '0';
     if (c >= 'a' && c <= 'f')
@@ -67,10 +67,10 @@ inline int hexValue(char c)
 // Text of a JSON number (or a decimal like "101.745", "-3", "1e5") to a double, correctly rounded.
 // Short decimals take Clinger's fast path (an integer below 2^53 divided or multiplied by an exact power
 // of ten); everything else goes to std::from_chars. False if the text is not a number.
-inline bool jsonNumber(std::string_view text, double& out)
-{
-    static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+inline bool jsonNumber(std::string_view text, double& out) {
+    static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     const char* p = text.data();
     const char* const end = p + text.size();
     bool neg = false;
@@ -107,9 +107,7 @@ inline bool jsonNumber(std::string_view text, double& out)
     return r == end && (ec == std::errc() || ec == std::errc::result_out_of_range);
 }
 
-template <class Handler>
-bool scanJson(std::string_view text, Handler& h, JsonScanError* error = nullptr)
-{
+template <class Handler> bool scanJson(std::string_view text, Handler& h, JsonScanError* error = nullptr) {
     const char* const begin = text.data();
     const char* p = begin;
     const char* const end = begin + text.size();
@@ -164,14 +162,30 @@ bool scanJson(std::string_view text, Handler& h, JsonScanError* error = nullptr)
                 break;
             c = *p++;
             switch (c) {
-            case '"': scratch += '"'; break;
-            case '\\': scratch += '\\'; break;
-            case '/': scratch += '/'; break;
-            case 'b': scratch += '\b'; break;
-            case 'f': scratch += '\f'; break;
-            case 'n': scratch += '\n'; break;
-            case 'r': scratch += '\r'; break;
-            case 't': scratch += '\t'; break;
+            case '"':
+                scratch += '"';
+                break;
+            case '\\':
+                scratch += '\\';
+                break;
+            case '/':
+                scratch += '/';
+                break;
+            case 'b':
+                scratch += '\b';
+                break;
+            case 'f':
+                scratch += '\f';
+                break;
+            case 'n':
+                scratch += '\n';
+                break;
+            case 'r':
+                scratch += '\r';
+                break;
+            case 't':
+                scratch += '\t';
+                break;
             case 'u': {
                 auto hex4 = [&](std::uint32_t& v) {
                     if (end - p < 4)
@@ -260,7 +274,8 @@ bool scanJson(std::string_view text, Handler& h, JsonScanError* error = nullptr)
         if (p >= end) {
             if (stack.empty() && expect == Expect::CommaOrClose)
                 return true;
-            return failAt(p, stack.empty() && expect == Expect::Value ? "empty input" : "unexpected end of input");
+            return failAt(p, stack.empty() && expect == Expect::Value ? "empty input"
+                                                                      : "unexpected end of input");
         }
         const char c = *p;
         switch (expect) {

@@ -102,21 +102,24 @@ public:
     explicit PrometheusSource(PrometheusOptions options);
 
     std::string name() const override { return m_options.name; }
-    Result<std::vector<ts::SeriesId>> listSeries(const ts::Selector& selector, const CancelToken& cancel) override;
+    Result<std::vector<ts::SeriesId>> listSeries(const ts::Selector& selector,
+                                                 const CancelToken& cancel) override;
     Result<std::vector<ts::Series>> query(const MetricQuery& query, const CancelToken& cancel) override;
 
     // PromQL over a range, split under the points limit. range is [start, end).
     Result<PromQueryResult> queryRange(const std::string& promql, const TimeRange& range, TimeMs step,
                                        const CancelToken& cancel = {});
     // PromQL at one instant.
-    Result<PromQueryResult> queryInstant(const std::string& promql, TimeMs at, const CancelToken& cancel = {});
+    Result<PromQueryResult> queryInstant(const std::string& promql, TimeMs at,
+                                         const CancelToken& cancel = {});
     // Series matching any of the selectors in the range.
     Result<std::vector<ts::SeriesId>> series(const std::vector<std::string>& matchers, const TimeRange& range,
                                              const CancelToken& cancel = {});
     Result<std::vector<std::string>> labelNames(const CancelToken& cancel = {});
     Result<std::vector<std::string>> labelValues(const std::string& label, const CancelToken& cancel = {});
     // Metadata of every metric, or of one when `metric` is set.
-    Result<std::vector<PromMetricMetadata>> metadata(const std::string& metric = {}, const CancelToken& cancel = {});
+    Result<std::vector<PromMetricMetadata>> metadata(const std::string& metric = {},
+                                                     const CancelToken& cancel = {});
     Result<std::vector<PromAlert>> alerts(const CancelToken& cancel = {});
     Result<std::vector<PromRuleGroup>> rules(const CancelToken& cancel = {});
     // The server's version (from /api/v1/status/buildinfo); "unknown" for servers that lack it.
@@ -126,7 +129,8 @@ public:
     std::size_t requestCount() const { return m_requests; }
 
 private:
-    Result<std::string> call(const std::string& path, const std::vector<std::pair<std::string, std::string>>& params,
+    Result<std::string> call(const std::string& path,
+                             const std::vector<std::pair<std::string, std::string>>& params,
                              const CancelToken& cancel);
     Result<nlohmann::json> callJson(const std::string& path,
                                     const std::vector<std::pair<std::string, std::string>>& params,

@@ -6,12 +6,13 @@
 //               "headers": {"X-Scope-OrgID": "team-a"},
 //               "tls": {"ca_file": "...", "cert_file": "...", "key_file": "...", "insecure": false},
 //               "proxy": "", "timeout": "30s", "connect_timeout": "5s", "poll_interval": "30s",
-//               "index": "logs-*", "fields": {"timestamp": "@timestamp", "message": "message", "level": "log.level",
+//               "index": "logs-*", "fields": {"timestamp": "@timestamp", "message": "message", "level":
+//               "log.level",
 //                                            "service": "service.name", "host": "host.name"},
 //               "mode": "native" | "jaeger"}]}                                     // tempo only
-// kind: prometheus (also thanos, mimir, victoriametrics), elasticsearch, opensearch, jaeger, zipkin, tempo, demo.
-// Secrets never appear in the file: "secret" is a reference ("env:VAR", "file:/path", "keyring:<id>"); a
-// literal "password" or "token" is rejected. keyring: references are resolved by the app (QtKeychain).
+// kind: prometheus (also thanos, mimir, victoriametrics), elasticsearch, opensearch, jaeger, zipkin, tempo,
+// demo. Secrets never appear in the file: "secret" is a reference ("env:VAR", "file:/path", "keyring:<id>");
+// a literal "password" or "token" is rejected. keyring: references are resolved by the app (QtKeychain).
 // Durations are milliseconds in the structs. Thread-safety: values and pure functions; checkSource blocks.
 #pragma once
 
@@ -71,9 +72,11 @@ Result<HttpOptions> httpOptionsFor(const SourceConfig& config, const SecretResol
 
 // Connectors for a configured source; Unsupported when the kind does not provide that signal (or is the
 // demo, which the app builds itself).
-Result<std::unique_ptr<MetricSource>> makeMetricSource(const SourceConfig& config, const SecretResolver& resolve);
+Result<std::unique_ptr<MetricSource>> makeMetricSource(const SourceConfig& config,
+                                                       const SecretResolver& resolve);
 Result<std::unique_ptr<LogSource>> makeLogSource(const SourceConfig& config, const SecretResolver& resolve);
-Result<std::unique_ptr<TraceSource>> makeTraceSource(const SourceConfig& config, const SecretResolver& resolve);
+Result<std::unique_ptr<TraceSource>> makeTraceSource(const SourceConfig& config,
+                                                     const SecretResolver& resolve);
 
 enum class SourceState { Ok, Failed };
 
@@ -86,6 +89,7 @@ struct SourceHealth {
 
 // Asks the source something cheap that proves it works (Prometheus buildinfo, Elasticsearch GET /, Jaeger and
 // Tempo services, Zipkin services). Blocks up to the source's timeouts.
-SourceHealth checkSource(const SourceConfig& config, const SecretResolver& resolve, const CancelToken& cancel = {});
+SourceHealth checkSource(const SourceConfig& config, const SecretResolver& resolve,
+                         const CancelToken& cancel = {});
 
 } // namespace cairn::sources

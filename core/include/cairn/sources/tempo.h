@@ -19,7 +19,8 @@ public:
     Result<std::vector<std::string>> services(const CancelToken& cancel) override;
     Result<std::vector<Trace>> findTraces(const TraceQuery& query, const CancelToken& cancel) override;
     Result<Trace> trace(const std::string& traceId, const CancelToken& cancel) override;
-    Result<std::vector<DependencyEdge>> dependencies(const TimeRange& range, const CancelToken& cancel) override;
+    Result<std::vector<DependencyEdge>> dependencies(const TimeRange& range,
+                                                     const CancelToken& cancel) override;
 
     std::string searchUrl(const TraceQuery& query) const;
 

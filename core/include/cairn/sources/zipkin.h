@@ -15,7 +15,8 @@ public:
     Result<std::vector<std::string>> spanNames(const std::string& service, const CancelToken& cancel = {});
     Result<std::vector<Trace>> findTraces(const TraceQuery& query, const CancelToken& cancel) override;
     Result<Trace> trace(const std::string& traceId, const CancelToken& cancel) override;
-    Result<std::vector<DependencyEdge>> dependencies(const TimeRange& range, const CancelToken& cancel) override;
+    Result<std::vector<DependencyEdge>> dependencies(const TimeRange& range,
+                                                     const CancelToken& cancel) override;
 
     std::string searchUrl(const TraceQuery& query) const;
 
