@@ -5,7 +5,7 @@ set -euo pipefail
 
 group=${1:-build}
 build_pkgs=(g++ cmake ninja-build pkg-config dpkg-dev file
-    qt6-base-dev qt6-base-dev-tools libqt6charts6-dev libqt6svg6 libqt6svg6-dev libgl-dev
+    qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6svg6 qt6-svg-dev libgl-dev
     qtkeychain-qt6-dev libeigen3-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev nlohmann-json3-dev fonts-dejavu-core)
 test_pkgs=(xauth xvfb sqlite3 python3 binutils)
 
