@@ -66,7 +66,8 @@ fi
 if has_stage fuzz && [ "${CAIRN_FUZZ_SECONDS:-20}" != 0 ]; then
     t0=$(now)
     echo "=== fuzz: every target for ${CAIRN_FUZZ_SECONDS:-20} s under libFuzzer ==="
-    log="$src/build-fuzz.run.log"
+    mkdir -p "${CAIRN_FUZZ_BUILD_DIR:-$src/build-fuzz}"
+    log="${CAIRN_FUZZ_BUILD_DIR:-$src/build-fuzz}/run.log"
     bash "$src/tests/fuzz/run-fuzz.sh" "${CAIRN_FUZZ_SECONDS:-20}" 2>&1 | tee "$log" || failures+=("fuzz")
     line=$(grep -E '^fuzz: [0-9]+ passed, [0-9]+ failed' "$log" | tail -1 || true)
     if [ -n "$line" ]; then
