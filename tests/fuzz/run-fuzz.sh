@@ -10,6 +10,7 @@
 #
 # Usage: tests/fuzz/run-fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 # Environment: CAIRN_FUZZ_BUILD_DIR (default build-fuzz), CAIRN_FUZZ_JOBS (default: number of cores),
+#              CAIRN_FUZZ_SEED (default 1, so a CI run repeats the same mutations; 0 = random),
 #              CAIRN_FUZZ_CXX (default clang++-16: clang 14/15 cannot compile libstdc++ 12's <expected>).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -75,7 +76,7 @@ run_one() {
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         TMPDIR="$work" \
-        "$exe" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len="${maxlen:-65536}" \
+        "$exe" -max_total_time="$secs" -seed="${CAIRN_FUZZ_SEED:-1}" -timeout=10 -rss_limit_mb=2048 -max_len="${maxlen:-65536}" \
         -print_final_stats=1 -artifact_prefix="$build/fuzz-artifacts/$name-" "$work" "${seeds[@]}" \
         >"$log" 2>&1 || rc=$?
     echo "$rc" >"$results/$name.rc"
