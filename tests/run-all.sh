@@ -47,9 +47,11 @@ if has_stage sanitize; then
     t0=$(now)
     echo "=== sanitize: core and plugin suites under ASan + UBSan + LSan ($asan) ==="
     # -O1 keeps the instrumented tests fast, -g1 keeps line numbers in reports at a fraction of the
-    # compile cost. Only the core and plugin suites (and what they use) are built.
+    # compile cost. Only the core and plugin suites (and what they use) are built. Warnings are not
+    # errors here: the first stage enforces them, and GCC 12 reports false -Wmaybe-uninitialized in
+    # libstdc++'s <regex> when ASan instruments it.
     cmake -S "$src" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
-        -DCAIRN_SANITIZE=ON -DCAIRN_WERROR=ON -DCAIRN_BUILD_TESTS=ON >/dev/null
+        -DCAIRN_SANITIZE=ON -DCAIRN_WERROR=OFF -DCAIRN_BUILD_TESTS=ON >/dev/null
     targets=(cairn_tests_core)
     grep -q '^cairn_tests_plugins:' <(ninja -C "$asan" -t targets all 2>/dev/null) && targets+=(cairn_tests_plugins)
     cmake --build "$asan" --target "${targets[@]}"
@@ -66,7 +68,8 @@ fi
 if has_stage fuzz && [ "${CAIRN_FUZZ_SECONDS:-20}" != 0 ]; then
     t0=$(now)
     echo "=== fuzz: every target for ${CAIRN_FUZZ_SECONDS:-20} s under libFuzzer ==="
-    log="$src/build-fuzz.run.log"
+    mkdir -p "${CAIRN_FUZZ_BUILD_DIR:-$src/build-fuzz}"
+    log="${CAIRN_FUZZ_BUILD_DIR:-$src/build-fuzz}/run.log"
     bash "$src/tests/fuzz/run-fuzz.sh" "${CAIRN_FUZZ_SECONDS:-20}" 2>&1 | tee "$log" || failures+=("fuzz")
     line=$(grep -E '^fuzz: [0-9]+ passed, [0-9]+ failed' "$log" | tail -1 || true)
     if [ -n "$line" ]; then

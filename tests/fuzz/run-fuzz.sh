@@ -2,13 +2,15 @@
 # Builds every fuzz target (tests/fuzz/*/fuzz_*.cpp) with clang, libFuzzer, ASan and UBSan, then runs
 # each for a fixed time, two at a time, from its seeds: tests/fuzz/corpus/<name>/, the crashing inputs
 # kept in tests/fuzz/regressions/<name>/, and files of the shared data named by "// fuzz-seeds: GLOB"
-# lines in the target's source (GLOB relative to CAIRN_SHARED_DATA_DIR, default ../shared/data).
+# lines in the target's source (GLOB relative to CAIRN_SHARED_DATA_DIR, default ../shared/data, or to
+# the source tree when it starts with tests/).
 # A "// fuzz-max-len: N" line overrides the default input size limit (65536 bytes).
 # Fails when a target crashes, leaks, times out or runs out of memory; the input is kept in
 # <build>/fuzz-artifacts/ and printed with the command that keeps it as a regression test.
 #
 # Usage: tests/fuzz/run-fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 # Environment: CAIRN_FUZZ_BUILD_DIR (default build-fuzz), CAIRN_FUZZ_JOBS (default: number of cores),
+#              CAIRN_FUZZ_SEED (default 1, so a CI run repeats the same mutations; 0 = random),
 #              CAIRN_FUZZ_CXX (default clang++-16: clang 14/15 cannot compile libstdc++ 12's <expected>).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,6 +22,7 @@ jobs=${CAIRN_FUZZ_JOBS:-$(nproc)}
 cxx=${CAIRN_FUZZ_CXX:-clang++-16}
 shared=${CAIRN_SHARED_DATA_DIR:-$src/../shared/data}
 
+mkdir -p "$build"
 command -v "$cxx" >/dev/null || { echo "run-fuzz: $cxx not found (Debian: clang-16 libclang-rt-16-dev)" >&2; exit 1; }
 
 # libstdc++ 12 hides std::expected unless __cpp_concepts says 202002; clang 16 implements what it
@@ -27,10 +30,10 @@ command -v "$cxx" >/dev/null || { echo "run-fuzz: $cxx not found (Debian: clang-
 flags="-fsanitize=fuzzer-no-link -U__cpp_concepts -D__cpp_concepts=202002L -Wno-builtin-macro-redefined"
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_COMPILER=$cxx" \
     "-DCMAKE_CXX_FLAGS=$flags" -DCAIRN_SANITIZE=ON -DCAIRN_FUZZ=ON -DCAIRN_WERROR=OFF -DCAIRN_BUILD_TESTS=ON \
-    "-DCAIRN_SHARED_DATA_DIR=$shared" >"$build.configure.log" 2>&1 \
-    || { cat "$build.configure.log"; exit 1; }
-cmake --build "$build" --target cairn_fuzz_targets -- -j"$jobs" >"$build.build.log" 2>&1 \
-    || { tail -50 "$build.build.log"; exit 1; }
+    "-DCAIRN_SHARED_DATA_DIR=$shared" >"$build/configure.log" 2>&1 \
+    || { cat "$build/configure.log"; exit 1; }
+cmake --build "$build" --target cairn_fuzz_targets -- -j"$jobs" >"$build/build.log" 2>&1 \
+    || { tail -50 "$build/build.log"; exit 1; }
 
 mapfile -t sources < <(find "$src/tests/fuzz" -mindepth 2 -maxdepth 2 -name 'fuzz_*.cpp' | sort)
 results="$build/fuzz-results"
@@ -53,11 +56,13 @@ run_one() {
     done
     local globs
     globs=$(sed -n 's|^// fuzz-seeds: *||p' "$source")
-    if [ -n "$globs" ] && [ -d "$shared" ]; then
-        local seeddir="$build/fuzz-seeds/$name" n=0
+    if [ -n "$globs" ]; then
+        local seeddir="$build/fuzz-seeds/$name" n=0 base
         rm -rf "$seeddir" && mkdir -p "$seeddir"
         for g in $globs; do
-            for f in $shared/$g; do
+            # tests/... globs name fixtures in the source tree, anything else the shared data.
+            case "$g" in tests/*) base=$src ;; *) base=$shared ;; esac
+            for f in $base/$g; do
                 [ -f "$f" ] && [ "$(stat -c %s "$f")" -le 1048576 ] || continue
                 n=$((n + 1))
                 [ $n -le 300 ] || break
@@ -71,7 +76,7 @@ run_one() {
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         TMPDIR="$work" \
-        "$exe" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len="${maxlen:-65536}" \
+        "$exe" -max_total_time="$secs" -seed="${CAIRN_FUZZ_SEED:-1}" -timeout=10 -rss_limit_mb=2048 -max_len="${maxlen:-65536}" \
         -print_final_stats=1 -artifact_prefix="$build/fuzz-artifacts/$name-" "$work" "${seeds[@]}" \
         >"$log" 2>&1 || rc=$?
     echo "$rc" >"$results/$name.rc"

@@ -73,8 +73,13 @@ std::string scalarText(const json& v) {
 std::int64_t toInt(const json& v) {
     if (v.is_number_integer() || v.is_number_unsigned())
         return v.get<std::int64_t>();
-    if (v.is_number_float())
-        return static_cast<std::int64_t>(v.get<double>());
+    if (v.is_number_float()) {
+        // Casting an out-of-range or NaN double is undefined behaviour (found by fuzz_zipkin_json).
+        const double d = v.get<double>();
+        if (!(d > -9.2e18 && d < 9.2e18))
+            return 0;
+        return static_cast<std::int64_t>(d);
+    }
     if (v.is_string()) {
         try {
             return std::stoll(v.get<std::string>());
