@@ -76,7 +76,7 @@ private slots:
     }
     void nanAndGapsAreHandled() {
         auto y = hourly(24 * 14, 20, 0, 1, 4);
-        const auto truthNext = hourly(24 * 15, 20, 0, 0, 4); // noise-free continuation for reference
+        const auto truthNext = hourly(24 * 16, 20, 0, 0, 4); // noise-free continuation, past the horizon
         for (int t = 100; t < 110; ++t)
             y[t] = kNaN;
         y[200] = std::numeric_limits<double>::infinity();

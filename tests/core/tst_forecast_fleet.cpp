@@ -135,7 +135,8 @@ private slots:
         o.lookback = kDayMs;
         const auto rows = fleetCapacity(*resources, o);
         const demo::IncidentTruth* fill = nullptr;
-        for (const auto& inc : env->incidents())
+        const auto incidents = env->incidents(); // by value: keep it alive while `fill` points into it
+        for (const auto& inc : incidents)
             if (inc.kind == demo::IncidentKind::DiskFill && inc.end > now)
                 fill = &inc;
         QVERIFY2(fill, "the demo has no disk fill still ahead");
