@@ -4,8 +4,7 @@
 
 namespace cairn::cli {
 
-Args::Args(int argc, char** argv, int first, const std::vector<std::string>& flags)
-{
+Args::Args(int argc, char** argv, int first, const std::vector<std::string>& flags) {
     for (int i = first; i < argc; ++i) {
         std::string a = argv[i];
         if (a.rfind("--", 0) == 0 && a.size() > 2) {
@@ -24,21 +23,18 @@ Args::Args(int argc, char** argv, int first, const std::vector<std::string>& fla
     }
 }
 
-std::optional<std::string> Args::get(const std::string& key) const
-{
+std::optional<std::string> Args::get(const std::string& key) const {
     auto it = m_options.find(key);
     if (it == m_options.end())
         return std::nullopt;
     return it->second;
 }
 
-std::string Args::get(const std::string& key, const std::string& fallback) const
-{
+std::string Args::get(const std::string& key, const std::string& fallback) const {
     return get(key).value_or(fallback);
 }
 
-std::vector<std::string> Args::unknown(const std::vector<std::string>& known) const
-{
+std::vector<std::string> Args::unknown(const std::vector<std::string>& known) const {
     std::vector<std::string> out;
     for (const auto& [k, v] : m_options)
         if (std::find(known.begin(), known.end(), k) == known.end())
@@ -46,8 +42,7 @@ std::vector<std::string> Args::unknown(const std::vector<std::string>& known) co
     return out;
 }
 
-bool Args::require(const std::vector<std::string>& keys, std::string& missing) const
-{
+bool Args::require(const std::vector<std::string>& keys, std::string& missing) const {
     for (const auto& k : keys) {
         if (!has(k) || m_options.at(k).empty()) {
             missing = k;

@@ -27,7 +27,8 @@ void usage() {
         "  Output: the same rows plus an anomaly_score column in [0,1]; scores are causal.\n"
         "  --output - writes to stdout. --raw reports the ensemble score (band score) without the surprise "
         "stage.\n"
-        "   or: cairn-cli detect --prometheus URL --query PROMQL --start T [--end T] [--step DUR] (see --prometheus "
+        "   or: cairn-cli detect --prometheus URL --query PROMQL --start T [--end T] [--step DUR] (see "
+        "--prometheus "
         "x --help)\n");
 }
 

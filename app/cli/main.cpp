@@ -9,8 +9,7 @@
 
 namespace {
 
-void printUsage()
-{
+void printUsage() {
     std::printf("Usage: cairn-cli <command> [options]\n\nCommands:\n");
     for (const auto& c : cairn::cli::kCommands)
         std::printf("  %-18s %s\n", c.name, c.summary);
@@ -19,9 +18,9 @@ void printUsage()
 
 } // namespace
 
-int main(int argc, char** argv)
-{
-    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+int main(int argc, char** argv) {
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+        !std::strcmp(argv[1], "help")) {
         printUsage();
         return argc < 2 ? 2 : 0;
     }

@@ -11,8 +11,7 @@ using namespace cairn;
 class TestCommon : public QObject {
     Q_OBJECT
 private slots:
-    void parsesTimeFormats_data()
-    {
+    void parsesTimeFormats_data() {
         QTest::addColumn<QString>("text");
         QTest::addColumn<qint64>("expected");
         QTest::addRow("unix seconds") << "1700000000" << qint64(1700000000000);
@@ -24,8 +23,7 @@ private slots:
         QTest::addRow("leap day") << "2024-02-29 00:00:00" << qint64(1709164800000);
         QTest::addRow("epoch") << "1970-01-01T00:00:00Z" << qint64(0);
     }
-    void parsesTimeFormats()
-    {
+    void parsesTimeFormats() {
         QFETCH(QString, text);
         QFETCH(qint64, expected);
         auto t = parseTime(text.toStdString());
@@ -33,8 +31,7 @@ private slots:
         QCOMPARE(*t, expected);
     }
 
-    void rejectsMalformedTimes_data()
-    {
+    void rejectsMalformedTimes_data() {
         QTest::addColumn<QString>("text");
         QTest::addRow("empty") << "";
         QTest::addRow("words") << "yesterday";
@@ -42,8 +39,7 @@ private slots:
         QTest::addRow("trailing") << "2023-11-14T22:13:20Zjunk";
         QTest::addRow("nan") << "nan";
     }
-    void rejectsMalformedTimes()
-    {
+    void rejectsMalformedTimes() {
         QFETCH(QString, text);
         auto t = parseTime(text.toStdString());
         QVERIFY(!t.has_value());
@@ -51,8 +47,7 @@ private slots:
         QVERIFY(!t.error().message.empty());
     }
 
-    void formatsRoundTrip()
-    {
+    void formatsRoundTrip() {
         for (TimeMs t : {TimeMs(0), TimeMs(1700000000000), TimeMs(1709164800000), TimeMs(951782400000)}) {
             QCOMPARE(*parseTime(formatIso(t)), t);
             QCOMPARE(*parseTime(formatDateTime(t)), t);
@@ -61,8 +56,7 @@ private slots:
         QCOMPARE(formatDateTime(1700000000000), std::string("2023-11-14 22:13:20"));
     }
 
-    void parsesDurations()
-    {
+    void parsesDurations() {
         QCOMPARE(*parseDuration("90s"), 90 * kSecondMs);
         QCOMPARE(*parseDuration("5m"), 5 * kMinuteMs);
         QCOMPARE(*parseDuration("1h"), kHourMs);
@@ -73,15 +67,13 @@ private slots:
         QVERIFY(!parseDuration("-1h").has_value());
     }
 
-    void errorWhatIncludesContext()
-    {
+    void errorWhatIncludesContext() {
         Error e{ErrorCode::Network, "connection refused", "http://127.0.0.1:9/api/v1/query"};
         QCOMPARE(e.what(), std::string("connection refused (http://127.0.0.1:9/api/v1/query)"));
         QCOMPARE(toString(ErrorCode::Timeout), std::string_view("timeout"));
     }
 
-    void cancelTokenIsSharedAcrossCopies()
-    {
+    void cancelTokenIsSharedAcrossCopies() {
         CancelToken none;
         none.cancel();
         QVERIFY(!none.isCancelled());
@@ -92,8 +84,7 @@ private slots:
         QVERIFY(copy.isCancelled());
     }
 
-    void seriesIdPrintsPrometheusNotation()
-    {
+    void seriesIdPrintsPrometheusNotation() {
         ts::SeriesId id{"http_requests", {{"service", "checkout"}, {"pod", "checkout-1"}}};
         QCOMPARE(id.toString(), std::string("http_requests{pod=\"checkout-1\",service=\"checkout\"}"));
         ts::Selector sel{"http_requests", {{"service", "checkout"}}};

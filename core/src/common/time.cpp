@@ -7,14 +7,12 @@
 
 namespace cairn {
 
-TimeMs nowMs()
-{
+TimeMs nowMs() {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-std::int64_t daysFromCivil(int y, unsigned m, unsigned d)
-{
+std::int64_t daysFromCivil(int y, unsigned m, unsigned d) {
     y -= m <= 2 ? 1 : 0;
     const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
     const unsigned yoe = static_cast<unsigned>(y - era * 400);
@@ -30,8 +28,7 @@ struct Civil {
     unsigned month, day, hour, minute, second, milli;
 };
 
-Civil toCivil(TimeMs t)
-{
+Civil toCivil(TimeMs t) {
     std::int64_t days = t >= 0 ? t / kDayMs : -((-t + kDayMs - 1) / kDayMs);
     TimeMs rem = t - days * kDayMs;
     const std::int64_t z = days + 719468;
@@ -56,8 +53,7 @@ Civil toCivil(TimeMs t)
     return c;
 }
 
-bool readInt(std::string_view s, std::size_t pos, std::size_t len, int& out)
-{
+bool readInt(std::string_view s, std::size_t pos, std::size_t len, int& out) {
     if (pos + len > s.size())
         return false;
     auto [p, ec] = std::from_chars(s.data() + pos, s.data() + pos + len, out);
@@ -66,8 +62,7 @@ bool readInt(std::string_view s, std::size_t pos, std::size_t len, int& out)
 
 } // namespace
 
-std::string formatIso(TimeMs t)
-{
+std::string formatIso(TimeMs t) {
     const Civil c = toCivil(t);
     char buf[40];
     if (c.milli != 0)
@@ -79,8 +74,7 @@ std::string formatIso(TimeMs t)
     return buf;
 }
 
-std::string formatDateTime(TimeMs t)
-{
+std::string formatDateTime(TimeMs t) {
     const Civil c = toCivil(t);
     char buf[32];
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02u:%02u:%02u", c.year, c.month, c.day, c.hour, c.minute,
@@ -88,8 +82,7 @@ std::string formatDateTime(TimeMs t)
     return buf;
 }
 
-Result<TimeMs> parseTime(std::string_view text)
-{
+Result<TimeMs> parseTime(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
         text.remove_prefix(1);
     while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
@@ -115,7 +108,8 @@ Result<TimeMs> parseTime(std::string_view text)
     if (pos < text.size() && (text[pos] == 'T' || text[pos] == ' ' || text[pos] == 't')) {
         if (!readInt(text, pos + 1, 2, h) || pos + 3 >= text.size() || text[pos + 3] != ':' ||
             !readInt(text, pos + 4, 2, mi))
-            return fail(ErrorCode::InvalidArgument, "not a time of day: expected HH:MM[:SS]", std::string(text));
+            return fail(ErrorCode::InvalidArgument, "not a time of day: expected HH:MM[:SS]",
+                        std::string(text));
         pos += 6;
         if (pos < text.size() && text[pos] == ':') {
             if (!readInt(text, pos + 1, 2, s))
@@ -162,8 +156,7 @@ Result<TimeMs> parseTime(std::string_view text)
     return days * kDayMs + h * kHourMs + mi * kMinuteMs + s * kSecondMs + millis - offset;
 }
 
-Result<TimeMs> parseDuration(std::string_view text)
-{
+Result<TimeMs> parseDuration(std::string_view text) {
     if (text.empty())
         return fail(ErrorCode::InvalidArgument, "empty duration");
     double value = 0;

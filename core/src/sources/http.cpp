@@ -155,7 +155,8 @@ TimeMs parseRetryAfter(std::string_view value, TimeMs now) {
     long long seconds = 0;
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
     if (ec == std::errc() && p == v.data() + v.size())
-        // Capped at a day: a server cannot stall Cairn longer, nor overflow the multiplication (fuzz_http_helpers).
+        // Capped at a day: a server cannot stall Cairn longer, nor overflow the multiplication
+        // (fuzz_http_helpers).
         return seconds < 0 ? -1 : std::min<long long>(seconds, 86'400) * 1000;
     const time_t when = curl_getdate(v.c_str(), nullptr);
     if (when < 0)

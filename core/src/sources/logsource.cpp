@@ -5,22 +5,27 @@
 
 namespace cairn::sources {
 
-std::string_view toString(LogLevel level)
-{
+std::string_view toString(LogLevel level) {
     switch (level) {
-    case LogLevel::Trace: return "TRACE";
-    case LogLevel::Debug: return "DEBUG";
-    case LogLevel::Info: return "INFO";
-    case LogLevel::Warn: return "WARN";
-    case LogLevel::Error: return "ERROR";
-    case LogLevel::Fatal: return "FATAL";
-    case LogLevel::Unknown: return "UNKNOWN";
+    case LogLevel::Trace:
+        return "TRACE";
+    case LogLevel::Debug:
+        return "DEBUG";
+    case LogLevel::Info:
+        return "INFO";
+    case LogLevel::Warn:
+        return "WARN";
+    case LogLevel::Error:
+        return "ERROR";
+    case LogLevel::Fatal:
+        return "FATAL";
+    case LogLevel::Unknown:
+        return "UNKNOWN";
     }
     return "UNKNOWN";
 }
 
-LogLevel parseLogLevel(std::string_view text)
-{
+LogLevel parseLogLevel(std::string_view text) {
     std::string s(text);
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
     if (s == "trace" || s == "t" || s == "finest" || s == "verbose" || s == "v")
@@ -39,8 +44,7 @@ LogLevel parseLogLevel(std::string_view text)
     return LogLevel::Unknown;
 }
 
-Result<std::vector<LogRecord>> LogSource::query(const LogQuery& q, const CancelToken& cancel)
-{
+Result<std::vector<LogRecord>> LogSource::query(const LogQuery& q, const CancelToken& cancel) {
     std::vector<LogRecord> out;
     auto n = scan(
         q,

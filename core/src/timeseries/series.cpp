@@ -4,8 +4,7 @@ namespace cairn::ts {
 
 namespace {
 
-void appendEscaped(std::string& out, const std::string& value)
-{
+void appendEscaped(std::string& out, const std::string& value) {
     for (char c : value) {
         if (c == '\\' || c == '"')
             out += '\\';
@@ -17,8 +16,7 @@ void appendEscaped(std::string& out, const std::string& value)
     }
 }
 
-std::string format(const std::string& metric, const Labels& labels)
-{
+std::string format(const std::string& metric, const Labels& labels) {
     std::string out = metric;
     if (labels.empty())
         return out.empty() ? std::string("{}") : out;
@@ -39,16 +37,16 @@ std::string format(const std::string& metric, const Labels& labels)
 
 } // namespace
 
-std::string SeriesId::toString() const { return format(metric, labels); }
+std::string SeriesId::toString() const {
+    return format(metric, labels);
+}
 
-std::string SeriesId::label(const std::string& key) const
-{
+std::string SeriesId::label(const std::string& key) const {
     auto it = labels.find(key);
     return it == labels.end() ? std::string() : it->second;
 }
 
-bool Selector::matches(const SeriesId& id) const
-{
+bool Selector::matches(const SeriesId& id) const {
     if (!metric.empty() && metric != id.metric)
         return false;
     for (const auto& [k, v] : equals) {
@@ -59,6 +57,8 @@ bool Selector::matches(const SeriesId& id) const
     return true;
 }
 
-std::string Selector::toString() const { return format(metric, equals); }
+std::string Selector::toString() const {
+    return format(metric, equals);
+}
 
 } // namespace cairn::ts

@@ -15,15 +15,15 @@ public:
     CancelToken() = default;
     static CancelToken create() { return CancelToken(std::make_shared<std::atomic<bool>>(false)); }
 
-    void cancel() const
-    {
+    void cancel() const {
         if (m_flag)
             m_flag->store(true, std::memory_order_relaxed);
     }
     bool isCancelled() const { return m_flag && m_flag->load(std::memory_order_relaxed); }
 
 private:
-    explicit CancelToken(std::shared_ptr<std::atomic<bool>> flag) : m_flag(std::move(flag)) {}
+    explicit CancelToken(std::shared_ptr<std::atomic<bool>> flag)
+        : m_flag(std::move(flag)) {}
     std::shared_ptr<std::atomic<bool>> m_flag;
 };
 
@@ -31,8 +31,7 @@ private:
 // May be empty; call through reportProgress() so callers need not check.
 using ProgressSink = std::function<void(double fraction, std::string_view stage)>;
 
-inline void reportProgress(const ProgressSink& sink, double fraction, std::string_view stage)
-{
+inline void reportProgress(const ProgressSink& sink, double fraction, std::string_view stage) {
     if (sink)
         sink(fraction, stage);
 }

@@ -39,12 +39,10 @@ struct Error {
     std::string what() const;
 };
 
-template <class T>
-using Result = std::expected<T, Error>;
+template <class T> using Result = std::expected<T, Error>;
 
 // Convenience for `return fail(ErrorCode::Parse, "...", path);`
-inline std::unexpected<Error> fail(ErrorCode code, std::string message, std::string context = {})
-{
+inline std::unexpected<Error> fail(ErrorCode code, std::string message, std::string context = {}) {
     return std::unexpected(Error{code, std::move(message), std::move(context)});
 }
 

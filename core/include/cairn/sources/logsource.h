@@ -26,17 +26,17 @@ struct LogRecord {
     LogLevel level = LogLevel::Unknown;
     std::string service;
     std::string host;
-    std::string message;                      // the free text after the header
+    std::string message;                       // the free text after the header
     std::map<std::string, std::string> fields; // anything else the source knows (trace_id, component...)
 };
 
 struct LogQuery {
     TimeRange range;
-    std::string service;        // empty: all services
-    std::string host;           // empty: all hosts
-    std::string contains;       // empty: no text filter
+    std::string service;  // empty: all services
+    std::string host;     // empty: all hosts
+    std::string contains; // empty: no text filter
     LogLevel minLevel = LogLevel::Trace;
-    std::size_t limit = 10000;  // 0: no limit (scan only)
+    std::size_t limit = 10000; // 0: no limit (scan only)
 };
 
 class LogSource {

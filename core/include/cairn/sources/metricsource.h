@@ -14,8 +14,8 @@ namespace cairn::sources {
 
 struct MetricQuery {
     ts::Selector selector;
-    TimeRange range;           // [start, end)
-    TimeMs step = kMinuteMs;   // resolution wanted; sources may return their native resolution if coarser
+    TimeRange range;         // [start, end)
+    TimeMs step = kMinuteMs; // resolution wanted; sources may return their native resolution if coarser
 };
 
 class MetricSource {
@@ -25,7 +25,7 @@ public:
     virtual std::string name() const = 0;
     // Identities of the series that match, without samples.
     virtual Result<std::vector<ts::SeriesId>> listSeries(const ts::Selector& selector,
-                                                          const CancelToken& cancel) = 0;
+                                                         const CancelToken& cancel) = 0;
     // Samples of every matching series in the range.
     virtual Result<std::vector<ts::Series>> query(const MetricQuery& query, const CancelToken& cancel) = 0;
 };

@@ -36,9 +36,9 @@ struct Trace {
 };
 
 struct TraceQuery {
-    TimeRange range;              // milliseconds, like every other range
-    std::string service;          // empty: any
-    std::string operation;        // empty: any
+    TimeRange range;       // milliseconds, like every other range
+    std::string service;   // empty: any
+    std::string operation; // empty: any
     TimeUs minDurationUs = 0;
     bool errorsOnly = false;
     std::size_t limit = 100;
@@ -58,7 +58,8 @@ public:
     virtual Result<std::vector<std::string>> services(const CancelToken& cancel) = 0;
     virtual Result<std::vector<Trace>> findTraces(const TraceQuery& query, const CancelToken& cancel) = 0;
     virtual Result<Trace> trace(const std::string& traceId, const CancelToken& cancel) = 0;
-    virtual Result<std::vector<DependencyEdge>> dependencies(const TimeRange& range, const CancelToken& cancel) = 0;
+    virtual Result<std::vector<DependencyEdge>> dependencies(const TimeRange& range,
+                                                             const CancelToken& cancel) = 0;
 };
 
 } // namespace cairn::sources
