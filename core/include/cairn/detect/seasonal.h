@@ -1,10 +1,11 @@
 // SeasonalDetector: a streaming multi-season baseline (level + daily + weekly profile, Holt-Winters style)
 // learned online from the series' own history, giving the expected value and a dynamic band.
 // The daily profile has 48 half-hour buckets and the weekly one 168 hourly buckets (linearly interpolated),
-// so the state is fixed (about 1.4 KiB) whatever the sampling rate. A season is only used once the series
-// has spanned it and it predicts better than the simpler model (learned, not configured per series).
-// Times are UTC milliseconds (slots are UTC time of day / day of week). Causal, O(1) per point.
-// Thread-safety: one instance per series, used by one thread at a time.
+// so the state is fixed (about 1.4 KiB) whatever the sampling rate. Points outside the band are learned
+// with a small weight (for a bounded time, see SeasonalConfig::anomalyWeight) so incidents do not teach it. A
+// season is only used once the series has spanned it and it predicts better than the simpler model (learned,
+// not configured per series). Times are UTC milliseconds (slots are UTC time of day / day of week). Causal,
+// O(1) per point. Thread-safety: one instance per series, used by one thread at a time.
 #pragma once
 
 #include "cairn/detect/detector.h"
@@ -23,6 +24,12 @@ struct SeasonalConfig {
     double bandSigmas = 3.0;  // half-width of the band in robust standard deviations
     double clipSigmas = 4.0;  // residuals are clipped to this many sigmas before learning (robustness)
     int warmupPoints = 12;    // points before the detector reports (ready = false before)
+    // Robust learning: a point outside the band (judged anomalous) teaches the baseline only this much of
+    // a normal point, so an incident does not become the new normal and the return to normal is not
+    // flagged. Bounded: once points have been outside the band for adoptAfter (net of the time back
+    // inside), they count fully again, so a permanent level shift is adopted.
+    double anomalyWeight = 0.05;
+    TimeMs adoptAfter = 4 * kHourMs;
 };
 
 class SeasonalDetector final : public Detector {
@@ -87,6 +94,7 @@ private:
     TimeMs m_first = 0;
     TimeMs m_last = 0;
     std::int64_t m_count = 0;
+    double m_outsideMs = 0.0; // leaky clock of time spent outside the band (robust learning)
     bool m_useDaily = false;
     bool m_useWeekly = false;
 };
