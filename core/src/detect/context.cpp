@@ -16,15 +16,14 @@ void ContextDetector::reset() {
 }
 
 int ContextDetector::quantise(double value) const {
-    const double range = m_max - m_min;
-    if (!(range > 0))
+    if (!(m_scale > 0))
         return 0;
     // Values beyond the learned range get bins of their own on either side (0 and bins + 1).
     if (value < m_min)
         return 0;
     if (value > m_max)
         return m_config.bins + 1;
-    const int b = static_cast<int>((value - m_min) / range * m_config.bins);
+    const int b = static_cast<int>((value - m_min) * m_scale);
     return 1 + std::min(b, m_config.bins - 1);
 }
 
@@ -42,20 +41,21 @@ Estimate ContextDetector::update(TimeMs t, double value) {
         const double margin = 0.1 * std::max(m_max - m_min, 1e-9 * std::fabs(value));
         m_min = std::min(m_min, value < m_min ? value - margin : m_min);
         m_max = std::max(m_max, value > m_max ? value + margin : m_max);
+        m_scale = m_config.bins / (m_max - m_min);
     }
     if (m_config.rangeDecay > 0) {
         const double mid = 0.5 * (m_min + m_max);
         m_min += m_config.rangeDecay * (mid - m_min);
         m_max += m_config.rangeDecay * (mid - m_max);
+        m_scale = m_max > m_min ? m_config.bins / (m_max - m_min) : 0.0;
     }
-    std::copy_backward(m_recent.begin(), m_recent.end() - 1, m_recent.end());
-    m_recent[0] = static_cast<std::uint8_t>(bin);
+    m_recent = (m_recent << 8) | static_cast<std::uint64_t>(bin);
 
     const int depth = static_cast<int>(std::min<std::int64_t>(m_count, kMaxContext));
     int fresh = 0;
     std::uint64_t h = 0x9E3779B97F4A7C15ull;
     for (int l = 0; l < depth; ++l) {
-        h = (h ^ (m_recent[static_cast<std::size_t>(l)] + 1u)) * 0x100000001B3ull;
+        h = (h ^ (((m_recent >> (8 * l)) & 0xFF) + 1u)) * 0x100000001B3ull;
         h ^= h >> 29;
         const auto idx = static_cast<std::size_t>((h * 0xBF58476D1CE4E5B9ull) >> 51); // 13 bits
         std::uint64_t& word = m_seen[idx >> 6];

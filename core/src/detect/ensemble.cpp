@@ -84,7 +84,8 @@ Estimate EnsembleDetector::update(TimeMs t, double value) {
         const double sigma = (s.upper - s.lower) / (2.0 * k);
         // The statistic alone only hints (quadratic ramp, at most 0.45 at the alarm level): whether a point
         // is anomalous is decided by where the point lies (below).
-        double changeScore = 0.9 * scoreFromDeviation(k * change * change, k);
+        // (Below half the alarm level the hint is under 0.01: not worth the exp on every point.)
+        double changeScore = change < 0.5 ? 0.0 : 0.9 * scoreFromDeviation(k * change * change, k);
         if (alarm) {
             m_explanation.levelShift = true;
             // Re-level the baseline so a new normal stops raising alarms, and remember the old baseline

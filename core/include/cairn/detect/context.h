@@ -42,9 +42,10 @@ private:
 
     ContextConfig m_config;
     std::array<std::uint64_t, kBits / 64> m_seen{};
-    std::array<std::uint8_t, kMaxContext> m_recent{}; // the last bins, newest first
+    std::uint64_t m_recent = 0; // the last bins, one byte each, newest in the low byte
     double m_min = 0.0;
     double m_max = 0.0;
+    double m_scale = 0.0; // bins / (m_max - m_min), cached
     TimeMs m_last = 0;
     std::int64_t m_count = 0;
     std::int32_t m_setBits = 0;

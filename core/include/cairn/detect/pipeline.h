@@ -75,6 +75,8 @@ private:
     ContextDetector m_context;
     Estimate m_last;
     std::string_view m_reason;
+    double m_longAlpha;  // 1 / longMemory
+    double m_shortAlpha; // EWMA weight of the short average
     double m_raw = 0.0;
     double m_short = 0.0; // EWMA of the raw surprise over about shortWindow points
     double m_mean = 0.0;  // long-memory mean and variance of m_short

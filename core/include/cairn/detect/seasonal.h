@@ -66,7 +66,7 @@ private:
         int i1;
         float w1;
     };
-    static Slot slot(TimeMs t, TimeMs period, int buckets);
+    static inline Slot slot(TimeMs t, TimeMs period, int buckets);
     Estimate expectationAt(const Slot& daily, const Slot& weekly) const;
     double profile(const float* table, const Slot& s) const;
     void learn(float* table, const Slot& s, double err, double alpha);
