@@ -449,10 +449,12 @@ private slots:
             QVERIFY2(std::isfinite(score) && score >= 0.0 && score <= 1.0, qPrintable(QString::number(i)));
             if (skip[i])
                 QCOMPARE(score, 0.0);
-            high += score >= 0.5 ? 1 : 0;
+            // The first day is excluded: a daily curve reaches new extremes then, which are reported.
+            high += i >= 288 && score >= PipelineConfig{}.fireLevel ? 1 : 0;
         }
-        // Skipped points teach nothing: noise alone raises at most a couple of reports, a constant none.
-        QVERIFY2(high <= (kind == "constant" ? 0 : 3), qPrintable(QString::number(high)));
+        // Skipped points teach nothing: days of noise raise at most a couple of reports (at the pipeline's
+        // own alarm level), a constant series none.
+        QVERIFY2(high <= (kind == "constant" ? 0 : 2), qPrintable(QString::number(high)));
     }
 
     void higherSensitivityFindsMore() {

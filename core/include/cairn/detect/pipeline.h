@@ -30,7 +30,7 @@ struct PipelineConfig {
     bool surprise = true; // false: report the ensemble's band score unchanged
     // 1. raw surprise
     double deviationSigmas = 3.0; // a deviation of this many sigmas is a raw surprise of 0.5
-    double contextWeight = 1.0;   // weight of the contextual novelty in the raw surprise (0 = off)
+    double contextWeight = 0.75;  // weight of the contextual novelty in the raw surprise (0 = off)
     // 2. likelihood
     int shortWindow = 8;        // points in the short average of the raw surprise
     double longMemory = 3000.0; // points: memory of the distribution of that average
@@ -45,7 +45,7 @@ struct PipelineConfig {
     int recordWarmupPoints = 150;
     // 4. fire once
     double fireLevel = 0.6; // a score at least this high starts a rest period
-    int restPoints = 100;   // points after a report that score 0
+    int restPoints = 25;    // points after a report that score 0
 };
 
 class ScorePipeline {
