@@ -99,7 +99,7 @@ void SeasonalDetector::updateRates(TimeMs t) {
     m_aWeekly = aWeek >= 1.0 ? 1.0 : 1.0 - std::pow(1.0 - aWeek, std::min(1.0, step / weeklyWidth));
     m_aLevel = 1.0 - std::exp(-step / static_cast<double>(std::max<TimeMs>(m_config.levelTau, 1)));
     m_aWeekErr = 1.0 - std::exp(-step / static_cast<double>(kWeekMs));
-    m_ratesAt = days;
+    m_ratesUntil = m_first + days * kDayMs; // the next day starts there: rates change
 }
 
 Estimate SeasonalDetector::update(TimeMs t, double value) {
@@ -138,7 +138,7 @@ Estimate SeasonalDetector::update(TimeMs t, double value) {
     m_step = m_count == 1 ? dt : m_step + 0.02 * (std::min(dt, 10.0 * m_step) - m_step);
     ++m_count;
     m_last = t;
-    if (m_count < 64 || (m_count & 255) == 0 || (t - m_first) / kDayMs + 1 != m_ratesAt)
+    if (m_count < 64 || (m_count & 255) == 0 || t >= m_ratesUntil)
         updateRates(t);
     // Early on every tracker is a running mean (alpha = 1/n) so it starts unbiased, then an EWMA.
     const double n = static_cast<double>(m_count);

@@ -84,7 +84,7 @@ private:
     double m_aDaily = 0.0;
     double m_aWeekly = 0.0;
     double m_aWeekErr = 0.0;
-    std::int64_t m_ratesAt = -1; // day number the cached rates belong to
+    TimeMs m_ratesUntil = 0;     // the cached rates hold for times before this (start of the next day)
     double m_errLevel = 0.0;     // mean |x - level|
     double m_errDaily = 0.0;     // mean |x - level - daily|
     double m_errDailyBias = 0.0; // mean |x - level - bias - daily|
