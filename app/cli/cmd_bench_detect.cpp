@@ -100,7 +100,6 @@ bool applySettings(const std::string& text, detect::PipelineConfig& c) {
         const std::map<std::string, double*> doubles{
             {"deviationSigmas", &c.deviationSigmas}, {"contextWeight", &c.contextWeight},
             {"longMemory", &c.longMemory},           {"minStd", &c.minStd},
-            {"minDeviation", &c.minDeviation},       {"recordDecay", &c.recordDecay},
             {"extremeScore", &c.extremeScore},       {"fireLevel", &c.fireLevel},
             {"bandSigmas", &c.ensemble.bandSigmas}};
         const std::map<std::string, int*> ints{{"shortWindow", &c.shortWindow},
@@ -130,7 +129,7 @@ int benchNab(int argc, char** argv, int first) {
                      "  DIR has data/<category>/*.csv and labels/combined_windows.json (NAB's layout).\n"
                      "  --set changes pipeline parameters for the whole corpus (sensitivity studies):\n"
                      "  deviationSigmas contextWeight shortWindow longMemory minStd warmupPoints\n"
-                     "  minDeviation recordDecay extremeScore fireLevel restPoints contextBins bandSigmas\n");
+                     "  extremeScore fireLevel restPoints contextBins bandSigmas\n");
         return 2;
     }
     const fs::path root(*data);

@@ -51,30 +51,18 @@ double ScorePipeline::likelihood() {
     return score;
 }
 
-double ScorePipeline::record(double value, double deviation) {
-    m_smoothed += m_config.smoothing * (std::min(deviation, m_config.deviationCap) - m_smoothed);
-    const double previous = m_record;
-    m_record = std::max(m_record * m_config.recordDecay, m_smoothed);
-    const bool trusted = m_n > m_config.recordWarmupPoints;
+double ScorePipeline::extreme(double value) {
+    // A value beyond the whole range seen so far scores at least extremeScore, more the further out.
     double score = 0.0;
-    if (trusted && m_smoothed > m_config.minDeviation) {
-        const double ratio = m_smoothed / std::max(previous, 1e-9);
-        // Beating the record scores above 0.5 (more for a larger margin); otherwise at most 0.25.
-        score = ratio > 1 ? 0.5 + 0.1 * (ratio - 1) / ratio : 0.25 * ratio * ratio;
-        m_reason = score >= 0.5 ? "record" : "";
-    }
     if (m_n == 1)
         m_min = m_max = value;
     const double range = m_max - m_min;
-    if (trusted && range > 0) {
+    if (m_n > m_config.extremeWarmupPoints && range > 0) {
         const double beyond = value > m_max   ? (value - m_max) / range
                               : value < m_min ? (m_min - value) / range
                                               : 0.0;
-        const double extreme = m_config.extremeScore + (1 - m_config.extremeScore) * beyond / (beyond + 1);
-        if (beyond > 0 && extreme > score) {
-            score = extreme;
-            m_reason = "extreme";
-        }
+        if (beyond > 0)
+            score = m_config.extremeScore + (1 - m_config.extremeScore) * beyond / (beyond + 1);
     }
     m_min = std::min(m_min, value);
     m_max = std::max(m_max, value);
@@ -98,12 +86,13 @@ double ScorePipeline::update(TimeMs t, double value) {
     const double context = c.ready ? m_config.contextWeight * c.score : 0.0;
     m_raw = std::min(1.0, std::max(scoreFromDeviation(z, m_config.deviationSigmas), context));
 
-    const double fromRecord = record(value, z);
+    const double fromExtreme = extreme(value);
     const double fromLikelihood = likelihood();
-    double score = fromRecord;
-    if (fromLikelihood > score) {
-        score = fromLikelihood;
-        m_reason = "likelihood";
+    double score = fromLikelihood;
+    m_reason = "likelihood";
+    if (fromExtreme > score) {
+        score = fromExtreme;
+        m_reason = "extreme";
     }
 
     if (m_sinceFire < m_config.restPoints) {

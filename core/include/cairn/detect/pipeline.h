@@ -8,9 +8,8 @@
 //      is compared with the distribution (mean and variance, exponentially weighted over `longMemory`
 //      points) of that average; the Gaussian tail probability p gives x = -log10(p) and the score
 //      x / (x + 5) (p = 1e-5 scores 0.5; never saturates, so one threshold can still rank extremes);
-//   3. record: a smoothed deviation that beats the series' own slowly decaying record deviation, or a
-//      value beyond the whole range seen so far, scores at least 0.5 on its own (a quiet series alarms on
-//      its first big jolt even when its likelihood history is short);
+//   3. extreme: a value beyond the whole range seen so far scores at least `extremeScore` on its own (a
+//      quiet series alarms on its first big jolt even when its likelihood history is short);
 //   4. fire once: after the score reaches `fireLevel`, the next `restPoints` points score 0 — NAB-style
 //      scoring (and an operator) rewards the earliest report of an event and charges every repeat.
 // Causal, O(1) per point, fixed state (see stateBytes()). Times are UTC milliseconds.
@@ -36,13 +35,9 @@ struct PipelineConfig {
     double longMemory = 3000.0; // points: memory of the distribution of that average
     double minStd = 0.03;       // floor of its standard deviation (a flat series is not infinitely sure)
     int warmupPoints = 300;     // points before the likelihood is reported (0 before)
-    // 3. record
-    double deviationCap = 10.0;  // sigmas; larger deviations all count as this much
-    double smoothing = 0.5;      // EWMA weight of the newest deviation
-    double recordDecay = 0.9999; // per point: how fast an old record deviation is forgotten
-    double minDeviation = 5.0;   // smoothed deviations below this never beat the record
-    double extremeScore = 0.6;   // score floor of a value beyond the range seen so far
-    int recordWarmupPoints = 150;
+    // 3. extreme
+    double extremeScore = 0.6;     // score floor of a value beyond the range seen so far
+    int extremeWarmupPoints = 150; // points before a new extreme counts (the range is still being learned)
     // 4. fire once
     double fireLevel = 0.6; // a score at least this high starts a rest period
     int restPoints = 25;    // points after a report that score 0
@@ -57,7 +52,7 @@ public:
     const EnsembleDetector& ensemble() const { return m_ensemble; }
     const ContextDetector& context() const { return m_context; }
     // Why the last score reached 0.5: "likelihood" (the recent surprise is improbable for this series),
-    // "record" (record deviation), "extreme" (beyond the range seen so far), or empty.
+    // "extreme" (beyond the range seen so far), or empty.
     std::string_view lastReason() const { return m_reason; }
     // Raw surprise of the last point in [0,1] (before the likelihood stage).
     double lastRawSurprise() const { return m_raw; }
@@ -68,7 +63,7 @@ public:
 
 private:
     double likelihood();
-    double record(double value, double deviation);
+    double extreme(double value);
 
     PipelineConfig m_config;
     EnsembleDetector m_ensemble;
@@ -81,8 +76,6 @@ private:
     double m_short = 0.0; // EWMA of the raw surprise over about shortWindow points
     double m_mean = 0.0;  // long-memory mean and variance of m_short
     double m_var = 0.0;
-    double m_smoothed = 0.0; // smoothed deviation and its decaying record
-    double m_record = 0.0;
     double m_min = 0.0; // range of the values seen so far
     double m_max = 0.0;
     std::int64_t m_n = 0;
