@@ -13,7 +13,11 @@ EnsembleDetector::EnsembleDetector(EnsembleConfig config)
         return s;
     }())
     , m_mad(config.bandSigmas)
-    , m_cusum(config.cusum) {}
+    , m_cusum(config.cusum) {
+    // The ensemble scores the deviation it picks itself; the members' own scores would be thrown away.
+    m_seasonal.setScoring(false);
+    m_mad.setScoring(false);
+}
 
 void EnsembleDetector::reset() {
     m_seasonal.reset();

@@ -13,7 +13,9 @@ RollingMadDetector::RollingMadDetector(double bandSigmas, int warmupPoints)
     , m_warmup(std::clamp(warmupPoints, 3, kWindow)) {}
 
 void RollingMadDetector::reset() {
+    const bool scoring = m_scoring;
     *this = RollingMadDetector(m_bandSigmas, m_warmup);
+    m_scoring = scoring;
 }
 
 double RollingMadDetector::median() const {
@@ -70,7 +72,7 @@ Estimate RollingMadDetector::update(TimeMs t, double value) {
         e.ready = m_size >= m_warmup;
         if (std::isfinite(value) && !(m_any && t <= m_last) && e.ready) {
             e.deviation = (value - e.expected) / s;
-            e.score = scoreFromDeviation(e.deviation, m_bandSigmas);
+            e.score = m_scoring ? scoreFromDeviation(e.deviation, m_bandSigmas) : 0.0;
         }
     }
     if (!std::isfinite(value) || (m_any && t <= m_last))

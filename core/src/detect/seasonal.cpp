@@ -18,7 +18,9 @@ SeasonalDetector::SeasonalDetector(SeasonalConfig config)
 
 void SeasonalDetector::reset() {
     SeasonalConfig keep = m_config;
+    const bool scoring = m_scoring;
     *this = SeasonalDetector(keep);
+    m_scoring = scoring;
 }
 
 SeasonalDetector::Slot SeasonalDetector::slot(TimeMs t, TimeMs period, int buckets) {
@@ -131,7 +133,7 @@ Estimate SeasonalDetector::update(TimeMs t, double value) {
     const double r = value - e.expected;
     if (e.ready && s > 0) {
         e.deviation = r / s;
-        e.score = scoreFromDeviation(e.deviation, m_config.bandSigmas);
+        e.score = m_scoring ? scoreFromDeviation(e.deviation, m_config.bandSigmas) : 0.0;
     }
 
     const double dt = static_cast<double>(t - m_last);

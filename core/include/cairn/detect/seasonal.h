@@ -56,6 +56,9 @@ public:
     // True once the detector has seen enough to choose its model (1.5 days spanned or 1000 points).
     bool settled() const { return m_last - m_first >= kDayMs + kDayMs / 2 || m_count >= 1000; }
     void setBandSigmas(double k) { m_config.bandSigmas = k; }
+    // Off: update() leaves Estimate::score at 0 (deviation and band are still reported). For callers
+    // that score the deviation themselves (the ensemble), this saves an exp per point.
+    void setScoring(bool on) { m_scoring = on; }
     // Deviation (sigmas) of the last point from the slow baseline (the slow level, or the seasonal model
     // when a season is in use): what a change-point test should watch, since the fast level absorbs shifts.
     double slowDeviation() const { return m_slowDeviation; }
@@ -95,6 +98,7 @@ private:
     TimeMs m_last = 0;
     std::int64_t m_count = 0;
     double m_outsideMs = 0.0; // leaky clock of time spent outside the band (robust learning)
+    bool m_scoring = true;
     bool m_useDaily = false;
     bool m_useWeekly = false;
 };
