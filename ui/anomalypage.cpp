@@ -240,6 +240,10 @@ bool AnomalyPage::eventFilter(QObject* watched, QEvent* event) {
     return QWidget::eventFilter(watched, event);
 }
 
+void AnomalyPage::setFilterText(const QString& text) {
+    m_filter->setText(text);
+}
+
 void AnomalyPage::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
     if (!m_scannedOnce)
@@ -362,6 +366,15 @@ void AnomalyPage::scan() {
             const std::size_t count = r.anomalies.size();
             m_model->setAnomalies(std::move(r.anomalies));
             m_model->setAlertGroups(std::move(r.alertGroupOf), r.headlines);
+            // Columns fit their contents, the long series names within reason (full text in the tooltip).
+            m_table->resizeColumnsToContents();
+            m_table->setColumnWidth(AnomalyTableModel::Series,
+                                    std::min(m_table->columnWidth(AnomalyTableModel::Series), 260));
+            m_table->setColumnWidth(AnomalyTableModel::Deviation, 80);
+            m_table->setColumnWidth(AnomalyTableModel::AlertGroup, 95);
+            m_table->setColumnWidth(AnomalyTableModel::Status, 120); // the last section stretches
+            m_table->setColumnWidth(AnomalyTableModel::Score,
+                                    std::max(m_table->columnWidth(AnomalyTableModel::Score), 70));
             m_alertGroups = r.headlines.size();
             m_status->setText(
                 tr("%1 anomalies (%2 suppressed, %3 from the group detector) in %4 series; the %5 raised "
@@ -432,9 +445,18 @@ void AnomalyPage::showDetail() {
     } else {
         data.error = tr("The series is no longer available.");
     }
-    m_chart->setData(std::move(data));
+    // Around the anomaly, within the data (no empty future on the right).
     const TimeMs span = std::max<TimeMs>(a.end - a.start, kHourMs);
-    m_chart->setViewRange({a.start - 6 * span, a.end + 6 * span});
+    TimeRange view{a.start - 6 * span, a.end + 6 * span};
+    if (!data.main.series.empty()) {
+        const TimeMs last = data.main.series.time.back() + kMinuteMs;
+        if (view.end > last) {
+            view.start = std::max(data.main.series.time.front(), view.start - (view.end - last));
+            view.end = last;
+        }
+    }
+    m_chart->setData(std::move(data));
+    m_chart->setViewRange(view);
     QString text = QString::fromStdString(a.explanation);
     text +=
         tr("\nScore %1, from %2 to %3 (UTC).")

@@ -63,6 +63,7 @@ public:
 
 public slots:
     void scan();
+    void setFilterText(const QString& text);
     void markSelectedNotAnomaly();
     void editSilences();
 

@@ -125,7 +125,7 @@ private slots:
         QCOMPARE(hit->contributors.front().first.label("pod"), std::string("catalog-0"));
         double total = 0;
         for (const auto& [id, share] : hit->contributors) {
-            QVERIFY(share > 0 && share <= 1);
+            QVERIFY(share >= 0 && share <= 1);
             total += share;
         }
         QVERIFY(total <= 1.0 + 1e-9);

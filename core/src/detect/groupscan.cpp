@@ -163,6 +163,11 @@ std::vector<Anomaly> scanGroups(const std::vector<ts::Series>& series, const std
             a.score = ga.score;
             a.detector = "group";
             a.contributors = ga.contributors;
+            // Every member is listed (a sibling that did not move shows 0%), so a view can plot them all.
+            for (const auto& s : members)
+                if (std::none_of(a.contributors.begin(), a.contributors.end(),
+                                 [&](const auto& c) { return c.first == s.id; }))
+                    a.contributors.emplace_back(s.id, 0.0);
             // The deviation at the peak, in sigma-equivalents of the reconstruction error.
             for (std::size_t i = 0; i < analysis.time.size(); ++i)
                 if (analysis.time[i] == ga.peak) {

@@ -57,7 +57,8 @@ struct GroupScanOptions {
 
 // Runs the group detector over every group whose members (indices into `series`) vary; members that are
 // constant over the data are left out of the group (they cannot part ways). Returns anomalies in time
-// order; Anomaly::series is the group's id, contributors the members with their share of the error.
+// order; Anomaly::series is the group's id, contributors every varying member with its share of the error
+// (largest first; members that did not contribute at 0).
 std::vector<Anomaly> scanGroups(const std::vector<ts::Series>& series, const std::vector<SeriesGroup>& groups,
                                 const GroupScanOptions& options = {}, const CancelToken& cancel = {});
 
