@@ -306,10 +306,10 @@ void AnomalyPage::scan() {
                 }
             }
             // The group detector over related series, with the same feedback, persistence and silences.
-            std::vector<ts::SeriesId> ids2;
+            std::vector<ts::SeriesId> scannedIds;
             for (const auto& s : out.series)
-                ids2.push_back(s.id);
-            for (const auto& g : detect::defineGroups(ids2)) {
+                scannedIds.push_back(s.id);
+            for (const auto& g : detect::defineGroups(scannedIds)) {
                 if (ctx.cancel.isCancelled())
                     break;
                 detect::GroupScanOptions go;
