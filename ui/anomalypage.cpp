@@ -133,6 +133,13 @@ AnomalyPage::AnomalyPage(MainWindow* window, std::unique_ptr<detect::DetectStore
     m_sensitivity->addItem(tr("Service: high"), QStringList{"service", "high"});
     m_sensitivity->setEnabled(false);
     m_silencesButton = new QPushButton(tr("Silences…"), detail);
+    m_remediate = new QPushButton(tr("Remediate…"), detail);
+    m_remediate->setObjectName(QStringLiteral("remediate"));
+    m_remediate->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+R")));
+    m_remediate->setToolTip(
+        tr("Propose a remediation for this anomaly on the Remediation page (Ctrl+Shift+R)"));
+    m_remediate->setEnabled(false);
+    actions->addWidget(m_remediate);
     actions->addWidget(m_notAnomaly);
     actions->addWidget(m_sensitivity);
     actions->addStretch(1);
@@ -160,6 +167,7 @@ AnomalyPage::AnomalyPage(MainWindow* window, std::unique_ptr<detect::DetectStore
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this] { showDetail(); });
     connect(m_notAnomaly, &QPushButton::clicked, this, &AnomalyPage::markSelectedNotAnomaly);
+    connect(m_remediate, &QPushButton::clicked, this, &AnomalyPage::remediateSelected);
     connect(m_sensitivity, &QComboBox::activated, this, &AnomalyPage::applySensitivity);
     connect(m_silencesButton, &QPushButton::clicked, this, &AnomalyPage::editSilences);
     if (m_window)
@@ -264,6 +272,12 @@ void AnomalyPage::scan() {
         });
 }
 
+void AnomalyPage::remediateSelected() {
+    const int row = selectedSourceRow();
+    if (row >= 0)
+        emit remediateRequested(m_model->anomaly(row));
+}
+
 int AnomalyPage::selectedSourceRow() const {
     const QModelIndex current = m_table->selectionModel()->currentIndex();
     if (!current.isValid())
@@ -274,6 +288,7 @@ int AnomalyPage::selectedSourceRow() const {
 void AnomalyPage::showDetail() {
     const int row = selectedSourceRow();
     m_notAnomaly->setEnabled(row >= 0);
+    m_remediate->setEnabled(row >= 0);
     m_sensitivity->setEnabled(row >= 0);
     if (row < 0)
         return;

@@ -69,9 +69,12 @@ RemediationPanel::RemediationPanel(RemediationBackend backend, TaskRunner* runne
     m_execute->setObjectName(QStringLiteral("execute"));
     m_cancelButton = new QPushButton(tr("Cancel"), this);
     m_cancelButton->setObjectName(QStringLiteral("cancel"));
+    m_rollbackButton = new QPushButton(tr("Propose rollback"), this);
+    m_rollbackButton->setObjectName(QStringLiteral("proposeRollback"));
     buttons->addWidget(m_approve);
     buttons->addWidget(m_reject);
     buttons->addStretch(1);
+    buttons->addWidget(m_rollbackButton);
     buttons->addWidget(m_execute);
     buttons->addWidget(m_cancelButton);
     layout->addLayout(buttons);
@@ -79,6 +82,7 @@ RemediationPanel::RemediationPanel(RemediationBackend backend, TaskRunner* runne
     connect(m_reject, &QPushButton::clicked, this, &RemediationPanel::reject);
     connect(m_execute, &QPushButton::clicked, this, &RemediationPanel::execute);
     connect(m_cancelButton, &QPushButton::clicked, this, &RemediationPanel::cancel);
+    connect(m_rollbackButton, &QPushButton::clicked, this, &RemediationPanel::proposeRollback);
 
     auto* outBox = new QGroupBox(tr("Execution output"), this);
     auto* ov = new QVBoxLayout(outBox);
@@ -245,6 +249,13 @@ void RemediationPanel::cancel() {
     m_cancel.cancel();
 }
 
+void RemediationPanel::proposeRollback() {
+    if (!m_current || m_busy || !m_current->proposedRollback())
+        return;
+    const Action rollback = *m_current->proposedRollback();
+    propose(rollback, m_operator.isEmpty() ? QString::fromStdString(m_current->proposer()) : m_operator);
+}
+
 void RemediationPanel::refresh() {
     const bool have = m_current != nullptr;
     const State s = have ? m_current->state() : State::Proposed;
@@ -254,6 +265,8 @@ void RemediationPanel::refresh() {
     m_execute->setEnabled(open && (s == State::Approved ||
                                    (s == State::DryRun && m_current->verdict().decision == Decision::Allow)));
     m_cancelButton->setEnabled(m_busy);
+    m_rollbackButton->setVisible(have && s == State::Failed && m_current->proposedRollback());
+    m_rollbackButton->setEnabled(!m_busy);
     if (!have) {
         m_title->setText(tr("No remediation proposed"));
         m_details->clear();

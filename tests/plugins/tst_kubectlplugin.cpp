@@ -225,6 +225,20 @@ private slots:
                                           << "exactly one pod";
         QTest::addRow("unknown parameter") << "param"
                                            << "not accepted";
+        // Injection attempts in every free-text place: kubectl gets an argv (no shell), and the plugin still
+        // refuses values that are not plain Kubernetes names or numbers before anything runs.
+        QTest::addRow("target semicolon") << "target:nginx; rm -rf /"
+                                          << "not a valid Kubernetes object name";
+        QTest::addRow("target command substitution") << "target:$(touch /tmp/pwned)"
+                                                     << "not a valid Kubernetes object name";
+        QTest::addRow("target backticks") << "target:`touch /tmp/pwned`"
+                                          << "not a valid Kubernetes object name";
+        QTest::addRow("target newline") << "target:nginx\nkubectl delete ns default"
+                                        << "not a valid Kubernetes object name";
+        QTest::addRow("namespace semicolon") << "namespace:edit-test; rm -rf /"
+                                             << "not a valid Kubernetes namespace";
+        QTest::addRow("replicas substitution") << "replicas:$(echo 3)"
+                                               << "replicas";
     }
     void refusesWithoutSendingAnything() {
         QFETCH(QString, caseName);
@@ -238,6 +252,12 @@ private slots:
             a.parameters["namespace"] = "edit-test --all-namespaces";
         else if (caseName == "target")
             a.targets[0].name = "--all";
+        else if (caseName.startsWith("target:"))
+            a.targets[0].name = caseName.mid(7).toStdString();
+        else if (caseName.startsWith("namespace:"))
+            a.parameters["namespace"] = caseName.mid(10).toStdString();
+        else if (caseName.startsWith("replicas:"))
+            a.parameters["replicas"] = caseName.mid(9).toStdString();
         else if (caseName == "resources")
             a = k8s("k8s.set-resources", "nginx", {{"container", "nginx"}, {"limits", "cpu=1;$(reboot)"}});
         else if (caseName == "pods") {

@@ -17,6 +17,12 @@ void SystemClock::sleepFor(TimeMs ms) {
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
+Result<double> MetricProbe::sampleSeries(const std::string& metric, const std::map<std::string, std::string>&,
+                                         TimeMs) {
+    return fail(ErrorCode::Unsupported, "this metric probe cannot read a series selected by labels",
+                "verification of " + metric);
+}
+
 void RoutingExecutor::add(std::string kindPrefix, std::shared_ptr<Executor> executor) {
     m_routes.emplace_back(std::move(kindPrefix), std::move(executor));
 }
@@ -443,7 +449,21 @@ Result<State> Remediation::execute(const std::string& actor, RunContext ctx) {
             break;
         }
         held = true;
-        for (const auto& t : m_action.targets) {
+        if (!v.labels.empty()) {
+            std::string key = v.metric + "{";
+            for (const auto& [k, val] : v.labels)
+                key += (key.back() == '{' ? "" : ",") + k + "=\"" + val + "\"";
+            key += "}";
+            auto val = ctx.probe->sampleSeries(v.metric, v.labels, ctx.clock.now());
+            if (!val) {
+                held = false;
+                values[key] = val.error().what();
+            } else {
+                values[key] = *val;
+                held = v.holdsFor(*val);
+            }
+        }
+        for (const auto& t : v.labels.empty() ? m_action.targets : std::vector<Target>{}) {
             auto val = ctx.probe->sample(v.metric, t, ctx.clock.now());
             if (!val) {
                 held = false;
