@@ -237,9 +237,12 @@ private slots:
         QVERIFY(command.contains(QStringLiteral("-o BatchMode=yes")));
         QVERIFY(command.contains(QStringLiteral("StrictHostKeyChecking=yes")));
         QVERIFY(command.contains(QStringLiteral("-- %1 ").arg(QString::fromStdString(host))));
-        QVERIFY2(command.contains(
-                     QStringLiteral("%1 restart -- %2.service")
-                         .arg(m_sshd.path(QStringLiteral("systemctl")), QString::fromStdString(service))),
+        // Exactly this remote command, every word single-quoted, the whole quoted once more for ssh.
+        QString remote =
+            QStringLiteral("echo CAIRN-PID:$$; exec timeout -k 5 20 '%1' 'restart' '--' '%2.service'")
+                .arg(m_sshd.path(QStringLiteral("systemctl")), QString::fromStdString(service));
+        remote.replace(QStringLiteral("'"), QStringLiteral("'\\''"));
+        QVERIFY2(command.endsWith(QStringLiteral("-- %1 '%2'").arg(QString::fromStdString(host), remote)),
                  qPrintable(command));
         QVERIFY(page.panel()->previewText().contains(command)); // shown exactly, not paraphrased
         QVERIFY(!QFile::exists(m_work + QStringLiteral("/systemctl.log")));

@@ -2,12 +2,23 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <set>
 #include <thread>
 
 namespace cairn::remediation {
 
 using nlohmann::json;
+
+namespace {
+// Readable values for the output: 1.43e+09 -> "1430000000", 0.4 -> "0.4", 1526.77 -> "1526.77".
+std::string formatNumber(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, std::abs(v) >= 1e6 ? "%.0f" : "%.6g", v);
+    return buf;
+}
+} // namespace
 
 TimeMs SystemClock::now() {
     return nowMs();
@@ -481,6 +492,13 @@ Result<State> Remediation::execute(const std::string& actor, RunContext ctx) {
     if (!held && why.empty())
         why = "the condition " + v.metric + (v.comparator == Comparator::Below ? " < " : " > ") +
               std::to_string(v.threshold) + " did not hold within " + std::to_string(v.withinMs) + " ms";
+    if (ctx.output) {
+        std::string line = held ? "verification held:" : "verification did not hold:";
+        for (const auto& [key, value] : values.items())
+            line += " " + key + " = " +
+                    (value.is_number() ? formatNumber(value.get<double>()) : value.get<std::string>());
+        ctx.output(line + (held ? "\n" : " (" + why + ")\n"));
+    }
     if (auto r = apply(Command{Command::Type::FinishVerification, "cairn", ctx.clock.now(),
                                json{{"held", held}, {"values", values}, {"detail", why}}});
         !r)
@@ -494,6 +512,8 @@ Result<State> Remediation::execute(const std::string& actor, RunContext ctx) {
                                    json{{"action", toJson(*rb)}}});
             !r)
             return std::unexpected(r.error());
+        if (ctx.output)
+            ctx.output("rolling back with " + rb->kind + "\n");
         auto rres = ctx.executor.execute(*rb, CancelToken(), ctx.output);
         ExecutionReport rrep = rres ? *rres : ExecutionReport{false, {}, {}, rres.error().what()};
         if (auto r = apply(Command{Command::Type::FinishRollback, "cairn", ctx.clock.now(),

@@ -36,6 +36,27 @@ std::string fmt(double v) {
     return buf;
 }
 
+// A threshold as people read it: bytes in MiB/GiB, milliseconds with their unit, ratios as they are.
+std::string human(const std::string& metric, double v) {
+    char buf[64];
+    if (metric.ends_with("_bytes")) {
+        if (std::abs(v) >= 1024.0 * 1024 * 1024)
+            std::snprintf(buf, sizeof buf, "%.2f GiB", v / (1024.0 * 1024 * 1024));
+        else
+            std::snprintf(buf, sizeof buf, "%.1f MiB", v / (1024.0 * 1024));
+        return buf;
+    }
+    if (metric.ends_with("_ms")) {
+        std::snprintf(buf, sizeof buf, "%.0f ms", v);
+        return buf;
+    }
+    return fmt(v);
+}
+
+std::string minutes(TimeMs ms) {
+    return ms % kMinuteMs == 0 ? std::to_string(ms / kMinuteMs) + " min" : std::to_string(ms / 1000) + " s";
+}
+
 // The faulty entity: a pod (with its service and host) or a whole service.
 struct Subject {
     std::string service;
@@ -108,8 +129,8 @@ Result<Action> build(Remedy remedy, const Subject& subject, const std::string& m
     v.withinMs = o.verifyWithinMs;
     v.pollMs = o.verifyPollMs;
     a.verification = v;
-    const std::string condition =
-        metric + (v.comparator == Comparator::Below ? " below " : " above ") + fmt(v.threshold);
+    const std::string condition = metric + (v.comparator == Comparator::Below ? " below " : " above ") +
+                                  human(metric, v.threshold) + " within " + minutes(o.verifyWithinMs);
 
     if (remedy == Remedy::Restart) {
         a.risk = RiskClass::Medium;
@@ -118,8 +139,7 @@ Result<Action> build(Remedy remedy, const Subject& subject, const std::string& m
             a.kind = "demo.restart-pod";
             for (const auto& p : pods)
                 a.targets.push_back(target(p));
-            a.expectedEffect = "Restarting " + where + " ends " + why + "; " + condition + " within " +
-                               std::to_string(o.verifyWithinMs / 1000) + " s.";
+            a.expectedEffect = "Restarting " + where + " ends " + why + "; " + condition + ".";
             break;
         case ProposalOptions::Via::Ssh: {
             a.kind = "ssh.restart-unit";
@@ -134,10 +154,10 @@ Result<Action> build(Remedy remedy, const Subject& subject, const std::string& m
                 a.rollback = RollbackSpec{"ssh.run-script",
                                           {{"script", o.sshRollbackScript}, {"service", subject.service}}};
             }
-            a.expectedEffect = "Restarting " + subject.service + ".service on " +
-                               std::to_string(hosts.size()) + (hosts.size() == 1 ? " host" : " hosts") +
-                               " ends " + why + "; " + condition + " within " +
-                               std::to_string(o.verifyWithinMs / 1000) + " s.";
+            a.expectedEffect =
+                "Restarting " + subject.service + ".service on " +
+                (hosts.size() == 1 ? *hosts.begin() : std::to_string(hosts.size()) + " hosts") + " ends " +
+                why + "; " + condition + ".";
             break;
         }
         case ProposalOptions::Via::Kubernetes:
@@ -148,8 +168,7 @@ Result<Action> build(Remedy remedy, const Subject& subject, const std::string& m
             a.rollback = RollbackSpec{"k8s.rollout-undo",
                                       {{"context", o.kubeContext}, {"namespace", o.kubeNamespace}}};
             a.expectedEffect = "A rollout restart of deployment " + subject.service +
-                               " replaces its pods and ends " + why + "; " + condition + " within " +
-                               std::to_string(o.verifyWithinMs / 1000) + " s.";
+                               " replaces its pods and ends " + why + "; " + condition + ".";
             break;
         }
         return a;
@@ -178,8 +197,7 @@ Result<Action> build(Remedy remedy, const Subject& subject, const std::string& m
     case ProposalOptions::Via::Kubernetes:
         return fail(ErrorCode::Unsupported, "the kubectl plugin has no action that frees disk", ctx);
     }
-    a.expectedEffect = "Freeing disk on " + where + " ends " + why + "; " + condition + " within " +
-                       std::to_string(o.verifyWithinMs / 1000) + " s.";
+    a.expectedEffect = "Freeing disk on " + where + " ends " + why + "; " + condition + ".";
     return a;
 }
 
@@ -212,9 +230,9 @@ Result<Action> proposeForAnomaly(const detect::Anomaly& anomaly, const demo::Top
         labels["pod"] = subject->pod;
     else
         labels["service"] = subject->service;
+    // The explanation is shown beside the proposal already; the effect names the symptom only.
     const std::string why =
-        "the anomaly in " + metric + " (" +
-        (anomaly.explanation.empty() ? "score " + fmt(anomaly.score) : anomaly.explanation) + ")";
+        std::string(anomaly.observed < anomaly.expected ? "the drop" : "the rise") + " in " + metric;
     return build(*remedy, *subject, metric, labels, anomaly.expected, anomaly.observed, topology, options,
                  why, ctx);
 }
