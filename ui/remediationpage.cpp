@@ -42,8 +42,8 @@ RemediationPage::RemediationPage(RemediationBackend backend, TaskRunner* runner,
     m_audit = new AuditLogView(log, split);
     split->addWidget(m_panel);
     split->addWidget(m_audit);
-    split->setStretchFactor(0, 3); // the panel's command lines need the room more than the log's columns
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
     layout->addWidget(split, 1);
     connect(m_panel, &RemediationPanel::auditChanged, m_audit, &AuditLogView::reload);
     connect(plugins, &QPushButton::clicked, this, &RemediationPage::pluginsRequested);

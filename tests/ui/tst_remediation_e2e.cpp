@@ -18,6 +18,9 @@
 #include "ui/remediationpage.h"
 #include "ui/remediationpanel.h"
 #include "ui/taskrunner.h"
+#include "ui/theme.h"
+
+#include <QApplication>
 
 #include <QLineEdit>
 #include <QPushButton>
@@ -183,6 +186,7 @@ class TestRemediationE2E : public QObject {
 
 private slots:
     void initTestCase() {
+        applyTheme(*qApp); // the app's look, for the pictures
         if (!m_sshd.prepare() || !m_sshd.start())
             QSKIP(qPrintable(m_sshd.error));
         m_work = m_sshd.path(QStringLiteral("work"));
@@ -289,6 +293,7 @@ private slots:
         QVERIFY2(out.contains(QStringLiteral("is active (running)")), qPrintable(out));
         QVERIFY(out.contains(QStringLiteral("demo: restarted pod %1").arg(QString::fromStdString(pod))));
         QVERIFY(page.panel()->statusText().contains(QStringLiteral("verification held")));
+        QVERIFY(!execute->isEnabled() && !approve->isEnabled() && !button(page, "cancel")->isEnabled());
         QCOMPARE(QString::fromStdString(page.panel()->current()->executionReport()->command), command);
         bool restarted = false;
         for (const auto& r : w->env->remediations())
