@@ -645,6 +645,7 @@ Result<std::vector<ts::SeriesId>> PrometheusSource::series(const std::vector<std
                                                            const TimeRange& range,
                                                            const CancelToken& cancel) {
     std::vector<std::pair<std::string, std::string>> params;
+    params.reserve(matchers.size() + 2);
     for (const auto& m : matchers)
         params.emplace_back("match[]", m);
     if (range.valid()) {

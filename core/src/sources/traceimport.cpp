@@ -549,6 +549,7 @@ std::vector<DependencyEdge> dependenciesFromTraces(const std::vector<Trace>& tra
         }
     }
     std::vector<DependencyEdge> out;
+    out.reserve(counts.size());
     for (const auto& [k, n] : counts)
         out.push_back({k.first, k.second, n});
     return out;
