@@ -59,8 +59,19 @@ QString SourcesController::load(int timeoutMs) {
         loop.exec();
         wait->loop = nullptr;
     }
-    m_monitor->setSources(m_sources);
+    m_monitor->setSources(allSources());
     return {};
+}
+
+void SourcesController::addTransientSource(const sources::SourceConfig& config) {
+    m_transient.push_back(config);
+    m_monitor->setSources(allSources());
+}
+
+std::vector<sources::SourceConfig> SourcesController::allSources() const {
+    auto all = m_transient; // given on the command line: it takes precedence
+    all.insert(all.end(), m_sources.begin(), m_sources.end());
+    return all;
 }
 
 void SourcesController::install(QMainWindow* window) {
@@ -86,7 +97,7 @@ void SourcesController::openDialog(QWidget* parent) {
         const QString error = saveSourcesFile(m_path, m_sources);
         if (!error.isEmpty() && m_indicator)
             m_indicator->setText(error);
-        m_monitor->setSources(m_sources);
+        m_monitor->setSources(allSources());
         emit sourcesChanged();
     });
     dialog->open();
