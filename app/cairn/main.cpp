@@ -17,6 +17,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <QSettings>
 #include <QTimer>
 
 #include <cstdio>
@@ -55,7 +56,11 @@ int main(int argc, char** argv) {
         QStringLiteral("prometheus"),
         QStringLiteral("Show metrics from this Prometheus API URL (Thanos, Mimir, VictoriaMetrics too)."),
         QStringLiteral("url"));
-    parser.addOptions({screenshot, bench, seed, page, select, sourcesFile, prometheus});
+    QCommandLineOption range(
+        QStringLiteral("range"),
+        QStringLiteral("Time range to open: 1h, 6h, 24h, 7d or 14d (the last one used by default)."),
+        QStringLiteral("range"));
+    parser.addOptions({screenshot, bench, seed, page, select, sourcesFile, prometheus, range});
     parser.process(app);
     bool seedOk = false;
     const auto seedValue = parser.value(seed).toULongLong(&seedOk);
@@ -64,6 +69,14 @@ int main(int argc, char** argv) {
         return 2;
     }
 
+    if (parser.isSet(range)) {
+        const QString r = parser.value(range);
+        if (!QStringList{"1h", "6h", "24h", "7d", "14d"}.contains(r)) {
+            std::fprintf(stderr, "cairn: --range takes 1h, 6h, 24h, 7d or 14d\n");
+            return 2;
+        }
+        QSettings().setValue(QStringLiteral("range/preset"), r); // what the window restores
+    }
     cairn::ui::applyTheme(app);
     // The demo is the default.
     cairn::ui::Backends backends = cairn::app::makeDemoBackends(seedValue);

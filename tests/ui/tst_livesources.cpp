@@ -2,18 +2,24 @@
 // views that keep their last data and say so when a source dies, and recover by themselves when it returns.
 // The loopback replay server stands in for Prometheus, Elasticsearch and Jaeger (tests/connectors).
 #include "../connectors/replayserver.h"
+#include "ui/datasourcesdialog.h"
 #include "ui/logspage.h"
 #include "ui/mainwindow.h"
+#include "ui/metricpanels.h"
 #include "ui/metricspage.h"
 #include "ui/sourcebackends.h"
 #include "ui/sourcemonitor.h"
+#include "ui/sourcescontroller.h"
 #include "ui/taskrunner.h"
 #include "ui/tracespage.h"
 
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QLabel>
+#include <QMainWindow>
 #include <QSignalSpy>
 #include <QStandardItemModel>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -70,12 +76,39 @@ int freePort() {
 
 } // namespace
 
+#define REQUIRE_REPLAY_DATA()                                                                                \
+    if (!ReplayServer::sharedDataPresent())                                                                  \
+    QSKIP("../shared/data/api-samples is absent: the replay server has nothing to replay")
+
 class TestLiveSources : public QObject {
     Q_OBJECT
 private slots:
-    void init() {
-        if (!ReplayServer::sharedDataPresent())
-            QSKIP("../shared/data/api-samples is absent: the replay server has nothing to replay");
+    void jobServicesGetGaugePanels() {
+        // What a plain Prometheus with node exporter lists: job and instance labels, no service label.
+        const std::vector<ts::SeriesId> ids = {
+            {"node_cpu_seconds_total", {{"job", "node"}, {"instance", "127.0.0.1:9100"}, {"cpu", "0"}}},
+            {"node_load1", {{"job", "node"}, {"instance", "127.0.0.1:9100"}}},
+            {"up", {{"job", "node"}, {"instance", "127.0.0.1:9100"}}},
+            {"go_gc_duration_seconds_count", {{"job", "node"}}},
+            {"request_rate", {{"service", "checkout"}, {"pod", "checkout-1"}}},
+            {"orphan", {{"instance", "x"}}},
+        };
+        const Inventory inv = buildInventory(ids);
+        QCOMPARE(inv.services, (std::vector<std::string>{"checkout", "node"}));
+        QCOMPARE(inv.jobMetrics.size(), std::size_t(1));
+        QCOMPARE(inv.jobMetrics.at("node"),
+                 (std::vector<std::string>{"go_gc_duration_seconds_count", "node_cpu_seconds_total",
+                                           "node_load1", "up"}));
+        const auto panels = panelsFor(Selection::ofService("node"), &inv);
+        QCOMPARE(panels.size(), std::size_t(2)); // counters are left out
+        QCOMPARE(panels[0].metric, std::string("node_load1"));
+        QCOMPARE(panels[1].metric, std::string("up"));
+        QVERIFY(panels[0].adaptiveStep);
+        QCOMPARE(selectorFor(Selection::ofService("node"), "node_load1", panels[0].serviceLabel).toString(),
+                 std::string("node_load1{job=\"node\"}"));
+        // A service with a service label keeps the console's own panels.
+        QCOMPARE(panelsFor(Selection::ofService("checkout"), &inv).front().metric,
+                 std::string("request_rate"));
     }
 
     void demoStaysWhenNothingIsConfigured() {
@@ -88,6 +121,7 @@ private slots:
     }
 
     void eachSignalComesFromItsConfiguredSource() {
+        REQUIRE_REPLAY_DATA();
         ReplayServer es, jaeger;
         QVERIFY(es.start("elasticsearch.json"));
         QVERIFY(jaeger.start("jaeger.json"));
@@ -109,6 +143,7 @@ private slots:
     }
 
     void logsPageMinesPatternsFromConfiguredElasticsearch() {
+        REQUIRE_REPLAY_DATA();
         ReplayServer es;
         QVERIFY(es.start("elasticsearch.json"));
         auto c = config("es", sources::SourceKind::Elasticsearch, es.url());
@@ -135,6 +170,7 @@ private slots:
     }
 
     void tracesPageShowsConfiguredJaeger() {
+        REQUIRE_REPLAY_DATA();
         ReplayServer jaeger;
         QVERIFY(jaeger.start("jaeger.json"));
         auto b = backendsFromSources({config("jq", sources::SourceKind::Jaeger, jaeger.url())},
@@ -161,6 +197,7 @@ private slots:
     }
 
     void chartsKeepTheirDataWhileThePrometheusIsDownAndRecover() {
+        REQUIRE_REPLAY_DATA();
         const int port = freePort();
         auto server = std::make_unique<ReplayServer>();
         QVERIFY(server->start("prometheus.json", {"--port", QString::number(port)}));
@@ -208,6 +245,31 @@ private slots:
         monitor.stop();
         runner.cancelAll();
         runner.waitForWorkers();
+    }
+
+    void statusBarShowsOneHealthDotPerSource() {
+        REQUIRE_REPLAY_DATA();
+        ReplayServer prom;
+        QVERIFY(prom.start("prometheus.json"));
+        QTemporaryDir dir;
+        const QString path = dir.filePath("sources.json");
+        auto alive = config("alive", sources::SourceKind::Prometheus, prom.url(), 300);
+        auto dead = config("dead", sources::SourceKind::Prometheus,
+                           "http://127.0.0.1:" + std::to_string(freePort()), 300);
+        QCOMPARE(saveSourcesFile(path, {alive, dead}), QString());
+        SourcesController controller(path, std::make_unique<MemorySecretStore>());
+        QCOMPARE(controller.load(), QString());
+        QMainWindow window;
+        controller.install(&window);
+        auto* indicator = window.findChild<QLabel*>(QStringLiteral("sourceHealthIndicator"));
+        QVERIFY(indicator);
+        QTRY_VERIFY_WITH_TIMEOUT(indicator->text().contains(QStringLiteral("#2e7d32\">●</span> alive")),
+                                 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(indicator->text().contains(QStringLiteral("#c62828\">●</span> dead")),
+                                 10000);
+        QVERIFY2(indicator->toolTip().contains(QStringLiteral("dead: down since")),
+                 qPrintable(indicator->toolTip()));
+        controller.monitor()->stop();
     }
 
     void aHungSourceNeverStallsTheEventLoop() {
