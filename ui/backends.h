@@ -36,6 +36,9 @@ struct Backends {
     AnalyzeFn analyze;                                             // may be empty: charts then show no band
     std::function<TimeMs()> clock = [] { return cairn::nowMs(); }; // "now" for relative ranges and live tail
     std::shared_ptr<std::mutex> metricsMutex = std::make_shared<std::mutex>();
+    // Names of the configured sources behind each signal (empty: the demo or a source given on the command
+    // line). The window matches them with the SourceMonitor's health to say when a view shows stale data.
+    std::string metricsSourceName, logsSourceName, tracesSourceName;
 
     // Query helper for worker jobs: takes metricsMutex, fails cleanly when there is no metric source.
     Result<std::vector<ts::Series>> queryMetrics(const sources::MetricQuery& q,

@@ -9,10 +9,14 @@ namespace cairn::ui {
 Inventory buildInventory(const std::vector<ts::SeriesId>& ids) {
     std::set<std::string> services, hosts;
     std::set<std::tuple<std::string, std::string, std::string>> pods;
+    std::map<std::string, std::set<std::string>> jobMetrics;
     for (const auto& id : ids) {
         const std::string service = id.label("service");
-        if (service.empty())
+        if (service.empty()) {
+            if (const std::string job = id.label("job"); !job.empty() && !id.metric.empty())
+                jobMetrics[job].insert(id.metric);
             continue;
+        }
         services.insert(service);
         const std::string pod = id.label("pod");
         const std::string host = id.label("host");
@@ -22,8 +26,14 @@ Inventory buildInventory(const std::vector<ts::SeriesId>& ids) {
             pods.emplace(service, pod, host);
     }
     Inventory inv;
-    inv.services.assign(services.begin(), services.end());
     inv.hosts.assign(hosts.begin(), hosts.end());
+    for (const auto& [job, metrics] : jobMetrics) {
+        if (services.contains(job))
+            continue; // a real service of that name wins
+        inv.jobMetrics[job].assign(metrics.begin(), metrics.end());
+        services.insert(job);
+    }
+    inv.services.assign(services.begin(), services.end());
     for (const auto& [s, p, h] : pods) {
         // A pod that moved hosts appears once, with the last host seen in sort order.
         if (!inv.pods.empty() && inv.pods.back().service == s && inv.pods.back().pod == p) {

@@ -7,6 +7,7 @@
 
 #include <QString>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,13 +24,17 @@ struct Inventory {
     std::vector<std::string> services; // sorted, unique
     std::vector<PodInfo> pods;         // sorted by service, pod
     std::vector<std::string> hosts;    // sorted, unique
+    // Services named after their Prometheus job (series with a job label but no service label, as node
+    // exporter and Prometheus itself export them) -> their metric names, sorted and unique.
+    std::map<std::string, std::vector<std::string>> jobMetrics;
 
     std::vector<PodInfo> podsOfService(const std::string& service) const;
     std::vector<PodInfo> podsOnHost(const std::string& host) const;
     bool empty() const { return services.empty() && pods.empty() && hosts.empty(); }
 };
 
-// Groups series identities by their service/pod/host labels. Series without a service label are ignored.
+// Groups series identities by their service/pod/host labels. A series without a service label but with a
+// job label counts as a service named after the job (see jobMetrics); series with neither are ignored.
 Inventory buildInventory(const std::vector<ts::SeriesId>& ids);
 
 struct Selection {

@@ -116,6 +116,15 @@ LogsPage::LogsPage(MainWindow* window)
         connect(overview, &OverviewPage::anomalyActivated, this, [this](const QString&, TimeMs peak) {
             setChangeWindow({peak - 15 * kMinuteMs, peak + 15 * kMinuteMs});
         });
+    // Live mode: the log source answered again after failing — reload what the page shows.
+    connect(m_window, &MainWindow::sourceRecovered, this, [this](const QString& name) {
+        if (name.toStdString() != m_window->backends().logsSourceName)
+            return;
+        if (isVisible())
+            reload();
+        else
+            m_dirty = true;
+    });
     m_status->setText(tr("No logs loaded"));
 }
 
@@ -206,10 +215,17 @@ void LogsPage::reload() {
         },
         [this, range](LoadResult r) {
             if (!r.error.isEmpty()) {
-                m_status->setText(tr("Logs failed"));
+                // The patterns already shown stay; the status says how old they are.
+                m_status->setText(
+                    m_loadedAt.isValid()
+                        ? tr("Logs failed — showing the patterns loaded at %1: %2")
+                              .arg(m_loadedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss")), r.error)
+                        : tr("Logs failed: %1").arg(r.error));
                 m_window->showError(tr("Loading logs failed: %1").arg(r.error));
+                emit failed();
                 return;
             }
+            m_loadedAt = QDateTime::currentDateTimeUtc();
             std::size_t fresh = 0;
             for (const auto& row : r.rows)
                 fresh += row.isNew ? 1 : 0;

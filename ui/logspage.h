@@ -12,6 +12,7 @@
 #include "cairn/common/time.h"
 #include "patternmodel.h"
 
+#include <QDateTime>
 #include <QWidget>
 
 #include <memory>
@@ -51,6 +52,7 @@ public slots:
 
 signals:
     void loaded();
+    void failed(); // a reload failed; the last patterns stay
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -72,7 +74,8 @@ private:
     TimeRange m_range;
     TimeRange m_changeWindow;
     bool m_loaded = false;
-    bool m_dirty = true; // the range or selection changed while the page was hidden
+    QDateTime m_loadedAt; // of the patterns on screen
+    bool m_dirty = true;  // the range or selection changed while the page was hidden
 };
 
 } // namespace cairn::ui

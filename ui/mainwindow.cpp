@@ -6,6 +6,7 @@
 #include "metricspage.h"
 #include "navigatormodel.h"
 #include "overviewpage.h"
+#include "sourcemonitor.h"
 #include "taskrunner.h"
 #include "taskstatuswidget.h"
 #include "timerangedialog.h"
@@ -117,6 +118,14 @@ void MainWindow::buildUi() {
             refresh();
     });
     v->addWidget(m_banner);
+    m_staleBanner = new QLabel(right);
+    m_staleBanner->setObjectName(QStringLiteral("staleBanner"));
+    m_staleBanner->setWordWrap(true);
+    m_staleBanner->setStyleSheet(
+        QStringLiteral("QLabel { background: #fff4ce; color: #5c4400; border-bottom: 1px solid #e0c060; "
+                       "padding: 6px 10px; }"));
+    m_staleBanner->hide();
+    v->addWidget(m_staleBanner);
     m_stack = new QStackedWidget(right);
     m_stack->setObjectName(QStringLiteral("pageStack"));
     v->addWidget(m_stack, 1);
@@ -321,13 +330,85 @@ QString MainWindow::errorText() const {
 }
 
 void MainWindow::setLiveRefreshInterval(int ms) {
+    m_liveEnabled = ms > 0;
     if (ms <= 0) {
         m_liveTimer->stop();
         return;
     }
     m_liveTimer->setInterval(ms);
-    if (m_started)
+    if (m_started && !m_monitor)
         m_liveTimer->start();
+}
+
+void MainWindow::attachSourceMonitor(SourceMonitor* monitor) {
+    if (m_monitor)
+        disconnect(m_monitor, nullptr, this, nullptr);
+    m_monitor = monitor;
+    if (!monitor)
+        return;
+    const QString metricsName = QString::fromStdString(m_backends.metricsSourceName);
+    if (!metricsName.isEmpty())
+        m_liveTimer->stop(); // the monitor's cycles of that source drive the live tail now
+    connect(monitor, &SourceMonitor::healthChanged, this, [this](const QString&) { updateStale(); });
+    connect(monitor, &SourceMonitor::cycleFinished, this, [this, metricsName](const QString& name, bool ok) {
+        if (ok && m_liveEnabled && name == metricsName)
+            liveTick();
+    });
+    connect(monitor, &SourceMonitor::statusChanged, this,
+            [this, metricsName](const QString& name, SourceStatus status) {
+                if (status == SourceStatus::Degraded || status == SourceStatus::Down) {
+                    m_failingSources.insert(name);
+                    return;
+                }
+                // Back after failing: reload now rather than at the next cycle.
+                if (status != SourceStatus::Ok || !m_failingSources.remove(name))
+                    return;
+                if (name == metricsName)
+                    refresh();
+                emit sourceRecovered(name);
+            });
+    updateStale();
+}
+
+int MainWindow::liveIntervalMs() const {
+    if (m_monitor && !m_backends.metricsSourceName.empty())
+        if (const auto* e = m_monitor->entry(QString::fromStdString(m_backends.metricsSourceName)))
+            return static_cast<int>(e->config.pollIntervalMs);
+    return m_liveTimer ? m_liveTimer->interval() : 30'000;
+}
+
+QString MainWindow::staleText() const {
+    return m_staleBanner->isHidden() ? QString() : m_staleBanner->text();
+}
+
+void MainWindow::updateStale() {
+    QStringList lines;
+    if (m_monitor) {
+        const std::pair<const std::string*, QString> roles[] = {
+            {&m_backends.metricsSourceName, tr("Metrics")},
+            {&m_backends.logsSourceName, tr("Logs")},
+            {&m_backends.tracesSourceName, tr("Traces")}};
+        for (const auto& [name, role] : roles) {
+            if (name->empty())
+                continue;
+            const SourceHealthEntry* e = m_monitor->entry(QString::fromStdString(*name));
+            if (e && (e->status == SourceStatus::Degraded || e->status == SourceStatus::Down))
+                lines << tr("%1 source %2. The views keep their last data and reload by themselves when it "
+                            "answers again.")
+                             .arg(role, describe(*e));
+        }
+    }
+    if (!m_chartsStaleError.isEmpty())
+        lines << tr("Charts show data from %1: the refresh failed — %2")
+                     .arg(m_chartsLoadedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss")),
+                          m_chartsStaleError);
+    if (lines.isEmpty()) {
+        m_staleBanner->clear();
+        m_staleBanner->hide();
+        return;
+    }
+    m_staleBanner->setText(lines.join(QLatin1Char('\n')));
+    m_staleBanner->show();
 }
 
 void MainWindow::showEvent(QShowEvent* event) {
@@ -394,7 +475,7 @@ void MainWindow::start() {
     if (m_started && m_runner->isActive(m_inventoryJob))
         return;
     m_started = true;
-    if (m_liveTimer->interval() > 0)
+    if (m_liveEnabled && m_liveTimer->interval() > 0 && (!m_monitor || m_backends.metricsSourceName.empty()))
         m_liveTimer->start();
     if (!m_backends.metrics) {
         showError(QStringLiteral("No metric source is configured."));
@@ -544,8 +625,7 @@ void MainWindow::setCustomRange(TimeRange range) {
 void MainWindow::updateHeading() {
     QString sub = formatRange(m_range);
     if (m_preset != RangePreset::Custom)
-        sub += QStringLiteral("   ·   live, refreshed every %1 s")
-                   .arg(m_liveTimer ? m_liveTimer->interval() / 1000 : 30);
+        sub += QStringLiteral("   ·   live, refreshed every %1 s").arg(liveIntervalMs() / 1000);
     m_metrics->setHeading(m_selection.title(), sub);
     setWindowTitle(m_selection.isValid() ? m_selection.title() + QStringLiteral(" — Cairn")
                                          : QStringLiteral("Cairn"));
@@ -586,13 +666,27 @@ void MainWindow::loadCharts(bool keepView) {
     const TimeRange range = m_range;
     m_chartsJob = m_runner->run(
         QStringLiteral("charts"), QStringLiteral("Loading %1").arg(selection.title()),
-        [backends, selection, range](const TaskContext& ctx) {
-            return cairn::ui::loadCharts(backends, selection, range, warmupFor(range), ctx.cancel,
+        [backends, selection, specs = panelsFor(selection, &m_navModel->inventory()),
+         range](const TaskContext& ctx) {
+            return cairn::ui::loadCharts(backends, selection, specs, range, warmupFor(range), ctx.cancel,
                                          ctx.progress);
         },
         [this, range, keepView](ChartsResult result) {
+            if (!result.error.isEmpty() && keepView && !m_metrics->charts().empty()) {
+                // A live refresh failed: keep what is on screen and say how old it is.
+                m_chartsStaleError = result.error;
+                updateStale();
+                emit chartsUpdated();
+                return;
+            }
             if (!result.error.isEmpty()) {
                 showError(QStringLiteral("Could not load %1: %2").arg(m_selection.title(), result.error));
+            } else {
+                m_chartsLoadedAt = QDateTime::currentDateTimeUtc();
+            }
+            if (!m_chartsStaleError.isEmpty()) {
+                m_chartsStaleError.clear();
+                updateStale();
             }
             m_metrics->setCharts(std::move(result.charts), range, keepView);
             if (m_pendingView.valid()) {

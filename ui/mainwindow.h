@@ -10,9 +10,11 @@
 #include "backends.h"
 #include "inventory.h"
 
+#include <QDateTime>
 #include <QKeySequence>
 #include <QMainWindow>
 #include <QMetaType>
+#include <QSet>
 
 #include <vector>
 
@@ -31,6 +33,7 @@ class ErrorBanner;
 class MetricsPage;
 class NavigatorModel;
 class OverviewPage;
+class SourceMonitor;
 class TaskRunner;
 
 class MainWindow : public QMainWindow {
@@ -68,6 +71,15 @@ public:
     void setCustomRange(TimeRange range);
     void setLiveRefreshInterval(int ms); // 0 disables the live tail; default 30 s
 
+    // Live mode over configured sources: the monitor polls each source on its own interval off the UI thread.
+    // Each successful cycle of the metric source refreshes the charts (skipped while the previous load is
+    // still in flight) instead of the window's own timer; when a source behind a view fails, the views keep
+    // their last data and the stale banner says which source is down since when and how old the data is;
+    // when it answers again the views reload by themselves (sourceRecovered).
+    void attachSourceMonitor(SourceMonitor* monitor);
+    // The stale banner's text; empty when every view shows fresh data.
+    QString staleText() const;
+
     MetricsPage* metricsPage() const { return m_metrics; }
     OverviewPage* overviewPage() const { return m_overview; }
     NavigatorModel* navigatorModel() const { return m_navModel; }
@@ -87,6 +99,8 @@ signals:
     void healthUpdated();
     void chartsUpdated();
     void settled();
+    // A configured source answered again after failing (the name from its configuration).
+    void sourceRecovered(const QString& name);
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -105,6 +119,8 @@ private:
     void updateHeading();
     void checkSettled();
     void liveTick();
+    void updateStale();
+    int liveIntervalMs() const;
 
     Backends m_backends;
     TaskRunner* m_runner = nullptr;
@@ -120,6 +136,12 @@ private:
     QLabel* m_sourceLabel = nullptr;
     QLabel* m_updatedLabel = nullptr;
     QTimer* m_liveTimer = nullptr;
+    bool m_liveEnabled = true;
+    QLabel* m_staleBanner = nullptr;
+    SourceMonitor* m_monitor = nullptr;
+    QString m_chartsStaleError; // the last chart refresh failed: the charts show older data
+    QDateTime m_chartsLoadedAt;
+    QSet<QString> m_failingSources;
     OverviewPage* m_overview = nullptr;
     MetricsPage* m_metrics = nullptr;
 

@@ -1,5 +1,7 @@
 #include "metricpanels.h"
 
+#include "cairn/sources/prometheus.h"
+
 #include <algorithm>
 
 namespace cairn::ui {
@@ -8,8 +10,56 @@ namespace {
 constexpr double kGiB = 1.0 / (1024.0 * 1024.0 * 1024.0);
 }
 
-std::vector<PanelSpec> panelsFor(const Selection& selection) {
+std::vector<PanelSpec> jobPanels(const std::vector<std::string>& metrics) {
+    struct Known {
+        const char* metric;
+        const char* title;
+        const char* unit;
+        double scale;
+    };
+    // Gauges of node exporter and Prometheus itself, most telling first. Counters are left out: the
+    // selector-based source contract fetches raw samples and a raw counter only ever grows.
+    static const Known kKnown[] = {
+        {"node_load1", "Load average (1 min)", "", 1.0},
+        {"node_memory_MemAvailable_bytes", "Memory available", "GiB", kGiB},
+        {"node_procs_running", "Processes running", "count", 1.0},
+        {"node_filefd_allocated", "File descriptors", "count", 1.0},
+        {"process_resident_memory_bytes", "Resident memory", "GiB", kGiB},
+        {"go_goroutines", "Goroutines", "count", 1.0},
+        {"prometheus_tsdb_head_series", "Head series", "count", 1.0},
+        {"scrape_duration_seconds", "Scrape duration", "ms", 1000.0},
+        {"up", "Up", "", 1.0},
+    };
+    constexpr std::size_t kMaxPanels = 4;
+    std::vector<PanelSpec> out;
+    auto has = [&](const std::string& m) { return std::binary_search(metrics.begin(), metrics.end(), m); };
+    for (const auto& k : kKnown)
+        if (out.size() < kMaxPanels && has(k.metric))
+            out.push_back({k.metric,
+                           QString::fromLatin1(k.title),
+                           QString::fromLatin1(k.unit),
+                           k.scale,
+                           {},
+                           "job",
+                           true});
+    for (const auto& m : metrics) {
+        if (out.size() >= kMaxPanels)
+            break;
+        const bool counterLike = m.ends_with("_total") || m.ends_with("_bucket") || m.ends_with("_sum") ||
+                                 m.ends_with("_count") || m.ends_with("_created");
+        const bool taken =
+            std::any_of(out.begin(), out.end(), [&](const PanelSpec& p) { return p.metric == m; });
+        if (!counterLike && !taken)
+            out.push_back({m, QString::fromStdString(m), QString(), 1.0, {}, "job", true});
+    }
+    return out;
+}
+
+std::vector<PanelSpec> panelsFor(const Selection& selection, const Inventory* inventory) {
     using K = Selection::Kind;
+    if (inventory && selection.kind == K::Service)
+        if (auto it = inventory->jobMetrics.find(selection.service); it != inventory->jobMetrics.end())
+            return jobPanels(it->second);
     switch (selection.kind) {
     case K::Service:
         return {
@@ -47,13 +97,14 @@ std::vector<PanelSpec> panelsFor(const Selection& selection) {
     return {};
 }
 
-ts::Selector selectorFor(const Selection& selection, const std::string& metric) {
+ts::Selector selectorFor(const Selection& selection, const std::string& metric,
+                         const std::string& serviceLabel) {
     ts::Selector s;
     s.metric = metric;
     using K = Selection::Kind;
     switch (selection.kind) {
     case K::Service:
-        s.equals["service"] = selection.service;
+        s.equals[serviceLabel] = selection.service;
         break;
     case K::Pod:
         s.equals["service"] = selection.service;
@@ -76,9 +127,13 @@ TimeMs warmupFor(TimeRange range) {
 
 ChartsResult loadCharts(const Backends& backends, const Selection& selection, TimeRange range, TimeMs warmup,
                         const CancelToken& cancel, const ProgressSink& progress) {
+    return loadCharts(backends, selection, panelsFor(selection), range, warmup, cancel, progress);
+}
+
+ChartsResult loadCharts(const Backends& backends, const Selection& selection,
+                        const std::vector<PanelSpec>& specs, TimeRange range, TimeMs warmup,
+                        const CancelToken& cancel, const ProgressSink& progress) {
     ChartsResult out;
-    const auto specs = panelsFor(selection);
-    const TimeRange queryRange{range.start - std::max<TimeMs>(0, warmup), range.end};
     int failures = 0;
     QString lastError;
     for (std::size_t i = 0; i < specs.size(); ++i) {
@@ -91,8 +146,13 @@ ChartsResult loadCharts(const Backends& backends, const Selection& selection, Ti
         chart.unit = spec.unit;
         chart.scale = spec.scale;
 
+        const TimeMs specWarmup = spec.adaptiveStep ? std::min(std::max<TimeMs>(0, warmup), range.duration())
+                                                    : std::max<TimeMs>(0, warmup);
+        const TimeRange queryRange{range.start - specWarmup, range.end};
+        const TimeMs step = spec.adaptiveStep ? sources::chooseStep(range, 720, kSecondMs) : kMinuteMs;
         auto fetch = [&](const std::string& metric) {
-            return backends.queryMetrics({selectorFor(selection, metric), queryRange, kMinuteMs}, cancel);
+            return backends.queryMetrics(
+                {selectorFor(selection, metric, spec.serviceLabel), queryRange, step}, cancel);
         };
         auto main = fetch(spec.metric);
         if (!main) {
@@ -108,7 +168,8 @@ ChartsResult loadCharts(const Backends& backends, const Selection& selection, Ti
         std::sort(series.begin(), series.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
         if (series.empty()) {
             chart.error = QStringLiteral("no data for %1")
-                              .arg(QString::fromStdString(selectorFor(selection, spec.metric).toString()));
+                              .arg(QString::fromStdString(
+                                  selectorFor(selection, spec.metric, spec.serviceLabel).toString()));
             out.charts.push_back(std::move(chart));
             continue;
         }

@@ -144,9 +144,11 @@ void SourceMonitor::tick(std::size_t index) {
                 target->status =
                     target->consecutiveFailures >= 2 ? SourceStatus::Down : SourceStatus::Degraded;
             }
+            const bool ok = target->status == SourceStatus::Ok;
             emit healthChanged(name);
             if (before != target->status)
                 emit statusChanged(name, target->status);
+            emit cycleFinished(name, ok);
         });
 }
 

@@ -62,6 +62,8 @@ public:
 signals:
     void healthChanged(const QString& name);
     void statusChanged(const QString& name, cairn::ui::SourceStatus status);
+    // Every finished cycle of a source, after healthChanged: ok when it answered.
+    void cycleFinished(const QString& name, bool ok);
 
 private:
     void tick(std::size_t index);

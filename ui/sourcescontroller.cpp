@@ -59,8 +59,19 @@ QString SourcesController::load(int timeoutMs) {
         loop.exec();
         wait->loop = nullptr;
     }
-    m_monitor->setSources(m_sources);
+    m_monitor->setSources(allSources());
     return {};
+}
+
+void SourcesController::addTransientSource(const sources::SourceConfig& config) {
+    m_transient.push_back(config);
+    m_monitor->setSources(allSources());
+}
+
+std::vector<sources::SourceConfig> SourcesController::allSources() const {
+    auto all = m_transient; // given on the command line: it takes precedence
+    all.insert(all.end(), m_sources.begin(), m_sources.end());
+    return all;
 }
 
 void SourcesController::install(QMainWindow* window) {
@@ -86,7 +97,7 @@ void SourcesController::openDialog(QWidget* parent) {
         const QString error = saveSourcesFile(m_path, m_sources);
         if (!error.isEmpty() && m_indicator)
             m_indicator->setText(error);
-        m_monitor->setSources(m_sources);
+        m_monitor->setSources(allSources());
         emit sourcesChanged();
     });
     dialog->open();
@@ -127,18 +138,24 @@ QString SourcesController::summary() const {
 void SourcesController::updateIndicator() {
     if (!m_indicator)
         return;
-    bool anyDown = false, anyFailing = false;
-    QStringList tips;
-    for (const auto& e : m_monitor->entries()) {
-        anyDown = anyDown || e.status == SourceStatus::Down;
-        anyFailing = anyFailing || e.status == SourceStatus::Degraded;
+    QStringList tips, dots;
+    const auto& entries = m_monitor->entries();
+    for (const auto& e : entries) {
+        const QString colour = e.status == SourceStatus::Down       ? QStringLiteral("#c62828")
+                               : e.status == SourceStatus::Degraded ? QStringLiteral("#d98a00")
+                               : e.status == SourceStatus::Ok       ? QStringLiteral("#2e7d32")
+                                                                    : QStringLiteral("#909090");
+        dots << QStringLiteral("<span style=\"color:%1\">●</span> %2")
+                    .arg(colour, QString::fromStdString(e.config.name).toHtmlEscaped());
         tips << describe(e);
     }
-    const QString colour = anyDown      ? QStringLiteral("#c62828")
-                           : anyFailing ? QStringLiteral("#d98a00")
-                                        : QStringLiteral("#2e7d32");
-    m_indicator->setText(QStringLiteral("<span style=\"color:%1\">●</span> ").arg(colour) +
-                         summary().toHtmlEscaped());
+    // One dot per source (its own health) while they fit; the counts beyond that.
+    constexpr int kMaxDots = 4;
+    const QString text = entries.empty() ? summary().toHtmlEscaped()
+                         : static_cast<int>(entries.size()) <= kMaxDots
+                             ? dots.join(QStringLiteral("&nbsp;&nbsp;"))
+                             : summary().toHtmlEscaped();
+    m_indicator->setText(text);
     m_indicator->setToolTip(tips.join(QLatin1Char('\n')));
 }
 

@@ -34,6 +34,10 @@ public:
     void openDialog(QWidget* parent);
 
     const std::vector<sources::SourceConfig>& sources() const { return m_sources; }
+    // A source given on the command line: monitored like the others, never written to the file.
+    void addTransientSource(const sources::SourceConfig& config);
+    // The transient sources followed by the file's.
+    std::vector<sources::SourceConfig> allSources() const;
     std::shared_ptr<SecretCache> secretCache() const { return m_cache; }
     sources::SecretResolver resolver() const { return SecretCache::resolverFor(m_cache); }
     SourceMonitor* monitor() const { return m_monitor; }
@@ -52,6 +56,7 @@ private:
     TaskRunner* m_runner;
     SourceMonitor* m_monitor;
     std::vector<sources::SourceConfig> m_sources;
+    std::vector<sources::SourceConfig> m_transient;
     QLabel* m_indicator = nullptr;
 };
 

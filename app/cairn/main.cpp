@@ -1,7 +1,6 @@
 // cairn: the desktop console. Parses options, wires core (sources, analysis) into the ui, runs the event
 // loop.
 #include "cairn/common/version.h"
-#include "cairn/sources/prometheus.h"
 #include "remediationwiring.h"
 #include "ui/anomalypage.h"
 #include "ui/apptools.h"
@@ -9,13 +8,16 @@
 #include "ui/forecastpage.h"
 #include "ui/logspage.h"
 #include "ui/mainwindow.h"
+#include "ui/sourcebackends.h"
 #include "ui/sourcescontroller.h"
 #include "ui/theme.h"
+#include "ui/tracespage.h"
 #include "wiring.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <QSettings>
 #include <QTimer>
 
 #include <cstdio>
@@ -57,7 +59,11 @@ int main(int argc, char** argv) {
     QCommandLineOption anomalyFilter(QStringLiteral("anomaly-filter"),
                                      QStringLiteral("Filter text for the Anomalies page (e.g. group)."),
                                      QStringLiteral("text"));
-    parser.addOptions({screenshot, bench, seed, page, select, sourcesFile, prometheus, anomalyFilter});
+    QCommandLineOption range(
+        QStringLiteral("range"),
+        QStringLiteral("Time range to open: 1h, 6h, 24h, 7d or 14d (the last one used by default)."),
+        QStringLiteral("range"));
+    parser.addOptions({screenshot, bench, seed, page, select, sourcesFile, prometheus, anomalyFilter, range});
     parser.process(app);
     bool seedOk = false;
     const auto seedValue = parser.value(seed).toULongLong(&seedOk);
@@ -66,45 +72,44 @@ int main(int argc, char** argv) {
         return 2;
     }
 
+    if (parser.isSet(range)) {
+        const QString r = parser.value(range);
+        if (!QStringList{"1h", "6h", "24h", "7d", "14d"}.contains(r)) {
+            std::fprintf(stderr, "cairn: --range takes 1h, 6h, 24h, 7d or 14d\n");
+            return 2;
+        }
+        QSettings().setValue(QStringLiteral("range/preset"), r); // what the window restores
+    }
     cairn::ui::applyTheme(app);
-    // The demo is the default; a Prometheus given on the command line or in the sources file replaces its
-    // metrics (logs and traces then come from configured sources only).
+    // The demo is the default.
     cairn::ui::Backends backends = cairn::app::makeDemoBackends(seedValue);
     auto sources = std::make_unique<cairn::ui::SourcesController>(
         parser.isSet(sourcesFile) ? parser.value(sourcesFile) : cairn::ui::defaultSourcesPath(),
         std::make_unique<cairn::ui::KeychainSecretStore>());
     if (const QString error = sources->load(); !error.isEmpty())
         std::fprintf(stderr, "cairn: %s\n", qPrintable(error));
-    std::shared_ptr<cairn::sources::MetricSource> live;
     if (parser.isSet(prometheus)) {
-        cairn::sources::PrometheusOptions o;
-        o.name = "prometheus";
-        o.url = parser.value(prometheus).toStdString();
-        live = std::make_shared<cairn::sources::PrometheusSource>(o);
-    } else {
-        for (const auto& c : sources->sources()) {
-            if (c.kind != cairn::sources::SourceKind::Prometheus)
-                continue;
-            auto m = cairn::sources::makeMetricSource(c, sources->resolver());
-            if (!m) {
-                std::fprintf(stderr, "cairn: %s\n", m.error().what().c_str());
-                continue;
-            }
-            live = std::shared_ptr<cairn::sources::MetricSource>(std::move(*m));
-            break;
-        }
+        cairn::sources::SourceConfig c;
+        c.name = "prometheus";
+        c.kind = cairn::sources::SourceKind::Prometheus;
+        c.url = parser.value(prometheus).toStdString();
+        c.pollIntervalMs = 15'000;
+        sources->addTransientSource(c);
     }
-    if (live) {
-        backends = cairn::ui::Backends{};
-        backends.metrics = live;
-        backends.analyze = cairn::app::detectorAnalysis();
-    }
+    // Configured sources (and --prometheus) replace the demo: metrics, logs and traces each from the first
+    // source that provides them.
+    auto fromSources = cairn::ui::backendsFromSources(sources->allSources(), sources->resolver(), backends);
+    for (const QString& error : fromSources.errors)
+        std::fprintf(stderr, "cairn: %s\n", qPrintable(error));
+    backends = std::move(fromSources.backends);
     cairn::ui::MainWindow window(backends);
     sources->install(&window);
+    window.attachSourceMonitor(sources->monitor());
     auto* anomalies = new cairn::ui::AnomalyPage(&window);
     anomalies->setFilterText(parser.value(anomalyFilter));
     window.addPage(QStringLiteral("Anomalies"), anomalies, QKeySequence(Qt::CTRL | Qt::Key_3));
     window.addPage(QStringLiteral("Logs"), new cairn::ui::LogsPage(&window));
+    window.addPage(QStringLiteral("Traces"), new cairn::ui::TracesPage(&window));
     cairn::app::addRemediationPage(window);
     window.addPage(QStringLiteral("Forecast"), new cairn::ui::ForecastPage(backends, window.taskRunner()),
                    QKeySequence(Qt::CTRL | Qt::Key_5));

@@ -1,6 +1,8 @@
 // cairn-cli bench sources: how fast the connectors decode and fetch.
 //  1. Decoding: a Prometheus query_range answer (generated in memory in Prometheus' own layout) decoded
-//     with the SAX decoder; MB/s, median of --repeat runs.
+//     with the connector's decoder (jsonscan.h), with the same decoder driven by nlohmann::json::sax_parse,
+//     and with sax_parse and a handler that does nothing (the ceiling of any nlohmann SAX decoder); MB/s,
+//     median of --repeat runs.
 //  2. With --url: fetch and decode --query over [--start, --end) at --step from a real Prometheus;
 //     seconds, median of --repeat runs.
 #include "args.h"
@@ -9,12 +11,15 @@
 
 #include "cairn/sources/prometheus.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <functional>
 #include <random>
 #include <vector>
 
@@ -63,6 +68,24 @@ std::string syntheticMatrix(int seriesCount, int points) {
     return body;
 }
 
+// nlohmann's SAX interface with a handler that keeps nothing: what the lexer alone costs.
+struct NullSax {
+    using json = nlohmann::json;
+    bool null() { return true; }
+    bool boolean(bool) { return true; }
+    bool number_integer(json::number_integer_t) { return true; }
+    bool number_unsigned(json::number_unsigned_t) { return true; }
+    bool number_float(json::number_float_t, const json::string_t&) { return true; }
+    bool string(json::string_t&) { return true; }
+    bool binary(json::binary_t&) { return true; }
+    bool start_object(std::size_t) { return true; }
+    bool key(json::string_t&) { return true; }
+    bool end_object() { return true; }
+    bool start_array(std::size_t) { return true; }
+    bool end_array() { return true; }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
+};
+
 } // namespace
 
 int runBenchSources(int argc, char** argv, int first) {
@@ -83,27 +106,52 @@ int runBenchSources(int argc, char** argv, int first) {
     const int nPoints = std::max(1, std::atoi(args.get("points", "1440").c_str()));
 
     const std::string body = syntheticMatrix(nSeries, nPoints);
-    std::vector<double> secs, cpu;
-    std::size_t samples = 0;
-    for (int i = 0; i < repeat; ++i) {
-        const auto t0 = std::chrono::steady_clock::now();
-        const double c0 = threadCpuSeconds();
-        auto r = sources::decodePrometheusQuery(body);
-        cpu.push_back(threadCpuSeconds() - c0);
-        secs.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-        if (!r) {
-            std::fprintf(stderr, "cairn-cli bench sources: %s\n", r.error().what().c_str());
-            return 1;
+    struct Decoder {
+        const char* name;
+        std::function<std::size_t(std::string_view, std::string&)> run; // samples decoded, or an error
+    };
+    const Decoder decoders[] = {
+        {"jsonscan (the connector's decoder)",
+         [](std::string_view b, std::string& err) -> std::size_t {
+             auto r = sources::decodePrometheusQuery(b);
+             return r ? r->samples : (err = r.error().what(), 0);
+         }},
+        {"nlohmann sax_parse + the same decoder",
+         [](std::string_view b, std::string& err) -> std::size_t {
+             auto r = sources::decodePrometheusQueryNlohmannSax(b);
+             return r ? r->samples : (err = r.error().what(), 0);
+         }},
+        {"nlohmann sax_parse, do-nothing handler",
+         [](std::string_view b, std::string& err) -> std::size_t {
+             NullSax sax;
+             if (!nlohmann::json::sax_parse(b.begin(), b.end(), &sax))
+                 err = "parse error";
+             return 0;
+         }},
+    };
+    for (const auto& d : decoders) {
+        std::vector<double> secs, cpu;
+        std::size_t samples = 0;
+        for (int i = 0; i < repeat; ++i) {
+            std::string error;
+            const auto t0 = std::chrono::steady_clock::now();
+            const double c0 = threadCpuSeconds();
+            samples = d.run(body, error);
+            cpu.push_back(threadCpuSeconds() - c0);
+            secs.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+            if (!error.empty()) {
+                std::fprintf(stderr, "cairn-cli bench sources: %s: %s\n", d.name, error.c_str());
+                return 1;
+            }
         }
-        samples = r->samples;
+        const double med = medianOf(secs);
+        const double medCpu = medianOf(cpu);
+        std::printf(
+            "decode prometheus matrix [%s]: %d series x %d points, %.1f MB, median over %d runs: wall "
+            "%.3f s = %.0f MB/s; CPU %.3f s = %.0f MB/s (%.1f M samples/s)\n",
+            d.name, nSeries, nPoints, body.size() / 1e6, repeat, med, body.size() / 1e6 / med, medCpu,
+            body.size() / 1e6 / medCpu, samples / 1e6 / medCpu);
     }
-    const double med = medianOf(secs);
-    const double medCpu = medianOf(cpu);
-    std::printf("decode prometheus matrix: %d series x %d points, %.1f MB, median over %d runs: wall %.3f s "
-                "= %.0f MB/s; "
-                "CPU %.3f s = %.0f MB/s (%.1f M samples/s)\n",
-                nSeries, nPoints, body.size() / 1e6, repeat, med, body.size() / 1e6 / med, medCpu,
-                body.size() / 1e6 / medCpu, samples / 1e6 / medCpu);
 
     if (!args.has("url"))
         return 0;
@@ -128,9 +176,8 @@ int runBenchSources(int argc, char** argv, int first) {
     }
     const std::string promql = args.get("query", "up");
     sources::PrometheusSource prom(po);
-    secs.clear();
-    cpu.clear();
-    std::size_t seriesCount = 0;
+    std::vector<double> secs, cpu;
+    std::size_t seriesCount = 0, samples = 0;
     for (int i = 0; i < repeat; ++i) {
         const auto t0 = std::chrono::steady_clock::now();
         const double c0 = threadCpuSeconds();

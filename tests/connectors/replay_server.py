@@ -5,8 +5,8 @@ It stands in for back ends that cannot be installed here (Elasticsearch/OpenSear
 Zipkin, Tempo): it replays real responses (../shared/data/api-samples) and recordings derived from
 them (tests/connectors/recordings), and it misbehaves on request for the failure tests.
 
-Usage: replay_server.py [--routes FILE] [--root DIR]... [--tls CERT KEY [--client-ca CA]]
-Binds 127.0.0.1 on a free port, prints "PORT <n>" on stdout, serves until stdin closes or it is killed.
+Usage: replay_server.py [--routes FILE] [--root DIR]... [--tls CERT KEY [--client-ca CA]] [--port N]
+Binds 127.0.0.1 on a free port (or N), prints "PORT <n>" on stdout, serves until stdin closes or it is killed.
 
 Routes file: JSON list of {"method": "GET", "path": "/api/traces", "query": {"service": "x"},
   "body_contains": "search_after", "file": "jaeger/x.json" | "files": [...] (served in turn, the last
@@ -178,6 +178,7 @@ class Handler(BaseHTTPRequestHandler):
 def main(argv):
     tls = None
     client_ca = None
+    port = 0
     i = 1
     while i < len(argv):
         if argv[i] == "--routes":
@@ -193,6 +194,9 @@ def main(argv):
         elif argv[i] == "--client-ca":
             client_ca = argv[i + 1]
             i += 2
+        elif argv[i] == "--port":  # a fixed port: the live-mode tests restart a "dead" server on it
+            port = int(argv[i + 1])
+            i += 2
         else:
             print("unknown argument " + argv[i], file=sys.stderr)
             return 2
@@ -200,7 +204,8 @@ def main(argv):
         def handle_error(self, request, client_address):  # resets and TLS refusals are part of the tests
             pass
 
-    server = QuietServer(("127.0.0.1", 0), Handler)
+    QuietServer.allow_reuse_address = True
+    server = QuietServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
     if tls:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

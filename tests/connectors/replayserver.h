@@ -46,6 +46,14 @@ public:
         }
     }
 
+    // Kills the server without a goodbye, as a crashed back end would go (live-mode tests).
+    void kill() {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(2000);
+        }
+    }
+
     int port() const { return m_port; }
     std::string url(const std::string& scheme = "http") const {
         return scheme + "://127.0.0.1:" + std::to_string(m_port);

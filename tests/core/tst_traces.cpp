@@ -29,8 +29,8 @@ std::string readAll(const std::string& path) {
     return f.open(QIODevice::ReadOnly) ? f.readAll().toStdString() : std::string();
 }
 
-TraceBackendOptions backend(const ReplayServer& s, const char* name = "replay") {
-    TraceBackendOptions o;
+HttpSourceOptions backend(const ReplayServer& s, const char* name = "replay") {
+    HttpSourceOptions o;
     o.name = name;
     o.url = s.url();
     o.http.maxRetries = 0;

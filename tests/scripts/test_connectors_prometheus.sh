@@ -148,5 +148,18 @@ check "a dead server exits 1 naming the URL" sh -c "[ $rc2 -eq 1 ] && grep -q 'c
 check "a bad time is a usage error (exit 2)" test "$rc3" -eq 2
 cat "$work/err1" "$work/err2"
 
+# 9. The GUI on the real Prometheus: node exporter's job becomes a service with its gauges as panels, rendered
+# offscreen (the node exporter has been scraped for a few seconds only, so this checks wiring, not history).
+if [ -x "$bin/cairn" ]; then
+    set +e
+    XDG_CONFIG_HOME="$work/gui-config" QT_QPA_PLATFORM=offscreen timeout 120 "$bin/cairn" --prometheus "$PROM_URL" \
+        --range 1h --page Metrics --select service:node --screenshot "$work/live.png" >"$work/gui.log" 2>&1
+    rc_gui=$?
+    set -e
+    check "cairn renders the Metrics page from the real Prometheus" \
+        sh -c "[ $rc_gui -eq 0 ] && [ \$(stat -c %s '$work/live.png') -gt 20000 ]"
+    check "the GUI reports no source failure" sh -c "! grep -qi 'fail\|could not' '$work/gui.log'"
+fi
+
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -20,7 +20,7 @@ std::vector<ts::SeriesId> sampleIds() {
         {"cpu_usage_ratio", {{"service", "checkout"}, {"pod", "checkout-1"}, {"host", "node-a"}}},
         {"memory_used_bytes", {{"service", "checkout"}, {"pod", "checkout-1"}, {"host", "node-a"}}},
         {"cpu_usage_ratio", {{"service", "cart"}, {"pod", "cart-1"}, {"host", "node-a"}}},
-        {"up", {{"job", "node"}}}, // no service label: ignored
+        {"up", {{"job", "node"}}}, // no service label: a service named after its Prometheus job
     };
 }
 
@@ -41,7 +41,9 @@ class TestUiModels : public QObject {
 private slots:
     void groupsSeriesIntoServicesPodsAndHosts() {
         const Inventory inv = buildInventory(sampleIds());
-        QCOMPARE(inv.services, (std::vector<std::string>{"cart", "checkout"}));
+        QCOMPARE(inv.services, (std::vector<std::string>{"cart", "checkout", "node"}));
+        QCOMPARE(inv.jobMetrics.at("node"), std::vector<std::string>{"up"});
+        QVERIFY(!inv.jobMetrics.contains("checkout"));
         QCOMPARE(inv.hosts, (std::vector<std::string>{"node-a", "node-b"}));
         QCOMPARE(inv.pods.size(), std::size_t(3));
         QCOMPARE(inv.podsOfService("checkout").size(), std::size_t(2));
@@ -85,7 +87,7 @@ private slots:
         const QModelIndex services = model.index(0, 0);
         const QModelIndex hosts = model.index(1, 0);
         QCOMPARE(services.data().toString(), QStringLiteral("Services"));
-        QCOMPARE(model.rowCount(services), 2);
+        QCOMPARE(model.rowCount(services), 3);
         QCOMPARE(model.rowCount(hosts), 2);
         const QModelIndex checkout = model.index(1, 0, services);
         QCOMPARE(checkout.data().toString(), QStringLiteral("checkout"));

@@ -188,11 +188,7 @@ Result<std::vector<LogCountBucket>> decodeDateHistogram(std::string_view body) {
 
 ElasticsearchSource::ElasticsearchSource(ElasticsearchOptions options)
     : m_options(std::move(options))
-    , m_http([this] {
-        HttpOptions h = m_options.http;
-        h.sourceName = "Elasticsearch source '" + m_options.name + "'";
-        return h;
-    }()) {
+    , m_http(namedHttpOptions(m_options, "Elasticsearch")) {
     if (m_options.pageSize == 0)
         m_options.pageSize = 1000;
 }
@@ -398,19 +394,8 @@ Result<std::vector<LogCountBucket>> ElasticsearchSource::histogram(const LogQuer
               {"min_doc_count", 0},
               {"extended_bounds", {{"min", query.range.start}, {"max", query.range.end - 1}}}}}}}}}};
     auto page = post("/" + urlEncode(m_options.index) + "/_search", body, cancel);
-    if (!page) {
-        auto e = page.error();
-        e.context = ctx;
-        return std::unexpected(e);
-    }
-    auto buckets = decodeBuckets(*page);
-    if (!buckets) {
-        auto e = buckets.error();
-        e.message = "Elasticsearch source '" + m_options.name + "': " + e.message;
-        e.context = ctx;
-        return std::unexpected(e);
-    }
-    return buckets;
+    return decodeResponse(page, m_http.options().sourceName, ctx,
+                          [](const json& j) { return decodeBuckets(j); });
 }
 
 Result<std::string> ElasticsearchSource::version(const CancelToken& cancel) {

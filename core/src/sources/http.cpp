@@ -442,4 +442,10 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request, const CancelTo
     }
 }
 
+HttpOptions namedHttpOptions(const HttpSourceOptions& source, const std::string& kind) {
+    HttpOptions h = source.http;
+    h.sourceName = kind + " source '" + source.name + "'";
+    return h;
+}
+
 } // namespace cairn::sources

@@ -376,16 +376,10 @@ ts::Labels labelsOf(const json& obj) {
 
 } // namespace
 
-Result<PromQueryResult> decodePrometheusQuery(std::string_view body) {
-    QueryDecoder decoder;
-    JsonScanError err;
-    if (!scanJson(body, decoder, &err)) {
-        const std::string why =
-            !decoder.failure.empty()
-                ? decoder.failure
-                : "malformed JSON at byte " + std::to_string(err.offset) + " (" + err.reason + ")";
-        return fail(ErrorCode::Parse, "The Prometheus answer could not be decoded: " + why + ".");
-    }
+namespace {
+
+// What both decoders do once the whole body was read: check the status and the result type.
+Result<PromQueryResult> finishDecode(QueryDecoder& decoder) {
     if (decoder.status == "error")
         return fail(ErrorCode::InvalidArgument,
                     "Prometheus rejected the query: " +
@@ -410,6 +404,87 @@ Result<PromQueryResult> decodePrometheusQuery(std::string_view body) {
         return fail(ErrorCode::Parse,
                     "The Prometheus answer has an unknown resultType \"" + decoder.resultType + "\".");
     return std::move(r);
+}
+
+Result<PromQueryResult> malformed(const QueryDecoder& decoder, std::size_t offset,
+                                  const std::string& reason) {
+    const std::string why = !decoder.failure.empty()
+                                ? decoder.failure
+                                : "malformed JSON at byte " + std::to_string(offset) + " (" + reason + ")";
+    return fail(ErrorCode::Parse, "The Prometheus answer could not be decoded: " + why + ".");
+}
+
+// nlohmann::json's SAX interface (json_sax_t) driving the same QueryDecoder: no DOM, no per-value allocation
+// in the handler (strings and keys are handed over as views of the lexer's buffer; integers are formatted
+// into a stack buffer for the decoder, floats come with the lexer's raw text).
+class NlohmannSaxAdapter {
+public:
+    using json = nlohmann::json;
+    explicit NlohmannSaxAdapter(QueryDecoder& d)
+        : m_d(d) {}
+
+    bool null() { return m_d.null(); }
+    bool boolean(bool b) { return m_d.boolean(b); }
+    bool number_integer(json::number_integer_t v) { return integer(v); }
+    bool number_unsigned(json::number_unsigned_t v) { return integer(v); }
+    bool number_float(json::number_float_t, const json::string_t& raw) { return m_d.number(raw); }
+    bool string(json::string_t& s) { return m_d.string(s); }
+    bool binary(json::binary_t&) { return m_d.fail("binary values are not JSON"); }
+    bool start_object(std::size_t) { return m_d.startObject(); }
+    bool key(json::string_t& k) { return m_d.key(k); }
+    bool end_object() { return m_d.endObject(); }
+    bool start_array(std::size_t) { return m_d.startArray(); }
+    bool end_array() { return m_d.endArray(); }
+    bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) {
+        m_errorOffset = position == 0 ? 0 : position - 1;
+        // "[json.exception.parse_error.101] parse error at line 1, column 9: syntax error..." -> from
+        // "syntax"
+        std::string_view what = ex.what();
+        if (const auto colon = what.find(": "); colon != std::string_view::npos)
+            what.remove_prefix(colon + 2);
+        m_error = std::string(what);
+        return false;
+    }
+
+    std::size_t errorOffset() const { return m_errorOffset; }
+    const std::string& error() const { return m_error; }
+
+private:
+    template <class T> bool integer(T v) {
+        char buf[24];
+        const auto r = std::to_chars(buf, buf + sizeof buf, v);
+        return m_d.number(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
+    }
+
+    QueryDecoder& m_d;
+    std::size_t m_errorOffset = 0;
+    std::string m_error;
+};
+
+} // namespace
+
+Result<PromQueryResult> decodePrometheusQuery(std::string_view body) {
+    QueryDecoder decoder;
+    JsonScanError err;
+    if (!scanJson(body, decoder, &err))
+        return malformed(decoder, err.offset, err.reason);
+    return finishDecode(decoder);
+}
+
+Result<PromQueryResult> decodePrometheusQueryNlohmannSax(std::string_view body) {
+    QueryDecoder decoder;
+    NlohmannSaxAdapter sax(decoder);
+    bool ok = false;
+    try {
+        ok = nlohmann::json::sax_parse(body.begin(), body.end(), &sax, nlohmann::json::input_format_t::json,
+                                       true);
+    } catch (const nlohmann::json::exception& e) { // not expected from sax_parse; kept at the edge anyway
+        return fail(ErrorCode::Parse,
+                    std::string("The Prometheus answer could not be decoded: ") + e.what() + ".");
+    }
+    if (!ok)
+        return malformed(decoder, sax.errorOffset(), sax.error());
+    return finishDecode(decoder);
 }
 
 TimeMs chooseStep(const TimeRange& range, int widthPx, TimeMs minStepMs) {
@@ -478,11 +553,7 @@ std::string rate(std::string_view selector, TimeMs window) {
 
 PrometheusSource::PrometheusSource(PrometheusOptions options)
     : m_options(std::move(options))
-    , m_http([this] {
-        HttpOptions h = m_options.http;
-        h.sourceName = "Prometheus source '" + m_options.name + "'";
-        return h;
-    }()) {}
+    , m_http(namedHttpOptions(m_options, "Prometheus")) {}
 
 Result<std::string> PrometheusSource::call(const std::string& path,
                                            const std::vector<std::pair<std::string, std::string>>& params,
@@ -582,18 +653,9 @@ Result<PromQueryResult> PrometheusSource::queryRange(const std::string& promql, 
                           {"end", formatSeconds(piece.end - 1)},
                           {"step", stepText(step)}},
                          cancel);
-        if (!body) {
-            auto e = body.error();
-            e.context = ctx;
-            return std::unexpected(e);
-        }
-        auto part = decodePrometheusQuery(*body);
-        if (!part) {
-            auto e = part.error();
-            e.message = "Prometheus source '" + m_options.name + "': " + e.message;
-            e.context = ctx;
-            return std::unexpected(e);
-        }
+        auto part = decodeResponse(body, m_http.options().sourceName, ctx, decodePrometheusQuery);
+        if (!part)
+            return std::unexpected(part.error());
         merged.type = part->type;
         merged.samples += part->samples;
         for (auto& w : part->warnings)
@@ -626,19 +688,7 @@ Result<PromQueryResult> PrometheusSource::queryInstant(const std::string& promql
     if (promql.empty())
         return fail(ErrorCode::InvalidArgument, "The PromQL query is empty.", m_options.name);
     auto body = call("/api/v1/query", {{"query", promql}, {"time", formatSeconds(at)}}, cancel);
-    if (!body) {
-        auto e = body.error();
-        e.context = ctx;
-        return std::unexpected(e);
-    }
-    auto r = decodePrometheusQuery(*body);
-    if (!r) {
-        auto e = r.error();
-        e.message = "Prometheus source '" + m_options.name + "': " + e.message;
-        e.context = ctx;
-        return std::unexpected(e);
-    }
-    return r;
+    return decodeResponse(body, m_http.options().sourceName, ctx, decodePrometheusQuery);
 }
 
 Result<std::vector<ts::SeriesId>> PrometheusSource::series(const std::vector<std::string>& matchers,

@@ -386,7 +386,7 @@ Result<std::unique_ptr<TraceSource>> makeTraceSource(const SourceConfig& c, cons
     auto http = httpOptionsFor(c, resolve);
     if (!http)
         return std::unexpected(http.error());
-    TraceBackendOptions o;
+    HttpSourceOptions o;
     o.name = c.name;
     o.url = c.url;
     o.http = *http;
@@ -435,7 +435,7 @@ SourceHealth checkSource(const SourceConfig& c, const SecretResolver& resolve, c
     case SourceKind::Jaeger:
     case SourceKind::Zipkin:
     case SourceKind::Tempo: {
-        TraceBackendOptions o;
+        HttpSourceOptions o;
         o.name = c.name;
         o.url = c.url;
         o.http = *http;

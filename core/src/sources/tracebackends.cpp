@@ -15,11 +15,6 @@ namespace {
 
 using json = nlohmann::json;
 
-HttpOptions named(HttpOptions h, const std::string& kind, const std::string& name) {
-    h.sourceName = kind + " source '" + name + "'";
-    return h;
-}
-
 Result<json> getJson(HttpClient& http, const std::string& url, const std::string& who,
                      const CancelToken& cancel) {
     auto resp = http.get(url, cancel);
@@ -104,13 +99,59 @@ Result<Trace> single(Result<std::vector<Trace>> traces, const std::string& id, c
     return fail(ErrorCode::NotFound, who + " has no trace " + id + ".");
 }
 
+using TraceParser = Result<std::vector<Trace>> (*)(std::string_view);
+
+Result<void> checkRange(const TimeRange& range, const std::string& name) {
+    if (!range.valid())
+        return fail(ErrorCode::InvalidArgument, "The time range is empty (end is not after start).", name);
+    return {};
+}
+
+// The search of the back ends that answer with whole traces (Jaeger, Zipkin; Tempo in Jaeger mode): GET the
+// search URL, decode the answer with the format's parser naming the source in a decode error, then apply
+// what the server could not filter.
+Result<std::vector<Trace>> searchAndDecode(HttpClient& http, const std::string& url, const TraceQuery& q,
+                                           TraceParser parse, const CancelToken& cancel) {
+    auto traces = decodeResponse(getBody(http, url, cancel), http.options().sourceName, redactUrl(url),
+                                 [parse](const std::string& body) { return parse(body); });
+    if (!traces)
+        return std::unexpected(traces.error());
+    return filterTraces(std::move(*traces), q);
+}
+
+// One trace by id, in the back end's format.
+Result<Trace> fetchTrace(HttpClient& http, const std::string& url, const std::string& traceId,
+                         TraceParser parse, const CancelToken& cancel) {
+    if (!validTraceId(traceId))
+        return fail(ErrorCode::InvalidArgument, "'" + traceId + "' is not a trace id (hex digits).");
+    auto body = getBody(http, url + traceId, cancel);
+    if (!body)
+        return std::unexpected(body.error());
+    return single(parse(*body), traceId, http.options().sourceName);
+}
+
+// Dependency edges of a range from a Jaeger- or Zipkin-style endpoint (endTs + lookback in milliseconds).
+Result<std::vector<DependencyEdge>> fetchDependencies(HttpClient& http, const std::string& baseUrl,
+                                                      const std::string& name, const TimeRange& range,
+                                                      const CancelToken& cancel) {
+    if (auto ok = checkRange(range, name); !ok)
+        return std::unexpected(ok.error());
+    const std::string url =
+        baseUrl + "?" +
+        formEncode({{"endTs", std::to_string(range.end)}, {"lookback", std::to_string(range.duration())}});
+    auto j = getJson(http, url, http.options().sourceName, cancel);
+    if (!j)
+        return std::unexpected(j.error());
+    return edgesOf(j->is_object() ? j->value("data", json::array()) : *j);
+}
+
 } // namespace
 
 // ---------------- Jaeger ----------------
 
-JaegerSource::JaegerSource(TraceBackendOptions options)
+JaegerSource::JaegerSource(HttpSourceOptions options)
     : m_options(std::move(options))
-    , m_http(named(m_options.http, "Jaeger", m_options.name)) {}
+    , m_http(namedHttpOptions(m_options, "Jaeger")) {}
 
 Result<std::vector<std::string>> JaegerSource::services(const CancelToken& cancel) {
     auto j = getJson(m_http, joinUrl(m_options.url, "/api/services"), m_http.options().sourceName, cancel);
@@ -146,49 +187,26 @@ Result<std::vector<Trace>> JaegerSource::findTraces(const TraceQuery& q, const C
     if (q.service.empty())
         return fail(ErrorCode::InvalidArgument, "Jaeger searches traces of one service: choose a service.",
                     m_options.name);
-    if (!q.range.valid())
-        return fail(ErrorCode::InvalidArgument, "The time range is empty (end is not after start).",
-                    m_options.name);
-    auto body = getBody(m_http, searchUrl(q), cancel);
-    if (!body)
-        return std::unexpected(body.error());
-    auto traces = parseJaegerJson(*body);
-    if (!traces) {
-        auto e = traces.error();
-        e.message = m_http.options().sourceName + ": " + e.message;
-        return std::unexpected(e);
-    }
-    return filterTraces(std::move(*traces), q);
+    if (auto ok = checkRange(q.range, m_options.name); !ok)
+        return std::unexpected(ok.error());
+    return searchAndDecode(m_http, searchUrl(q), q, parseJaegerJson, cancel);
 }
 
 Result<Trace> JaegerSource::trace(const std::string& traceId, const CancelToken& cancel) {
-    if (!validTraceId(traceId))
-        return fail(ErrorCode::InvalidArgument, "'" + traceId + "' is not a trace id (hex digits).");
-    auto body = getBody(m_http, joinUrl(m_options.url, "/api/traces/" + traceId), cancel);
-    if (!body)
-        return std::unexpected(body.error());
-    return single(parseJaegerJson(*body), traceId, m_http.options().sourceName);
+    return fetchTrace(m_http, joinUrl(m_options.url, "/api/traces/"), traceId, parseJaegerJson, cancel);
 }
 
 Result<std::vector<DependencyEdge>> JaegerSource::dependencies(const TimeRange& range,
                                                                const CancelToken& cancel) {
-    if (!range.valid())
-        return fail(ErrorCode::InvalidArgument, "The time range is empty (end is not after start).",
-                    m_options.name);
-    const std::string url =
-        joinUrl(m_options.url, "/api/dependencies") + "?" +
-        formEncode({{"endTs", std::to_string(range.end)}, {"lookback", std::to_string(range.duration())}});
-    auto j = getJson(m_http, url, m_http.options().sourceName, cancel);
-    if (!j)
-        return std::unexpected(j.error());
-    return edgesOf(j->is_object() ? j->value("data", json::array()) : *j);
+    return fetchDependencies(m_http, joinUrl(m_options.url, "/api/dependencies"), m_options.name, range,
+                             cancel);
 }
 
 // ---------------- Zipkin ----------------
 
-ZipkinSource::ZipkinSource(TraceBackendOptions options)
+ZipkinSource::ZipkinSource(HttpSourceOptions options)
     : m_options(std::move(options))
-    , m_http(named(m_options.http, "Zipkin", m_options.name)) {}
+    , m_http(namedHttpOptions(m_options, "Zipkin")) {}
 
 Result<std::vector<std::string>> ZipkinSource::services(const CancelToken& cancel) {
     auto j = getJson(m_http, joinUrl(m_options.url, "/api/v2/services"), m_http.options().sourceName, cancel);
@@ -224,50 +242,27 @@ std::string ZipkinSource::searchUrl(const TraceQuery& q) const {
 }
 
 Result<std::vector<Trace>> ZipkinSource::findTraces(const TraceQuery& q, const CancelToken& cancel) {
-    if (!q.range.valid())
-        return fail(ErrorCode::InvalidArgument, "The time range is empty (end is not after start).",
-                    m_options.name);
-    auto body = getBody(m_http, searchUrl(q), cancel);
-    if (!body)
-        return std::unexpected(body.error());
-    auto traces = parseZipkinJson(*body);
-    if (!traces) {
-        auto e = traces.error();
-        e.message = m_http.options().sourceName + ": " + e.message;
-        return std::unexpected(e);
-    }
-    return filterTraces(std::move(*traces), q);
+    if (auto ok = checkRange(q.range, m_options.name); !ok)
+        return std::unexpected(ok.error());
+    return searchAndDecode(m_http, searchUrl(q), q, parseZipkinJson, cancel);
 }
 
 Result<Trace> ZipkinSource::trace(const std::string& traceId, const CancelToken& cancel) {
-    if (!validTraceId(traceId))
-        return fail(ErrorCode::InvalidArgument, "'" + traceId + "' is not a trace id (hex digits).");
-    auto body = getBody(m_http, joinUrl(m_options.url, "/api/v2/trace/" + traceId), cancel);
-    if (!body)
-        return std::unexpected(body.error());
-    return single(parseZipkinJson(*body), traceId, m_http.options().sourceName);
+    return fetchTrace(m_http, joinUrl(m_options.url, "/api/v2/trace/"), traceId, parseZipkinJson, cancel);
 }
 
 Result<std::vector<DependencyEdge>> ZipkinSource::dependencies(const TimeRange& range,
                                                                const CancelToken& cancel) {
-    if (!range.valid())
-        return fail(ErrorCode::InvalidArgument, "The time range is empty (end is not after start).",
-                    m_options.name);
-    const std::string url =
-        joinUrl(m_options.url, "/api/v2/dependencies") + "?" +
-        formEncode({{"endTs", std::to_string(range.end)}, {"lookback", std::to_string(range.duration())}});
-    auto j = getJson(m_http, url, m_http.options().sourceName, cancel);
-    if (!j)
-        return std::unexpected(j.error());
-    return edgesOf(*j);
+    return fetchDependencies(m_http, joinUrl(m_options.url, "/api/v2/dependencies"), m_options.name, range,
+                             cancel);
 }
 
 // ---------------- Tempo ----------------
 
-TempoSource::TempoSource(TraceBackendOptions options, Mode mode)
+TempoSource::TempoSource(HttpSourceOptions options, Mode mode)
     : m_options(std::move(options))
     , m_mode(mode)
-    , m_http(named(m_options.http, "Tempo", m_options.name)) {
+    , m_http(namedHttpOptions(m_options, "Tempo")) {
     if (m_mode == Mode::Jaeger)
         m_jaeger = std::make_unique<JaegerSource>(m_options);
 }
@@ -321,9 +316,8 @@ std::string TempoSource::searchUrl(const TraceQuery& q) const {
 Result<std::vector<Trace>> TempoSource::findTraces(const TraceQuery& q, const CancelToken& cancel) {
     if (m_jaeger)
         return m_jaeger->findTraces(q, cancel);
-    if (!q.range.valid())
-        return fail(ErrorCode::InvalidArgument, "The time range is empty (end is not after start).",
-                    m_options.name);
+    if (auto ok = checkRange(q.range, m_options.name); !ok)
+        return std::unexpected(ok.error());
     auto j = getJson(m_http, searchUrl(q), m_http.options().sourceName, cancel);
     if (!j)
         return std::unexpected(j.error());
@@ -350,12 +344,7 @@ Result<std::vector<Trace>> TempoSource::findTraces(const TraceQuery& q, const Ca
 Result<Trace> TempoSource::trace(const std::string& traceId, const CancelToken& cancel) {
     if (m_jaeger)
         return m_jaeger->trace(traceId, cancel);
-    if (!validTraceId(traceId))
-        return fail(ErrorCode::InvalidArgument, "'" + traceId + "' is not a trace id (hex digits).");
-    auto body = getBody(m_http, joinUrl(m_options.url, "/api/traces/" + traceId), cancel);
-    if (!body)
-        return std::unexpected(body.error());
-    return single(parseOtlpJson(*body), traceId, m_http.options().sourceName);
+    return fetchTrace(m_http, joinUrl(m_options.url, "/api/traces/"), traceId, parseOtlpJson, cancel);
 }
 
 Result<std::vector<DependencyEdge>> TempoSource::dependencies(const TimeRange& range,

@@ -27,11 +27,10 @@ struct LogFieldMapping {
     bool operator==(const LogFieldMapping&) const = default;
 };
 
-struct ElasticsearchOptions {
-    std::string name = "elasticsearch";
-    std::string url;              // e.g. https://es.example:9200
+// name, url (e.g. https://es.example:9200) and http come from HttpSourceOptions.
+struct ElasticsearchOptions : HttpSourceOptions {
+    ElasticsearchOptions() { name = "elasticsearch"; }
     std::string index = "logs-*"; // index, alias, data stream or pattern
-    HttpOptions http;
     LogFieldMapping fields;
     std::size_t pageSize = 1000; // documents per request (search_after page)
     bool usePointInTime = true;  // falls back to plain search_after when the server has no PIT

@@ -55,6 +55,41 @@ struct HttpOptions {
     std::string userAgent = "cairn";
 };
 
+// What every HTTP connector is configured with: a name (shown in the UI and in error sentences), the base URL
+// and the HTTP options. The trace back ends take it as is; PrometheusOptions and ElasticsearchOptions extend
+// it.
+struct HttpSourceOptions {
+    std::string name;
+    std::string url; // base URL, e.g. http://127.0.0.1:9090 or https://mimir/prometheus
+    HttpOptions http;
+};
+
+// The source's HTTP options with sourceName set to "<kind> source '<name>'" (how errors name it).
+HttpOptions namedHttpOptions(const HttpSourceOptions& source, const std::string& kind);
+
+// Decodes a response body, naming the source and the query in any failure. A transport error (the client
+// already named the source and the URL) only gets the context; a decode error also gets
+// "<sourceName>: " in front ("Prometheus source 'prod': the answer is truncated..."). decode takes a
+// std::string_view or what the body holds and returns a Result.
+template <class Body, class Decode>
+auto decodeResponse(const Result<Body>& body, const std::string& sourceName, const std::string& context,
+                    Decode&& decode) -> decltype(decode(*body)) {
+    using R = decltype(decode(*body));
+    if (!body) {
+        Error e = body.error();
+        if (!context.empty())
+            e.context = context;
+        return R(std::unexpect, std::move(e));
+    }
+    R r = decode(*body);
+    if (!r) {
+        r.error().message = sourceName + ": " + r.error().message;
+        if (!context.empty())
+            r.error().context = context;
+    }
+    return r;
+}
+
 struct HttpRequest {
     std::string method = "GET"; // GET, POST, HEAD, DELETE...
     std::string url;

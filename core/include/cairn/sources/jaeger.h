@@ -11,15 +11,9 @@
 
 namespace cairn::sources {
 
-struct TraceBackendOptions {
-    std::string name = "traces";
-    std::string url; // base URL, e.g. http://jaeger-query:16686
-    HttpOptions http;
-};
-
 class JaegerSource : public TraceSource {
 public:
-    explicit JaegerSource(TraceBackendOptions options);
+    explicit JaegerSource(HttpSourceOptions options); // url: e.g. http://jaeger-query:16686
     std::string name() const override { return m_options.name; }
     Result<std::vector<std::string>> services(const CancelToken& cancel) override;
     Result<std::vector<std::string>> operations(const std::string& service, const CancelToken& cancel = {});
@@ -32,7 +26,7 @@ public:
     std::string searchUrl(const TraceQuery& query) const;
 
 private:
-    TraceBackendOptions m_options;
+    HttpSourceOptions m_options;
     HttpClient m_http;
 };
 

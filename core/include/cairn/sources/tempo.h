@@ -13,7 +13,7 @@ namespace cairn::sources {
 class TempoSource : public TraceSource {
 public:
     enum class Mode { Native, Jaeger };
-    TempoSource(TraceBackendOptions options, Mode mode = Mode::Native);
+    TempoSource(HttpSourceOptions options, Mode mode = Mode::Native);
     ~TempoSource() override;
     std::string name() const override { return m_options.name; }
     Result<std::vector<std::string>> services(const CancelToken& cancel) override;
@@ -25,7 +25,7 @@ public:
     std::string searchUrl(const TraceQuery& query) const;
 
 private:
-    TraceBackendOptions m_options;
+    HttpSourceOptions m_options;
     Mode m_mode;
     HttpClient m_http;
     std::unique_ptr<JaegerSource> m_jaeger;

@@ -9,7 +9,7 @@ namespace cairn::sources {
 
 class ZipkinSource : public TraceSource {
 public:
-    explicit ZipkinSource(TraceBackendOptions options);
+    explicit ZipkinSource(HttpSourceOptions options);
     std::string name() const override { return m_options.name; }
     Result<std::vector<std::string>> services(const CancelToken& cancel) override;
     Result<std::vector<std::string>> spanNames(const std::string& service, const CancelToken& cancel = {});
@@ -21,7 +21,7 @@ public:
     std::string searchUrl(const TraceQuery& query) const;
 
 private:
-    TraceBackendOptions m_options;
+    HttpSourceOptions m_options;
     HttpClient m_http;
 };
 
