@@ -13,7 +13,28 @@ AnomalyTableModel::AnomalyTableModel(QObject* parent)
 void AnomalyTableModel::setAnomalies(std::vector<detect::Anomaly> anomalies) {
     beginResetModel();
     m_rows = std::move(anomalies);
+    m_groupOf.clear();
+    m_headlines.clear();
     endResetModel();
+}
+
+void AnomalyTableModel::setAlertGroups(std::vector<int> groupOfRow, std::vector<QString> headlines) {
+    m_groupOf = std::move(groupOfRow);
+    m_headlines = std::move(headlines);
+    if (rowCount() > 0)
+        emit dataChanged(index(0, AlertGroup), index(rowCount() - 1, AlertGroup));
+}
+
+int AnomalyTableModel::alertGroupOf(int row) const {
+    return row >= 0 && static_cast<std::size_t>(row) < m_groupOf.size()
+               ? m_groupOf[static_cast<std::size_t>(row)]
+               : -1;
+}
+
+QString AnomalyTableModel::alertGroupHeadline(int group) const {
+    return group >= 1 && static_cast<std::size_t>(group) <= m_headlines.size()
+               ? m_headlines[static_cast<std::size_t>(group - 1)]
+               : QString();
 }
 
 void AnomalyTableModel::setSuppressed(int row, const std::string& reason) {
@@ -36,6 +57,9 @@ QVariant AnomalyTableModel::data(const QModelIndex& index, int role) const {
         return {};
     const detect::Anomaly& a = m_rows[static_cast<std::size_t>(index.row())];
     const QString service = QString::fromStdString(a.series.label("service"));
+    const int group = alertGroupOf(index.row());
+    if (role == Qt::ToolTipRole && index.column() == AlertGroup && group > 0)
+        return alertGroupHeadline(group);
     if (role == Qt::ToolTipRole)
         return QString::fromStdString(a.explanation) +
                (a.suppressed.empty()
@@ -49,6 +73,8 @@ QVariant AnomalyTableModel::data(const QModelIndex& index, int role) const {
             return static_cast<qlonglong>(a.start);
         case Deviation:
             return std::fabs(a.deviation);
+        case AlertGroup:
+            return group;
         default:
             break;
         }
@@ -69,6 +95,8 @@ QVariant AnomalyTableModel::data(const QModelIndex& index, int role) const {
         return QString::fromStdString(a.detector);
     case Deviation:
         return QStringLiteral("%1σ").arg(a.deviation, 0, 'f', 1);
+    case AlertGroup:
+        return group > 0 ? QStringLiteral("#%1").arg(group) : QString();
     case Status:
         return a.suppressed.empty() ? QStringLiteral("raised")
                                     : QStringLiteral("suppressed: ") + QString::fromStdString(a.suppressed);
@@ -80,8 +108,8 @@ QVariant AnomalyTableModel::data(const QModelIndex& index, int role) const {
 QVariant AnomalyTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char* names[] = {"Score",    "Start (UTC)", "Service", "Series",
-                                  "Detector", "Deviation",   "Status"};
+    static const char* names[] = {"Score",    "Start (UTC)", "Service",     "Series",
+                                  "Detector", "Deviation",   "Alert group", "Status"};
     return section >= 0 && section < ColumnCount ? QString::fromLatin1(names[section]) : QVariant();
 }
 
@@ -105,6 +133,11 @@ void AnomalyFilterProxy::setShowSuppressed(bool show) {
     invalidateFilter();
 }
 
+void AnomalyFilterProxy::setKind(Kind kind) {
+    m_kind = kind;
+    invalidateFilter();
+}
+
 bool AnomalyFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex&) const {
     const auto* model = qobject_cast<const AnomalyTableModel*>(sourceModel());
     if (!model || sourceRow >= model->rowCount())
@@ -114,10 +147,15 @@ bool AnomalyFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex&) con
         return false;
     if (!m_showSuppressed && !a.suppressed.empty())
         return false;
+    const bool isGroup = a.detector == "group";
+    if ((m_kind == Kind::Group && !isGroup) || (m_kind == Kind::Series && isGroup))
+        return false;
     if (m_text.isEmpty())
         return true;
-    const QString hay = QString::fromStdString(a.series.toString() + " " + a.detector + " " + a.explanation);
-    return hay.contains(m_text, Qt::CaseInsensitive);
+    std::string hay = a.series.toString() + " " + a.detector + " " + a.explanation;
+    for (const auto& [member, share] : a.contributors)
+        hay += " " + member.toString();
+    return QString::fromStdString(hay).contains(m_text, Qt::CaseInsensitive);
 }
 
 } // namespace cairn::ui

@@ -1,6 +1,7 @@
 // AnomalyTableModel: the anomaly browser's table (one row per anomaly: score, start, service, series,
-// detector, deviation, status with the suppression reason) and AnomalyFilterProxy, which sorts by the
-// underlying values (Qt::UserRole) and filters by text, minimum score and "show suppressed".
+// detector ("group" for the group detector), deviation, alert group, status with the suppression reason)
+// and AnomalyFilterProxy, which sorts by the underlying values (Qt::UserRole) and filters by text, minimum
+// score, kind (single series / group) and "show suppressed".
 // Thread-safety: UI thread only.
 #pragma once
 
@@ -16,7 +17,7 @@ namespace cairn::ui {
 class AnomalyTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Score, Start, Service, Series, Detector, Deviation, Status, ColumnCount };
+    enum Column { Score, Start, Service, Series, Detector, Deviation, AlertGroup, Status, ColumnCount };
     static constexpr int SortRole = Qt::UserRole;
 
     explicit AnomalyTableModel(QObject* parent = nullptr);
@@ -25,6 +26,10 @@ public:
     const detect::Anomaly& anomaly(int row) const { return m_rows.at(static_cast<std::size_t>(row)); }
     // Replaces one row's suppression reason (after feedback), keeping its position.
     void setSuppressed(int row, const std::string& reason);
+    // The alert group (1-based number and headline) of each row, from the correlation; -1 = none.
+    void setAlertGroups(std::vector<int> groupOfRow, std::vector<QString> headlines);
+    int alertGroupOf(int row) const;
+    QString alertGroupHeadline(int group) const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -33,6 +38,8 @@ public:
 
 private:
     std::vector<detect::Anomaly> m_rows;
+    std::vector<int> m_groupOf;
+    std::vector<QString> m_headlines;
 };
 
 class AnomalyFilterProxy : public QSortFilterProxyModel {
@@ -42,6 +49,8 @@ public:
     void setText(const QString& text); // matches series, service or detector (case-insensitive)
     void setMinScore(double score);
     void setShowSuppressed(bool show);
+    enum class Kind { All, Series, Group };
+    void setKind(Kind kind);
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
@@ -50,6 +59,7 @@ private:
     QString m_text;
     double m_minScore = 0.0;
     bool m_showSuppressed = true;
+    Kind m_kind = Kind::All;
 };
 
 } // namespace cairn::ui

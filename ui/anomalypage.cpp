@@ -7,6 +7,8 @@
 
 #include "cairn/detect/alerts.h"
 #include "cairn/detect/analyze.h"
+#include "cairn/detect/correlate.h"
+#include "cairn/detect/groupscan.h"
 #include "cairn/storage/workspace.h"
 
 #include <QCheckBox>
@@ -18,10 +20,12 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QShortcut>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
@@ -35,6 +39,21 @@ namespace {
 constexpr TimeMs kWarmup = 3 * kDayMs;
 // Anomalies shorter than this (and not huge) are listed as suppressed by the persistence rule.
 constexpr TimeMs kPersistFor = 5 * kMinuteMs;
+// Band of the group detector at medium sensitivity, in sigma-equivalents of the reconstruction error; a
+// series or service sensitivity scales it like the single-series band (low 4/3, high 2.5/3 of it).
+constexpr double kGroupBandMedium = 5.0;
+
+std::string silenceReason(const detect::Silence& sil) {
+    return (sil.maintenance ? "maintenance window '" : "silence '") + sil.id + "'" +
+           (sil.comment.empty() ? std::string() : ": " + sil.comment);
+}
+
+QString shortMember(const ts::SeriesId& id) {
+    for (const char* key : {"pod", "instance"})
+        if (auto v = id.label(key); !v.empty())
+            return QString::fromStdString(v);
+    return QString::fromStdString(id.toString());
+}
 
 std::unique_ptr<detect::DetectStore> defaultStore(QString* note) {
     auto ws = storage::Workspace::openDefault();
@@ -68,6 +87,10 @@ struct AnomalyPage::ScanResult {
     std::vector<ts::Series> series;
     std::vector<std::vector<detect::Estimate>> estimates;
     std::vector<detect::Anomaly> anomalies;
+    std::vector<int> alertGroupOf; // per anomaly, 1-based; -1 when not in a group (suppressed)
+    std::vector<QString> headlines;
+    std::size_t raised = 0;
+    std::size_t groupAnomalies = 0;
     QString error;
 };
 
@@ -86,16 +109,24 @@ AnomalyPage::AnomalyPage(MainWindow* window, std::unique_ptr<detect::DetectStore
 
     auto* bar = new QHBoxLayout;
     m_filter = new QLineEdit(this);
-    m_filter->setPlaceholderText(tr("Filter by series, service or detector"));
+    m_filter->setPlaceholderText(tr("Filter by series, service or detector (Ctrl+Shift+F)"));
     m_filter->setObjectName(QStringLiteral("anomalyFilter"));
     m_minScore = new QDoubleSpinBox(this);
     m_minScore->setRange(0.0, 1.0);
     m_minScore->setSingleStep(0.05);
     m_minScore->setPrefix(tr("min score "));
-    m_showSuppressed = new QCheckBox(tr("Show suppressed"), this);
+    m_showSuppressed = new QCheckBox(tr("Show su&ppressed"), this);
     m_showSuppressed->setChecked(true);
+    m_kind = new QComboBox(this);
+    m_kind->addItem(tr("All detectors"));
+    m_kind->addItem(tr("Single series"));
+    m_kind->addItem(tr("Group anomalies"));
+    m_kind->setToolTip(tr("Group anomalies: related series (the instances of a service, the metrics of a "
+                          "host) parting ways (Ctrl+G)"));
     auto* rescan = new QPushButton(tr("Scan"), this);
+    rescan->setToolTip(tr("Scan every series again (Ctrl+R)"));
     bar->addWidget(m_filter, 1);
+    bar->addWidget(m_kind);
     bar->addWidget(m_minScore);
     bar->addWidget(m_showSuppressed);
     bar->addWidget(rescan);
@@ -118,7 +149,7 @@ AnomalyPage::AnomalyPage(MainWindow* window, std::unique_ptr<detect::DetectStore
     m_explanation->setWordWrap(true);
     m_explanation->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* actions = new QHBoxLayout;
-    m_notAnomaly = new QPushButton(tr("Not an anomaly"), detail);
+    m_notAnomaly = new QPushButton(tr("&Not an anomaly"), detail);
     m_notAnomaly->setToolTip(
         tr("Stop raising this pattern on this series (same direction, similar time of day, "
            "no larger deviation). Remembered in the workspace."));
@@ -132,7 +163,15 @@ AnomalyPage::AnomalyPage(MainWindow* window, std::unique_ptr<detect::DetectStore
     m_sensitivity->addItem(tr("Service: medium"), QStringList{"service", "medium"});
     m_sensitivity->addItem(tr("Service: high"), QStringList{"service", "high"});
     m_sensitivity->setEnabled(false);
-    m_silencesButton = new QPushButton(tr("Silences…"), detail);
+    m_silencesButton = new QPushButton(tr("S&ilences…"), detail);
+    m_silencesButton->setToolTip(tr("Silences and maintenance windows, one-off or recurring (Alt+I)"));
+    m_remediate = new QPushButton(tr("Remediate…"), detail);
+    m_remediate->setObjectName(QStringLiteral("remediate"));
+    m_remediate->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+R")));
+    m_remediate->setToolTip(
+        tr("Propose a remediation for this anomaly on the Remediation page (Ctrl+Shift+R)"));
+    m_remediate->setEnabled(false);
+    actions->addWidget(m_remediate);
     actions->addWidget(m_notAnomaly);
     actions->addWidget(m_sensitivity);
     actions->addStretch(1);
@@ -157,9 +196,30 @@ AnomalyPage::AnomalyPage(MainWindow* window, std::unique_ptr<detect::DetectStore
     connect(m_minScore, &QDoubleSpinBox::valueChanged, m_proxy, &AnomalyFilterProxy::setMinScore);
     connect(m_showSuppressed, &QCheckBox::toggled, m_proxy, &AnomalyFilterProxy::setShowSuppressed);
     connect(rescan, &QPushButton::clicked, this, &AnomalyPage::scan);
+    connect(m_kind, &QComboBox::currentIndexChanged, m_proxy, [this](int i) {
+        m_proxy->setKind(i == 1   ? AnomalyFilterProxy::Kind::Series
+                         : i == 2 ? AnomalyFilterProxy::Kind::Group
+                                  : AnomalyFilterProxy::Kind::All);
+    });
+    // Page-wide keys (only while this page is shown).
+    auto shortcut = [this](const QKeySequence& key, auto fn) {
+        auto* sc = new QShortcut(key, this);
+        sc->setContext(Qt::WidgetWithChildrenShortcut);
+        connect(sc, &QShortcut::activated, this, fn);
+    };
+    shortcut(QKeySequence(Qt::CTRL | Qt::Key_R), [this] { scan(); });
+    shortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F), [this] {
+        m_filter->setFocus(Qt::ShortcutFocusReason);
+        m_filter->selectAll();
+    });
+    shortcut(QKeySequence(Qt::CTRL | Qt::Key_G),
+             [this] { m_kind->setCurrentIndex(m_kind->currentIndex() == 2 ? 0 : 2); });
+    // Esc in the filter clears it (before any window-wide Esc shortcut sees it).
+    m_filter->installEventFilter(this);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this] { showDetail(); });
     connect(m_notAnomaly, &QPushButton::clicked, this, &AnomalyPage::markSelectedNotAnomaly);
+    connect(m_remediate, &QPushButton::clicked, this, &AnomalyPage::remediateSelected);
     connect(m_sensitivity, &QComboBox::activated, this, &AnomalyPage::applySensitivity);
     connect(m_silencesButton, &QPushButton::clicked, this, &AnomalyPage::editSilences);
     if (m_window)
@@ -172,6 +232,25 @@ AnomalyPage::AnomalyPage(MainWindow* window, std::unique_ptr<detect::DetectStore
 }
 
 AnomalyPage::~AnomalyPage() = default;
+
+bool AnomalyPage::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_filter &&
+        (event->type() == QEvent::ShortcutOverride || event->type() == QEvent::KeyPress)) {
+        auto* key = static_cast<QKeyEvent*>(event);
+        if (key->key() == Qt::Key_Escape && key->modifiers() == Qt::NoModifier &&
+            !m_filter->text().isEmpty()) {
+            event->accept();
+            if (event->type() == QEvent::KeyPress)
+                m_filter->clear();
+            return event->type() == QEvent::KeyPress;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void AnomalyPage::setFilterText(const QString& text) {
+    m_filter->setText(text);
+}
 
 void AnomalyPage::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
@@ -225,9 +304,7 @@ void AnomalyPage::scan() {
                         if (an.suppressed.empty())
                             for (const auto& sil : silenceList)
                                 if (sil.matches(s.id, an.start)) {
-                                    an.suppressed =
-                                        (sil.maintenance ? "maintenance window '" : "silence '") + sil.id +
-                                        "'" + (sil.comment.empty() ? std::string() : ": " + sil.comment);
+                                    an.suppressed = silenceReason(sil);
                                     break;
                                 }
                         out.anomalies.push_back(std::move(an));
@@ -235,6 +312,50 @@ void AnomalyPage::scan() {
                     out.estimates.push_back(std::move(a.points));
                     out.series.push_back(std::move(s));
                 }
+            }
+            // The group detector over related series, with the same feedback, persistence and silences.
+            std::vector<ts::SeriesId> scannedIds;
+            for (const auto& s : out.series)
+                scannedIds.push_back(s.id);
+            for (const auto& g : detect::defineGroups(scannedIds)) {
+                if (ctx.cancel.isCancelled())
+                    break;
+                detect::GroupScanOptions go;
+                go.config.bandSigmas = kGroupBandMedium * tuning.bandSigmasFor(g.id) /
+                                       detect::bandSigmasFor(detect::Sensitivity::Medium);
+                for (auto& an : detect::scanGroups(out.series, {g}, go, ctx.cancel)) {
+                    if (an.peak < range.start || an.start >= range.end)
+                        continue;
+                    an.suppressed = tuning.coveredByFeedback(an);
+                    if (an.suppressed.empty() && an.end - an.start < kPersistFor && an.deviation < 8.0)
+                        an.suppressed = "shorter than " + std::to_string(kPersistFor / kMinuteMs) +
+                                        " min (persistence rule)";
+                    if (an.suppressed.empty())
+                        for (const auto& sil : silenceList)
+                            if (sil.matches(g.id, an.start)) {
+                                an.suppressed = silenceReason(sil);
+                                break;
+                            }
+                    ++out.groupAnomalies;
+                    out.anomalies.push_back(std::move(an));
+                }
+            }
+            // Alert correlation over everything listed (suppressed anomalies stay out of the groups).
+            std::vector<detect::Alert> alerts;
+            for (const auto& an : out.anomalies)
+                alerts.push_back(detect::alertFromAnomaly(an, range.end));
+            detect::CorrelationOptions co;
+            if (backends.traces)
+                if (auto deps = backends.traces->dependencies(range, ctx.cancel); deps)
+                    for (const auto& d : *deps)
+                        co.dependencies.push_back({d.parent, d.child});
+            const auto groups = detect::correlateAlerts(alerts, co);
+            out.alertGroupOf.assign(out.anomalies.size(), -1);
+            for (std::size_t g = 0; g < groups.size(); ++g) {
+                for (std::size_t i : groups[g].alerts)
+                    out.alertGroupOf[i] = static_cast<int>(g + 1);
+                out.headlines.push_back(QString::fromStdString(groups[g].headline));
+                out.raised += groups[g].alerts.size();
             }
             return out;
         },
@@ -252,16 +373,39 @@ void AnomalyPage::scan() {
                 suppressed += a.suppressed.empty() ? 0 : 1;
             const std::size_t count = r.anomalies.size();
             m_model->setAnomalies(std::move(r.anomalies));
-            m_status->setText(tr("%1 anomalies (%2 suppressed) in %3 series.")
-                                  .arg(count)
-                                  .arg(suppressed)
-                                  .arg(m_series.size()));
+            m_model->setAlertGroups(std::move(r.alertGroupOf), r.headlines);
+            // Columns fit their contents, the long series names within reason (full text in the tooltip).
+            m_table->resizeColumnsToContents();
+            m_table->setColumnWidth(AnomalyTableModel::Series,
+                                    std::min(m_table->columnWidth(AnomalyTableModel::Series), 260));
+            m_table->setColumnWidth(AnomalyTableModel::Deviation, 80);
+            m_table->setColumnWidth(AnomalyTableModel::AlertGroup, 95);
+            m_table->setColumnWidth(AnomalyTableModel::Status, 120); // the last section stretches
+            m_table->setColumnWidth(AnomalyTableModel::Score,
+                                    std::max(m_table->columnWidth(AnomalyTableModel::Score), 70));
+            m_alertGroups = r.headlines.size();
+            m_status->setText(
+                tr("%1 anomalies (%2 suppressed, %3 from the group detector) in %4 series; the %5 raised "
+                   "correlate into %6 alert groups: compression %7x.")
+                    .arg(count)
+                    .arg(suppressed)
+                    .arg(r.groupAnomalies)
+                    .arg(m_series.size())
+                    .arg(r.raised)
+                    .arg(m_alertGroups)
+                    .arg(detect::compressionRatio(r.raised, m_alertGroups), 0, 'f', 1));
             if (!r.error.isEmpty())
                 m_window->showError(r.error);
             if (m_proxy->rowCount() > 0)
                 m_table->selectRow(0);
             emit scanFinished();
         });
+}
+
+void AnomalyPage::remediateSelected() {
+    const int row = selectedSourceRow();
+    if (row >= 0)
+        emit remediateRequested(m_model->anomaly(row));
 }
 
 int AnomalyPage::selectedSourceRow() const {
@@ -274,6 +418,7 @@ int AnomalyPage::selectedSourceRow() const {
 void AnomalyPage::showDetail() {
     const int row = selectedSourceRow();
     m_notAnomaly->setEnabled(row >= 0);
+    m_remediate->setEnabled(row >= 0);
     m_sensitivity->setEnabled(row >= 0);
     if (row < 0)
         return;
@@ -281,7 +426,31 @@ void AnomalyPage::showDetail() {
     const std::string key = a.series.toString();
     ChartData data;
     data.title = QString::fromStdString(key);
-    if (auto it = m_series.find(key); it != m_series.end()) {
+    const bool isGroup = !a.contributors.empty();
+    if (isGroup) {
+        // The members on one chart: the top contributor analysed (band, marks), the others as lines.
+        const std::string top = a.contributors.front().first.toString();
+        data.title = QString::fromStdString(a.series.metric) + tr(" of ") +
+                     QString::fromStdString(a.series.label("service").empty() ? a.series.label("host")
+                                                                              : a.series.label("service")) +
+                     tr(": group anomaly");
+        if (auto it = m_series.find(top); it != m_series.end()) {
+            data.main.series = it->second;
+            data.main.name = shortMember(a.contributors.front().first) +
+                             tr(" (%1% of the error)").arg(100.0 * a.contributors.front().second, 0, 'f', 0);
+            data.estimates = m_estimates[top];
+            data.anomalies.push_back(a);
+            data.anomalies.back().series = it->second.id;
+            for (std::size_t c = 1; c < a.contributors.size(); ++c)
+                if (auto m = m_series.find(a.contributors[c].first.toString()); m != m_series.end())
+                    data.extras.push_back({m->second,
+                                           shortMember(a.contributors[c].first) +
+                                               tr(" (%1%)").arg(100.0 * a.contributors[c].second, 0, 'f', 0),
+                                           false});
+        } else {
+            data.error = tr("The member series are no longer available.");
+        }
+    } else if (auto it = m_series.find(key); it != m_series.end()) {
         data.main.series = it->second;
         data.main.name = QString::fromStdString(a.series.metric);
         data.estimates = m_estimates[key];
@@ -291,9 +460,18 @@ void AnomalyPage::showDetail() {
     } else {
         data.error = tr("The series is no longer available.");
     }
-    m_chart->setData(std::move(data));
+    // Around the anomaly, within the data (no empty future on the right).
     const TimeMs span = std::max<TimeMs>(a.end - a.start, kHourMs);
-    m_chart->setViewRange({a.start - 6 * span, a.end + 6 * span});
+    TimeRange view{a.start - 6 * span, a.end + 6 * span};
+    if (!data.main.series.empty()) {
+        const TimeMs last = data.main.series.time.back() + kMinuteMs;
+        if (view.end > last) {
+            view.start = std::max(data.main.series.time.front(), view.start - (view.end - last));
+            view.end = last;
+        }
+    }
+    m_chart->setData(std::move(data));
+    m_chart->setViewRange(view);
     QString text = QString::fromStdString(a.explanation);
     text +=
         tr("\nScore %1, from %2 to %3 (UTC).")
@@ -301,7 +479,21 @@ void AnomalyPage::showDetail() {
             .arg(
                 QDateTime::fromMSecsSinceEpoch(a.start, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm")))
             .arg(QDateTime::fromMSecsSinceEpoch(a.end, Qt::UTC).toString(QStringLiteral("HH:mm")));
-    text += tr(" Band: %1 sigma.").arg(m_tuning->bandSigmasFor(a.series), 0, 'f', 1);
+    if (isGroup) {
+        text += tr(" Group band: %1 sigma-equivalents of the reconstruction error.")
+                    .arg(kGroupBandMedium * m_tuning->bandSigmasFor(a.series) /
+                             detect::bandSigmasFor(detect::Sensitivity::Medium),
+                         0, 'f', 1);
+        text += tr("\nContributors (share of the error):");
+        for (const auto& [member, share] : a.contributors)
+            text += tr("\n  • %1 — %2%")
+                        .arg(QString::fromStdString(member.toString()))
+                        .arg(100.0 * share, 0, 'f', 0);
+    } else {
+        text += tr(" Band: %1 sigma.").arg(m_tuning->bandSigmasFor(a.series), 0, 'f', 1);
+    }
+    if (const int g = m_model->alertGroupOf(row); g > 0)
+        text += tr("\nAlert group #%1: %2").arg(g).arg(m_model->alertGroupHeadline(g));
     if (!a.suppressed.empty())
         text += tr("\nSuppressed: %1").arg(QString::fromStdString(a.suppressed));
     m_explanation->setText(text);

@@ -2,8 +2,15 @@
 // (with history before it so the detector has learnt), lists the anomalies in a sortable, filterable table
 // (score, time, service, series, detector, deviation, raised/suppressed with the reason), and shows the
 // selected one in a detail view: the chart with the expected band and anomaly marks, and the explanation.
+// The group detector runs over the instances of each service (and each host's metrics): its anomalies are
+// listed with the others (detector "group"); their detail plots the member series and names each one's
+// share of the error. Every listed anomaly is correlated into alert groups (same service, host or a
+// dependency edge, close in time); the table shows each one's alert group and the status line the
+// compression ratio (raised anomalies in / alert groups out).
 // Buttons: "Not an anomaly" (feedback remembered in the workspace), a sensitivity choice for the selected
 // series or its service, and a silences/maintenance-window editor. Scans run on the window's TaskRunner.
+// Keys: Ctrl+R scan, Ctrl+Shift+F filter (Esc clears it), Alt+N not an anomaly, Alt+I silences,
+// Ctrl+G group anomalies only / all.
 // Thread-safety: UI thread only.
 #pragma once
 
@@ -45,7 +52,11 @@ public:
     MetricChart* chart() const { return m_chart; }
     QLabel* explanation() const { return m_explanation; }
     QPushButton* notAnomalyButton() const { return m_notAnomaly; }
+    QPushButton* remediateButton() const { return m_remediate; }
     QComboBox* sensitivityBox() const { return m_sensitivity; }
+    QComboBox* kindBox() const { return m_kind; }
+    QLineEdit* filterEdit() const { return m_filter; }
+    std::size_t alertGroupCount() const { return m_alertGroups; }
     QLabel* statusLabel() const { return m_status; }
     detect::Tuning& tuning() { return *m_tuning; }
     detect::DetectStore& store() { return *m_store; }
@@ -53,14 +64,20 @@ public:
 
 public slots:
     void scan();
+    void setFilterText(const QString& text);
     void markSelectedNotAnomaly();
     void editSilences();
+    // Emits remediateRequested for the selected anomaly ("Remediate…", Ctrl+Shift+R).
+    void remediateSelected();
 
 signals:
     void scanFinished();
+    // The operator asks for a remediation of this anomaly; the app opens the remediation panel with it.
+    void remediateRequested(const cairn::detect::Anomaly& anomaly);
 
 protected:
     void showEvent(QShowEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     struct ScanResult;
@@ -81,10 +98,13 @@ private:
     QDoubleSpinBox* m_minScore = nullptr;
     QCheckBox* m_showSuppressed = nullptr;
     QComboBox* m_sensitivity = nullptr;
+    QComboBox* m_kind = nullptr;
     QPushButton* m_notAnomaly = nullptr;
+    QPushButton* m_remediate = nullptr;
     QPushButton* m_silencesButton = nullptr;
     std::map<std::string, ts::Series> m_series;
     std::map<std::string, std::vector<detect::Estimate>> m_estimates;
+    std::size_t m_alertGroups = 0;
     bool m_scanning = false;
     bool m_scannedOnce = false;
 };

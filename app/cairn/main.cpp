@@ -54,7 +54,10 @@ int main(int argc, char** argv) {
         QStringLiteral("prometheus"),
         QStringLiteral("Show metrics from this Prometheus API URL (Thanos, Mimir, VictoriaMetrics too)."),
         QStringLiteral("url"));
-    parser.addOptions({screenshot, bench, seed, page, select, sourcesFile, prometheus});
+    QCommandLineOption anomalyFilter(QStringLiteral("anomaly-filter"),
+                                     QStringLiteral("Filter text for the Anomalies page (e.g. group)."),
+                                     QStringLiteral("text"));
+    parser.addOptions({screenshot, bench, seed, page, select, sourcesFile, prometheus, anomalyFilter});
     parser.process(app);
     bool seedOk = false;
     const auto seedValue = parser.value(seed).toULongLong(&seedOk);
@@ -98,8 +101,9 @@ int main(int argc, char** argv) {
     }
     cairn::ui::MainWindow window(backends);
     sources->install(&window);
-    window.addPage(QStringLiteral("Anomalies"), new cairn::ui::AnomalyPage(&window),
-                   QKeySequence(Qt::CTRL | Qt::Key_3));
+    auto* anomalies = new cairn::ui::AnomalyPage(&window);
+    anomalies->setFilterText(parser.value(anomalyFilter));
+    window.addPage(QStringLiteral("Anomalies"), anomalies, QKeySequence(Qt::CTRL | Qt::Key_3));
     window.addPage(QStringLiteral("Logs"), new cairn::ui::LogsPage(&window));
     cairn::app::addRemediationPage(window);
     window.addPage(QStringLiteral("Forecast"), new cairn::ui::ForecastPage(backends, window.taskRunner()),

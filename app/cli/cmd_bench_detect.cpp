@@ -17,6 +17,7 @@
 #include <random>
 #include <thread>
 
+#include <cstdlib>
 #include <time.h>
 
 namespace cairn::cli {
@@ -258,16 +259,19 @@ std::vector<std::vector<double>> makePool(int count, int points) {
 
 int benchScale(int argc, char** argv, int first) {
     Args args(argc, argv, first);
-    if (auto u = args.unknown({"series", "points", "threads"}); !u.empty()) {
+    if (auto u = args.unknown({"series", "points", "threads", "runs"}); !u.empty()) {
         std::fprintf(stderr, "cairn-cli bench detect-scale: unknown option --%s\n", u.front().c_str());
         return 2;
     }
     const int series = std::atoi(args.get("series", "10000").c_str());
     const int points = std::atoi(args.get("points", "10080").c_str());
-    const int threads = std::atoi(args.get("threads", "2").c_str());
-    if (series <= 0 || points <= 0 || threads <= 0 || threads > 256) {
-        std::fprintf(stderr,
-                     "Usage: cairn-cli bench detect-scale [--series 10000] [--points 10080] [--threads 2]\n");
+    // Default: one worker per core of this machine (per-series state is independent).
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads = std::atoi(args.get("threads", std::to_string(cores)).c_str());
+    const int runs = std::atoi(args.get("runs", "1").c_str());
+    if (series <= 0 || points <= 0 || threads <= 0 || threads > 256 || runs <= 0 || runs > 20) {
+        std::fprintf(stderr, "Usage: cairn-cli bench detect-scale [--series 10000] [--points 10080] "
+                             "[--threads CORES] [--runs 1]\n");
         return 2;
     }
     const TimeMs start = 1'700'000'000'000 - 1'700'000'000'000 % kWeekMs;
@@ -295,8 +299,9 @@ int benchScale(int argc, char** argv, int first) {
                     static_cast<double>(n) * points / cpu / 1e6, static_cast<double>(n) * points / secs / 1e6,
                     n, sink);
     }
-    // 2) The whole fleet on `threads` threads.
-    {
+    // 2) The whole fleet on `threads` threads, `runs` times (the median is the figure to quote).
+    std::vector<double> walls;
+    for (int run = 0; run < runs; ++run) {
         std::vector<double> sinks(static_cast<std::size_t>(threads), 0.0);
         std::vector<double> cpus(static_cast<std::size_t>(threads), 0.0);
         const auto t0 = Clock::now();
@@ -318,14 +323,29 @@ int benchScale(int argc, char** argv, int first) {
         for (auto& t : workers)
             t.join();
         const double secs = seconds(t0, Clock::now());
+        double busiest = 0;
         double cpu = 0;
-        for (double c : cpus)
-            cpu = std::max(cpu, c);
-        std::printf(
-            "fleet: %d x %d points in %.2f s wall on %d threads (%.2f M points/s total); the busiest thread "
-            "used %.2f s of CPU, i.e. the wall time on %d otherwise idle cores\n",
-            series, points, secs, threads, static_cast<double>(series) * points / secs / 1e6, cpu, threads);
+        for (double c : cpus) {
+            busiest = std::max(busiest, c);
+            cpu += c;
+        }
+        const double total = static_cast<double>(series) * points;
+        walls.push_back(secs);
+        std::printf("fleet run %d: %d x %d points: wall %.2f s on %d threads (%d cores here), CPU %.2f s "
+                    "(busiest thread %.2f s), %.2f M points/s/core by CPU time, %.2f M points/s by wall "
+                    "time\n",
+                    run + 1, series, points, secs, threads, cores, cpu, busiest, total / cpu / 1e6,
+                    total / secs / 1e6);
     }
+    std::sort(walls.begin(), walls.end());
+    double load[3] = {0, 0, 0};
+    const bool haveLoad = getloadavg(load, 3) == 3;
+    std::printf("fleet wall time: median %.2f s of %d run(s) (min %.2f, max %.2f)", walls[walls.size() / 2],
+                runs, walls.front(), walls.back());
+    if (haveLoad)
+        std::printf("; load average %.2f %.2f %.2f (other processes share these cores)", load[0], load[1],
+                    load[2]);
+    std::printf("\n");
     detect::ScorePipeline p;
     std::printf("state per series: %zu bytes (ScorePipeline; ensemble %zu: seasonal %zu, rolling MAD %zu; "
                 "context %zu)\n",

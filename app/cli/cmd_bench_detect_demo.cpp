@@ -1,5 +1,6 @@
 // cairn-cli bench detect-demo: runs the detector, the alert engine and correlation over the demo
-// environment's 14 days and reports which injected incidents were found and the alert compression ratio.
+// environment's 14 days, plus the group detector over the instances of each service, and reports which
+// injected incidents were found (and by which detector) and the alert compression ratio.
 #include "args.h"
 #include "commands.h"
 
@@ -7,6 +8,7 @@
 #include "cairn/detect/alerts.h"
 #include "cairn/detect/analyze.h"
 #include "cairn/detect/correlate.h"
+#include "cairn/detect/groupscan.h"
 #include "cairn/detect/pipeline.h"
 
 #include <algorithm>
@@ -64,7 +66,16 @@ int runBenchDetectDemo(int argc, char** argv, int first) {
         }
         points += s.size();
     }
-    const auto alerts = engine.finish();
+    auto alerts = engine.finish();
+    // The group detector over the instances of each service (and each host's metrics): its anomalies are
+    // alerts like the others and take part in the correlation.
+    std::vector<ts::SeriesId> ids;
+    for (const auto& s : *series)
+        ids.push_back(s.id);
+    const auto groupDefs = detect::defineGroups(ids);
+    const auto groupAnomalies = detect::scanGroups(*series, groupDefs);
+    for (const auto& a : groupAnomalies)
+        alerts.push_back(detect::alertFromAnomaly(a, range.end));
     detect::CorrelationOptions co;
     if (auto deps = env.dependencies(range); deps)
         for (const auto& d : *deps)
@@ -76,9 +87,11 @@ int runBenchDetectDemo(int argc, char** argv, int first) {
 
     std::printf("demo (seed %llu): %zu series, %zu points, score=%s\n",
                 static_cast<unsigned long long>(config.seed), series->size(), points, mode.c_str());
-    std::printf("anomalous points/runs: %zu; alerts: %zu (%zu suppressed); groups: %zu; compression %.1fx "
-                "(alerts not suppressed / groups)\n",
-                anomalies, alerts.size(), alerts.size() - active, groups.size(),
+    std::printf("group detector: %zu groups of related series, %zu group anomalies\n", groupDefs.size(),
+                groupAnomalies.size());
+    std::printf("anomalous points/runs: %zu; alerts: %zu (%zu suppressed, %zu from the group detector); "
+                "alert groups: %zu; compression %.1fx (alerts not suppressed / alert groups)\n",
+                anomalies, alerts.size(), alerts.size() - active, groupAnomalies.size(), groups.size(),
                 detect::compressionRatio(active, groups.size()));
     int found = 0;
     const auto incidents = env.incidents();
@@ -92,8 +105,10 @@ int runBenchDetectDemo(int argc, char** argv, int first) {
                 continue;
             for (std::size_t i : g.alerts) {
                 const auto& a = alerts[i];
-                const bool related = services.count(a.series.label("service")) ||
-                                     (!inc.rootPod.empty() && a.series.label("pod") == inc.rootPod);
+                bool related = services.count(a.series.label("service")) ||
+                               (!inc.rootPod.empty() && a.series.label("pod") == inc.rootPod);
+                for (const auto& [member, share] : a.peak.contributors)
+                    related = related || (!inc.rootPod.empty() && member.label("pod") == inc.rootPod);
                 if (related && (!first || a.start < first->start)) {
                     first = &a;
                     hit = &g;
@@ -105,13 +120,29 @@ int runBenchDetectDemo(int argc, char** argv, int first) {
                     formatDateTime(inc.start).c_str(), formatDateTime(inc.end).c_str(),
                     hit ? "FOUND" : "missed");
         if (hit)
-            std::printf(" after %.0f min: %s\n      group: %s\n",
+            std::printf(" after %.0f min by the %s detector: %s\n      alert group: %s\n",
                         static_cast<double>(first->start - inc.start) / kMinuteMs,
-                        first->peak.explanation.c_str(), hit->headline.c_str());
+                        first->peak.detector.c_str(), first->peak.explanation.c_str(), hit->headline.c_str());
         else
             std::printf(" (%s on %s)\n", inc.primaryMetric.c_str(), inc.rootService.c_str());
     }
     std::printf("incidents found: %d / %zu\n", found, incidents.size());
+    // Precision of the group detector: its anomalies that overlap an incident (30 min of slack each side).
+    std::size_t explained = 0;
+    for (const auto& a : groupAnomalies) {
+        const demo::IncidentTruth* match = nullptr;
+        for (const auto& inc : incidents)
+            if (a.start < inc.end + 30 * kMinuteMs && a.end > inc.start - 30 * kMinuteMs)
+                match = &inc;
+        explained += match ? 1 : 0;
+        std::printf("  group %s..%s %-40s top %s (%.0f%%): %s\n", formatDateTime(a.start).c_str(),
+                    formatDateTime(a.end).substr(11, 5).c_str(), a.series.toString().c_str(),
+                    a.contributors.empty() ? "" : a.contributors.front().first.toString().c_str(),
+                    a.contributors.empty() ? 0.0 : 100.0 * a.contributors.front().second,
+                    match ? (match->id + " " + std::string(demo::toString(match->kind))).c_str()
+                          : "no incident");
+    }
+    std::printf("group anomalies during an incident: %zu / %zu\n", explained, groupAnomalies.size());
     return 0;
 }
 

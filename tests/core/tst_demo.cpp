@@ -258,7 +258,8 @@ private slots:
             if (i.kind == IncidentKind::MemoryLeak || i.kind == IncidentKind::DiskFill ||
                 i.kind == IncidentKind::NoisyNeighbour)
                 QVERIFY(env.topology().host(i.rootHost));
-            if (i.kind == IncidentKind::MemoryLeak || i.kind == IncidentKind::DiskFill)
+            if (i.kind == IncidentKind::MemoryLeak || i.kind == IncidentKind::DiskFill ||
+                i.kind == IncidentKind::LoadImbalance)
                 QCOMPARE(env.topology().pod(i.rootPod)->host, i.rootHost);
             QVERIFY(env.topology().service(i.rootService));
             QVERIFY(!i.affectedServices.empty());
@@ -266,7 +267,7 @@ private slots:
             QVERIFY(!i.primaryMetric.empty());
             QVERIFY(!i.id.empty());
         }
-        QCOMPARE(kinds.size(), std::size_t(5));
+        QCOMPARE(kinds.size(), std::size_t(6)); // every IncidentKind
         const TimeMs anchor = env.anchor();
         QVERIFY2(
             std::any_of(all.begin(), all.end(),
@@ -483,6 +484,47 @@ private slots:
                 1.3 * around(env, "latency_p50_ms", svc, inc->start - kHourMs));
         QVERIFY(countLogs(env, {inc->start, inc->end}, "CPU throttled") > 20);
         QCOMPARE(countLogs(env, {inc->start - kDayMs, inc->start}, "CPU throttled"), std::size_t(0));
+    }
+
+    void loadImbalancePartsThePodsOfAServiceWays() {
+        FakeClock clock;
+        DemoEnvironment env(config(7, clock));
+        const auto all = env.incidents();
+        const auto* inc = find(all, IncidentKind::LoadImbalance, true, env.anchor());
+        QVERIFY(inc);
+        QCOMPARE(inc->primaryMetric, std::string("cpu_usage_ratio"));
+        QVERIFY(!inc->rootPod.empty());
+        QCOMPARE(inc->affectedServices, std::vector<std::string>{inc->rootService});
+        const TimeMs mid = inc->start + (inc->end - inc->start) / 2;
+        const TimeMs before = inc->start - kHourMs;
+        // Ratio of each pod's cpu to its siblings' mean, during vs before: the hot pod up, the others down.
+        const auto pods = env.topology().podsOf(inc->rootService);
+        QVERIFY(pods.size() >= 3);
+        for (const auto& pod : pods) {
+            const double during = around(env, "cpu_usage_ratio", {{"pod", pod}}, mid);
+            const double calm = around(env, "cpu_usage_ratio", {{"pod", pod}}, before);
+            double sibDuring = 0, sibCalm = 0;
+            for (const auto& other : pods)
+                if (other != pod) {
+                    sibDuring += around(env, "cpu_usage_ratio", {{"pod", other}}, mid);
+                    sibCalm += around(env, "cpu_usage_ratio", {{"pod", other}}, before);
+                }
+            const double change = (during / sibDuring) / (calm / sibCalm);
+            if (pod == inc->rootPod)
+                QVERIFY2(change > 1.2, pod.c_str());
+            else
+                QVERIFY2(change < 1.0, pod.c_str());
+            // Each pod stays inside the range it covers on an ordinary day.
+            QVERIFY(during < 0.995);
+        }
+        // The service's own metrics do not move.
+        const ts::Labels svc{{"service", inc->rootService}};
+        const ts::Labels front{{"service", "frontend"}};
+        const double share = around(env, "request_rate", svc, mid) / around(env, "request_rate", front, mid);
+        const double calmShare =
+            around(env, "request_rate", svc, before) / around(env, "request_rate", front, before);
+        QVERIFY(std::abs(share - calmShare) < 0.05 * calmShare);
+        QVERIFY(around(env, "latency_p50_ms", svc, mid) < 1.2 * around(env, "latency_p50_ms", svc, before));
     }
 
     void logsAreOrderedAndFiltered() {
@@ -722,6 +764,7 @@ private slots:
                 break;
             }
             case IncidentKind::DeployErrors:
+            case IncidentKind::LoadImbalance:
                 break;
             }
         }

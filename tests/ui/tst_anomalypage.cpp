@@ -1,6 +1,7 @@
 // The anomaly browser driven as a user would: scan, sort, filter, select an anomaly to see its chart,
 // band and explanation, "Not an anomaly", sensitivity. Uses the fake shop source (fakesources.h), whose
-// checkout p95 latency spikes 30 minutes before "now".
+// checkout p95 latency spikes 30 minutes before "now"; and a source of three pods of one service, one of
+// which takes more of the load for 40 minutes (the group detector's case).
 #include "fakesources.h"
 #include "ui/anomalymodel.h"
 #include "ui/anomalypage.h"
@@ -10,6 +11,7 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QTableView>
 #include <QtTest>
@@ -46,6 +48,63 @@ int findRow(const AnomalyPage& page, const std::string& metric, const std::strin
     return -1;
 }
 
+// Three catalog pods sharing a daily cpu pattern with their own small noise; from 60 to 20 minutes before
+// now catalog-0 takes 30% more of the load and its siblings 15% less.
+class PartingPodsSource : public sources::MetricSource {
+public:
+    std::string name() const override { return "Parting pods"; }
+    static std::vector<ts::SeriesId> ids() {
+        std::vector<ts::SeriesId> out;
+        for (int p = 0; p < 3; ++p)
+            out.push_back(
+                {"cpu_usage_ratio",
+                 {{"service", "catalog"}, {"pod", "catalog-" + std::to_string(p)}, {"host", "node-a"}}});
+        return out;
+    }
+    Result<std::vector<ts::SeriesId>> listSeries(const ts::Selector& selector, const CancelToken&) override {
+        std::vector<ts::SeriesId> out;
+        for (auto& id : ids())
+            if (selector.matches(id))
+                out.push_back(id);
+        return out;
+    }
+    Result<std::vector<ts::Series>> query(const sources::MetricQuery& q, const CancelToken&) override {
+        std::vector<ts::Series> out;
+        const TimeMs start = std::max(q.range.start, kFakeNow - 14 * kDayMs) / kMinuteMs * kMinuteMs;
+        const TimeMs end = std::min(q.range.end, kFakeNow + kMinuteMs);
+        int p = 0;
+        for (auto& id : ids()) {
+            if (q.selector.matches(id)) {
+                ts::Series s;
+                s.id = id;
+                for (TimeMs t = start; t < end; t += kMinuteMs) {
+                    s.time.push_back(t);
+                    s.value.push_back(valueAt(p, t));
+                }
+                out.push_back(std::move(s));
+            }
+            ++p;
+        }
+        return out;
+    }
+    static double valueAt(int pod, TimeMs t) {
+        const double day = std::sin(static_cast<double>(t % kDayMs) / static_cast<double>(kDayMs) * 6.283185);
+        // Deterministic noise per pod and minute (splitmix64), about +-1%.
+        std::uint64_t h =
+            static_cast<std::uint64_t>(t / kMinuteMs) * 0x9e3779b97f4a7c15ULL + pod * 0x632be59bULL;
+        h ^= h >> 30;
+        h *= 0xbf58476d1ce4e5b9ULL;
+        h ^= h >> 27;
+        h *= 0x94d049bb133111ebULL;
+        h ^= h >> 31;
+        const double noise = (static_cast<double>(h >> 11) * 0x1.0p-53 - 0.5) * 0.035;
+        double load = 0.3 + 0.15 * day;
+        if (t >= kFakeNow - 60 * kMinuteMs && t < kFakeNow - 20 * kMinuteMs)
+            load *= pod == 0 ? 1.3 : 0.85;
+        return load * (1.0 + noise);
+    }
+};
+
 } // namespace
 
 class TestAnomalyPage : public QObject {
@@ -55,8 +114,11 @@ class TestAnomalyPage : public QObject {
     std::unique_ptr<MainWindow> m_window;
     AnomalyPage* m_page = nullptr;
 
-    void openPage() {
-        m_window = std::make_unique<MainWindow>(cairn::testing::fakeBackends(m_source));
+    void openPage(std::shared_ptr<sources::MetricSource> source = nullptr) {
+        Backends backends = cairn::testing::fakeBackends(m_source);
+        if (source)
+            backends.metrics = std::move(source);
+        m_window = std::make_unique<MainWindow>(backends);
         m_window->setLiveRefreshInterval(0);
         m_window->resize(1280, 900);
         m_page = new AnomalyPage(m_window.get(), std::make_unique<detect::MemoryDetectStore>());
@@ -129,6 +191,30 @@ private slots:
         QVERIFY(page.statusLabel()->text().contains("anomalies"));
     }
 
+    void remediateHandsTheSelectedAnomalyOnByButtonAndShortcut() {
+        openPage();
+        if (QTest::currentTestFailed())
+            return;
+        AnomalyPage& page = *m_page;
+        std::vector<detect::Anomaly> asked;
+        connect(&page, &AnomalyPage::remediateRequested, this,
+                [&asked](const detect::Anomaly& a) { asked.push_back(a); });
+        const int r = findRow(page, "latency_p95_ms", "checkout");
+        QVERIFY(r >= 0);
+        selectRow(page, r);
+        QTRY_VERIFY(page.remediateButton()->isEnabled());
+        const int src = page.proxy()->mapToSource(page.proxy()->index(r, 0)).row();
+        QTest::mouseClick(page.remediateButton(), Qt::LeftButton);
+        QCOMPARE(asked.size(), std::size_t(1));
+        QCOMPARE(asked[0].series, page.model()->anomaly(src).series);
+        QCOMPARE(asked[0].peak, page.model()->anomaly(src).peak);
+        m_window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
+        QTRY_COMPARE(asked.size(), std::size_t(2));
+        QCOMPARE(asked[1].series, asked[0].series);
+    }
+
     void notAnAnomalySuppressesAndIsRemembered() {
         openPage();
         if (QTest::currentTestFailed())
@@ -146,6 +232,56 @@ private slots:
         QVERIFY(feedback.has_value());
         QCOMPARE(feedback->size(), std::size_t(1));
         QCOMPARE(feedback->front().series, page.model()->anomaly(src).series.toString());
+    }
+
+    void groupAnomalyListsContributorsAndPlotsTheMembers() {
+        openPage(std::make_shared<PartingPodsSource>());
+        if (QTest::currentTestFailed())
+            return;
+        AnomalyPage& page = *m_page;
+        // Only the group anomalies, through the keyboard (Ctrl+G toggles the kind filter).
+        page.table()->setFocus();
+        QTest::keyClick(page.table(), Qt::Key_G, Qt::ControlModifier);
+        QCOMPARE(page.kindBox()->currentIndex(), 2);
+        QVERIFY(page.proxy()->rowCount() > 0);
+        int hit = -1;
+        for (int r = 0; r < page.proxy()->rowCount(); ++r) {
+            const auto& a = page.model()->anomaly(page.proxy()->mapToSource(page.proxy()->index(r, 0)).row());
+            QCOMPARE(a.detector, std::string("group"));
+            if (a.start >= kFakeNow - 70 * kMinuteMs && a.start <= kFakeNow - 20 * kMinuteMs)
+                hit = r;
+        }
+        QVERIFY2(hit >= 0, "the pods parting ways are a group anomaly");
+        QCOMPARE(page.proxy()->index(hit, AnomalyTableModel::Detector).data().toString(),
+                 QStringLiteral("group"));
+        QCOMPARE(page.proxy()->index(hit, AnomalyTableModel::Service).data().toString(),
+                 QStringLiteral("catalog"));
+        QVERIFY(page.proxy()->index(hit, AnomalyTableModel::AlertGroup).data().toString().startsWith("#"));
+        selectRow(page, hit);
+        QTRY_VERIFY(page.explanation()->text().contains("Contributors"));
+        QVERIFY(page.explanation()->text().contains("catalog-0"));
+        QVERIFY(page.explanation()->text().contains("Alert group #"));
+        const ChartData& data = page.chart()->data();
+        QCOMPARE(data.main.series.id.label("pod"), std::string("catalog-0")); // the top contributor
+        QVERIFY(!data.extras.empty());                                        // its siblings
+        QVERIFY(!data.anomalies.empty());
+        QVERIFY(page.statusLabel()->text().contains("compression"));
+        QVERIFY(page.alertGroupCount() >= 1);
+        // Back to every detector; the single-series anomalies of the hot pod are listed too.
+        QTest::keyClick(page.table(), Qt::Key_G, Qt::ControlModifier);
+        QCOMPARE(page.kindBox()->currentIndex(), 0);
+        QVERIFY(page.proxy()->rowCount() >= 1);
+        // Ctrl+Shift+F goes to the filter (Ctrl+F is the navigator's); it matches a group's member series.
+        QTest::keyClick(page.table(), Qt::Key_F, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(page.filterEdit()->hasFocus());
+        QTest::keyClicks(page.filterEdit(), QStringLiteral("catalog-2"));
+        QVERIFY(page.proxy()->rowCount() >= 1);
+        QTest::keyClick(page.filterEdit(), Qt::Key_Escape);
+        QVERIFY(page.filterEdit()->text().isEmpty());
+        // Ctrl+R scans again.
+        QTest::keyClick(page.table(), Qt::Key_R, Qt::ControlModifier);
+        QVERIFY(page.isScanning());
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isScanning(), 30000);
     }
 
     void sensitivityChoiceIsStoredAndRescans() {

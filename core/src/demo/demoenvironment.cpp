@@ -26,6 +26,8 @@ std::string_view toString(IncidentKind kind) {
         return "deploy_errors";
     case IncidentKind::NoisyNeighbour:
         return "noisy_neighbour";
+    case IncidentKind::LoadImbalance:
+        return "load_imbalance";
     }
     return "unknown";
 }

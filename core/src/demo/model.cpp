@@ -264,6 +264,17 @@ void Model::placeIncidents() {
     noisy.end = noisy.start + 100 * kMinuteMs;
     injections.push_back(noisy);
 
+    // Sticky sessions after a load-balancer change: one catalog pod takes a larger share of the traffic and
+    // its siblings less. Each pod's cpu stays inside its own daily range; only their relation breaks.
+    Injection imbalance;
+    imbalance.kind = IncidentKind::LoadImbalance;
+    imbalance.pod = pick("catalog", 2);
+    imbalance.service = podService[static_cast<std::size_t>(imbalance.pod)];
+    imbalance.start = anchor - 9 * kHourMs - 30 * kMinuteMs + jitter(16, 30);
+    imbalance.end = imbalance.start + 90 * kMinuteMs;
+    imbalance.skew = 0.12;
+    injections.push_back(imbalance);
+
     Injection leak;
     leak.kind = IncidentKind::MemoryLeak;
     leak.pod = pick("recommendation", 1);
@@ -359,6 +370,7 @@ void Model::placeIncidents() {
             inj.end = inj.cleanup;
             break;
         case IncidentKind::DeployErrors:
+        case IncidentKind::LoadImbalance:
             break;
         }
         injections.push_back(inj);
@@ -467,8 +479,10 @@ std::vector<IncidentTruth> Model::truths(const std::vector<Injection>& eff, Time
                     roots.push_back(podService[p]);
         }
         affected.clear();
-        for (int r : roots)
-            up(r);
+        // A skewed load balancer leaves the service's totals, so its callers, as they were.
+        if (inj.kind != IncidentKind::LoadImbalance)
+            for (int r : roots)
+                up(r);
         for (int r : roots)
             t.affectedServices.push_back(topo.services[static_cast<std::size_t>(r)].name);
         for (int s : affected)
@@ -520,6 +534,16 @@ std::vector<IncidentTruth> Model::truths(const std::vector<Injection>& eff, Time
                 ") introduces a NullPointerException in promotions: error burst until the rollback "
                 "to " +
                 inj.fromVersion + " " + fmt("%.0f min later.", hours * 60.0);
+            break;
+        case IncidentKind::LoadImbalance:
+            t.primaryMetric = "cpu_usage_ratio";
+            t.description = "After a load-balancer change, " + t.rootService + " sends " +
+                            fmt("%.0f%% more traffic to ",
+                                100.0 * inj.skew *
+                                    static_cast<double>(
+                                        podsOfService[static_cast<std::size_t>(inj.service)].size() - 1)) +
+                            t.rootPod + " and less to its siblings for " + fmt("%.0f min", hours * 60.0) +
+                            ": the pods' cpu parts ways while the service's totals stay normal.";
             break;
         case IncidentKind::NoisyNeighbour: {
             t.primaryMetric = "cpu_usage_ratio";
@@ -616,6 +640,8 @@ void Model::evaluate(std::int64_t minute, const std::vector<Injection>& eff,
     st.util = u;
 
     std::array<double, 32> selfAdd{}, errAdd{}, cpuAdd{};
+    std::array<double, 32> cpuShare;
+    cpuShare.fill(1.0);
     for (std::size_t s = 0; s < ns; ++s) {
         st.rps[s] = rpsAtPeak[s] * u * (1.0 + 0.02 * gauss(streamHash(rpsSalt[s], um)));
         st.errorTemplate[s] = ErrorTemplate::None;
@@ -680,6 +706,17 @@ void Model::evaluate(std::int64_t minute, const std::vector<Injection>& eff,
             }
             break;
         }
+        case IncidentKind::LoadImbalance: {
+            const double r = ramp(t, inj.start, inj.end, 6 * kMinuteMs);
+            if (r > 0) {
+                const auto& pods = podsOfService[svc];
+                const double n = static_cast<double>(pods.size());
+                for (int p : pods)
+                    cpuShare[static_cast<std::size_t>(p)] *=
+                        p == inj.pod ? 1.0 + inj.skew * r * (n - 1.0) : 1.0 - inj.skew * r;
+            }
+            break;
+        }
         case IncidentKind::NoisyNeighbour: {
             const double r = ramp(t, inj.start, inj.end, 5 * kMinuteMs);
             if (r > 0)
@@ -723,9 +760,10 @@ void Model::evaluate(std::int64_t minute, const std::vector<Injection>& eff,
             errAdd[s] += 0.3;
             st.errorTemplate[s] = ErrorTemplate::DiskFull;
         }
-        st.cpu[p] = std::clamp(0.04 + cpuPerUtil[s] * u * (1.0 + 0.03 * gauss(streamHash(cpuSalt[p], um))) +
-                                   cpuAdd[p],
-                               0.005, 0.995);
+        st.cpu[p] = std::clamp(
+            0.04 + cpuPerUtil[s] * u * cpuShare[p] * (1.0 + 0.03 * gauss(streamHash(cpuSalt[p], um))) +
+                cpuAdd[p],
+            0.005, 0.995);
     }
 
     const double load = 1.0 + 0.3 * u * u;

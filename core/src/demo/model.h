@@ -94,6 +94,8 @@ struct Injection {
     double extraMs = 0;
     double errorAdd = 0;
     std::string fromVersion, toVersion, commit;
+    // load imbalance: the root pod gets (1 + skew * (n-1)) times its share, each sibling (1 - skew)
+    double skew = 0;
     bool remediated = false;
 };
 

@@ -36,6 +36,21 @@ std::string clock(TimeMs t) {
 
 } // namespace
 
+Alert alertFromAnomaly(const Anomaly& anomaly, TimeMs now) {
+    Alert a;
+    a.series = anomaly.series;
+    a.start = anomaly.start;
+    a.raisedAt = anomaly.start;
+    a.end = anomaly.end >= now ? 0 : anomaly.end;
+    a.peakScore = anomaly.score;
+    a.peak = anomaly;
+    a.state = !anomaly.suppressed.empty() ? AlertState::Suppressed
+              : a.end == 0                ? AlertState::Firing
+                                          : AlertState::Resolved;
+    a.suppressedReason = anomaly.suppressed;
+    return a;
+}
+
 double compressionRatio(std::size_t alerts, std::size_t groups) {
     return groups == 0 ? 0.0 : static_cast<double>(alerts) / static_cast<double>(groups);
 }

@@ -83,9 +83,17 @@ GroupEstimate GroupDetector::update(TimeMs t, std::span<const double> values) {
         out.score = scoreFromDeviation(out.deviation, m_config.bandSigmas);
         out.ready = true;
         if (out.score >= 0.5 && out.error > 0) {
+            // Partial contributions z_i * r_i: they sum to the error (z.r = r.r for an orthogonal
+            // projection) and, unlike r_i^2, name the member that moved: with two members r_i^2 always
+            // splits the error evenly, while z_i * r_i gives it to the one whose own value left its normal.
+            // Negative terms (members pulled along) count as 0.
+            double positive = 0.0;
+            for (Eigen::Index i = 0; i < d; ++i)
+                positive += std::max(0.0, z(i) * residual(i));
             for (Eigen::Index i = 0; i < d; ++i)
                 out.contributions.emplace_back(static_cast<std::size_t>(i),
-                                               residual(i) * residual(i) / out.error);
+                                               positive > 0 ? std::max(0.0, z(i) * residual(i)) / positive
+                                                            : residual(i) * residual(i) / out.error);
             std::sort(out.contributions.begin(), out.contributions.end(),
                       [](const auto& a, const auto& b) { return a.second > b.second; });
         }

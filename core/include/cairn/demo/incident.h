@@ -17,6 +17,8 @@ enum class IncidentKind {
     DependencyLatency, // a downstream service turns slow; its callers' latency rises with it
     DeployErrors,      // a deploy introduces a bug: error burst with a new exception log template
     NoisyNeighbour,    // a host's cpu is saturated by a neighbour; every pod on it slows down
+    LoadImbalance,     // a load balancer skews traffic to one pod of a service: its pods' cpu parts ways
+                       // (one up, its siblings down) while the service's totals stay normal
 };
 
 std::string_view toString(IncidentKind kind); // "memory_leak", "disk_fill", ...

@@ -38,6 +38,10 @@ struct AlertGroup {
 std::vector<AlertGroup> correlateAlerts(const std::vector<Alert>& alerts,
                                         const CorrelationOptions& options = {});
 
+// An alert for an anomaly found in batch (a group anomaly, a listed anomaly): raised at its start, resolved
+// at its end unless the end is at or after `now` (then still firing), suppressed when the anomaly says so.
+Alert alertFromAnomaly(const Anomaly& anomaly, TimeMs now);
+
 // alerts in / groups out (1 when nothing was merged; 0 when there are no groups).
 double compressionRatio(std::size_t alerts, std::size_t groups);
 

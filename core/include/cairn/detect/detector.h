@@ -13,6 +13,8 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace cairn::detect {
 
@@ -78,6 +80,9 @@ struct Anomaly {
     std::string explanation; // one sentence: "p95 latency 840 ms vs expected 210 ms (+4.1 sigma)"
     double deviation = 0.0;  // signed sigmas from the expectation at the peak
     std::string suppressed;  // non-empty: why it is not raised ("marked not an anomaly on ...")
+    // Group anomalies (detector "group", `series` names the group): the member series and their share of
+    // the reconstruction error over the anomaly, largest first. Empty for single-series anomalies.
+    std::vector<std::pair<ts::SeriesId, double>> contributors;
 };
 
 } // namespace cairn::detect

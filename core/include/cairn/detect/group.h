@@ -35,7 +35,7 @@ struct GroupEstimate {
     double deviation = 0.0; // sqrt(error / typical error): sigma-equivalents
     bool ready = false;
     std::vector<std::pair<std::size_t, double>>
-        contributions; // (member index, share of error), largest first
+        contributions; // (member index, share of error: z_i * r_i, negatives as 0), largest first
 };
 
 class GroupDetector {
