@@ -31,9 +31,10 @@ SeasonalDetector::Slot SeasonalDetector::slot(TimeMs t, TimeMs period, int bucke
     // (i0 = floor(pos - 0.5), computed as a truncation since pos >= 0: floor is slow on every point).
     const double pos =
         static_cast<double>(phase) * (static_cast<double>(buckets) / static_cast<double>(period));
-    const int i1 = static_cast<int>(pos + 0.5);
+    const double up = pos + 0.5; // >= 0.5: truncation is floor here (not a rounding)
+    const int i1 = static_cast<int>(up);
     int i0 = i1 - 1;
-    const float w1 = static_cast<float>(pos + 0.5 - i1);
+    const auto w1 = static_cast<float>(up - i1);
     if (i0 < 0)
         i0 += buckets;
     return {i0, i1 >= buckets ? i1 - buckets : i1, w1};
