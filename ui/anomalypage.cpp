@@ -165,6 +165,13 @@ AnomalyPage::AnomalyPage(MainWindow* window, std::unique_ptr<detect::DetectStore
     m_sensitivity->setEnabled(false);
     m_silencesButton = new QPushButton(tr("S&ilences…"), detail);
     m_silencesButton->setToolTip(tr("Silences and maintenance windows, one-off or recurring (Alt+I)"));
+    m_remediate = new QPushButton(tr("Remediate…"), detail);
+    m_remediate->setObjectName(QStringLiteral("remediate"));
+    m_remediate->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+R")));
+    m_remediate->setToolTip(
+        tr("Propose a remediation for this anomaly on the Remediation page (Ctrl+Shift+R)"));
+    m_remediate->setEnabled(false);
+    actions->addWidget(m_remediate);
     actions->addWidget(m_notAnomaly);
     actions->addWidget(m_sensitivity);
     actions->addStretch(1);
@@ -212,6 +219,7 @@ AnomalyPage::AnomalyPage(MainWindow* window, std::unique_ptr<detect::DetectStore
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this] { showDetail(); });
     connect(m_notAnomaly, &QPushButton::clicked, this, &AnomalyPage::markSelectedNotAnomaly);
+    connect(m_remediate, &QPushButton::clicked, this, &AnomalyPage::remediateSelected);
     connect(m_sensitivity, &QComboBox::activated, this, &AnomalyPage::applySensitivity);
     connect(m_silencesButton, &QPushButton::clicked, this, &AnomalyPage::editSilences);
     if (m_window)
@@ -394,6 +402,12 @@ void AnomalyPage::scan() {
         });
 }
 
+void AnomalyPage::remediateSelected() {
+    const int row = selectedSourceRow();
+    if (row >= 0)
+        emit remediateRequested(m_model->anomaly(row));
+}
+
 int AnomalyPage::selectedSourceRow() const {
     const QModelIndex current = m_table->selectionModel()->currentIndex();
     if (!current.isValid())
@@ -404,6 +418,7 @@ int AnomalyPage::selectedSourceRow() const {
 void AnomalyPage::showDetail() {
     const int row = selectedSourceRow();
     m_notAnomaly->setEnabled(row >= 0);
+    m_remediate->setEnabled(row >= 0);
     m_sensitivity->setEnabled(row >= 0);
     if (row < 0)
         return;

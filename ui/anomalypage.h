@@ -52,6 +52,7 @@ public:
     MetricChart* chart() const { return m_chart; }
     QLabel* explanation() const { return m_explanation; }
     QPushButton* notAnomalyButton() const { return m_notAnomaly; }
+    QPushButton* remediateButton() const { return m_remediate; }
     QComboBox* sensitivityBox() const { return m_sensitivity; }
     QComboBox* kindBox() const { return m_kind; }
     QLineEdit* filterEdit() const { return m_filter; }
@@ -66,9 +67,13 @@ public slots:
     void setFilterText(const QString& text);
     void markSelectedNotAnomaly();
     void editSilences();
+    // Emits remediateRequested for the selected anomaly ("Remediate…", Ctrl+Shift+R).
+    void remediateSelected();
 
 signals:
     void scanFinished();
+    // The operator asks for a remediation of this anomaly; the app opens the remediation panel with it.
+    void remediateRequested(const cairn::detect::Anomaly& anomaly);
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -95,6 +100,7 @@ private:
     QComboBox* m_sensitivity = nullptr;
     QComboBox* m_kind = nullptr;
     QPushButton* m_notAnomaly = nullptr;
+    QPushButton* m_remediate = nullptr;
     QPushButton* m_silencesButton = nullptr;
     std::map<std::string, ts::Series> m_series;
     std::map<std::string, std::vector<detect::Estimate>> m_estimates;

@@ -6,6 +6,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QPushButton>
 #include <QSplitter>
 #include <QVBoxLayout>
@@ -28,6 +29,12 @@ RemediationPage::RemediationPage(RemediationBackend backend, TaskRunner* runner,
     bar->addWidget(m_actionsBox, 1);
     bar->addWidget(plugins);
     layout->addLayout(bar);
+    m_origin = new QLabel(tr("Pick an anomaly on the Anomalies page and choose Remediate… (Ctrl+Shift+R), or "
+                             "load a plan file."),
+                          this);
+    m_origin->setObjectName(QStringLiteral("origin"));
+    m_origin->setWordWrap(true);
+    layout->addWidget(m_origin);
     auto* split = new QSplitter(Qt::Horizontal, this);
     auto log = backend.log;
     m_panel = new RemediationPanel(std::move(backend), runner, split);
@@ -57,6 +64,7 @@ QString RemediationPage::loadPlan(const QString& path) {
     if (!plan)
         return QString::fromStdString(plan.error().what());
     m_actions = std::move(*plan);
+    m_origins.assign(m_actions.size(), tr("From the plan file %1").arg(path));
     m_actionsBox->clear();
     for (const auto& a : m_actions)
         m_actionsBox->addItem(
@@ -65,9 +73,45 @@ QString RemediationPage::loadPlan(const QString& path) {
     return {};
 }
 
+QString RemediationPage::proposeForAnomaly(const detect::Anomaly& anomaly) {
+    const QString series = QString::fromStdString(anomaly.series.toString());
+    QString error;
+    if (!m_proposer)
+        error = tr("No remediation can be proposed here: no executor is configured.");
+    else if (m_panel->isBusy())
+        error = tr("A remediation is running; wait for it to finish before proposing another.");
+    if (error.isEmpty()) {
+        auto action = m_proposer(anomaly);
+        if (!action) {
+            error = tr("No remediation for the anomaly in %1: %2")
+                        .arg(series, QString::fromStdString(action.error().message));
+        } else {
+            const QString origin =
+                tr("From the anomaly in %1 at %2 (%3)")
+                    .arg(series, QString::fromStdString(formatIso(anomaly.peak)),
+                         anomaly.explanation.empty() ? tr("score %1").arg(anomaly.score, 0, 'f', 2)
+                                                     : QString::fromStdString(anomaly.explanation));
+            m_actions.push_back(*action);
+            m_origins.push_back(origin);
+            m_actionsBox->addItem(QStringLiteral("%1 — %2").arg(QString::fromStdString(action->id),
+                                                                QString::fromStdString(action->kind)));
+            m_actionsBox->setCurrentIndex(m_actionsBox->count() - 1);
+            proposeIndex(int(m_actions.size()) - 1);
+            return {};
+        }
+    }
+    m_origin->setText(error);
+    return error;
+}
+
+QString RemediationPage::originText() const {
+    return m_origin->text();
+}
+
 void RemediationPage::proposeIndex(int index) {
     if (index < 0 || index >= int(m_actions.size()))
         return;
+    m_origin->setText(m_origins[std::size_t(index)]);
     m_panel->propose(m_actions[std::size_t(index)], m_operator);
 }
 

@@ -2,6 +2,9 @@
 
 #include "taskrunner.h"
 
+#include <cmath>
+
+#include <QFontDatabase>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -43,6 +46,7 @@ RemediationPanel::RemediationPanel(RemediationBackend backend, TaskRunner* runne
     m_preview->setObjectName(QStringLiteral("preview"));
     m_preview->setReadOnly(true);
     m_preview->setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    m_preview->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     pv->addWidget(m_preview);
     layout->addWidget(previewBox, 1);
 
@@ -69,9 +73,12 @@ RemediationPanel::RemediationPanel(RemediationBackend backend, TaskRunner* runne
     m_execute->setObjectName(QStringLiteral("execute"));
     m_cancelButton = new QPushButton(tr("Cancel"), this);
     m_cancelButton->setObjectName(QStringLiteral("cancel"));
+    m_rollbackButton = new QPushButton(tr("Propose rollback"), this);
+    m_rollbackButton->setObjectName(QStringLiteral("proposeRollback"));
     buttons->addWidget(m_approve);
     buttons->addWidget(m_reject);
     buttons->addStretch(1);
+    buttons->addWidget(m_rollbackButton);
     buttons->addWidget(m_execute);
     buttons->addWidget(m_cancelButton);
     layout->addLayout(buttons);
@@ -79,12 +86,14 @@ RemediationPanel::RemediationPanel(RemediationBackend backend, TaskRunner* runne
     connect(m_reject, &QPushButton::clicked, this, &RemediationPanel::reject);
     connect(m_execute, &QPushButton::clicked, this, &RemediationPanel::execute);
     connect(m_cancelButton, &QPushButton::clicked, this, &RemediationPanel::cancel);
+    connect(m_rollbackButton, &QPushButton::clicked, this, &RemediationPanel::proposeRollback);
 
     auto* outBox = new QGroupBox(tr("Execution output"), this);
     auto* ov = new QVBoxLayout(outBox);
     m_output = new QPlainTextEdit(outBox);
     m_output->setObjectName(QStringLiteral("output"));
     m_output->setReadOnly(true);
+    m_output->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     ov->addWidget(m_output);
     layout->addWidget(outBox, 1);
     m_status = new QLabel(this);
@@ -245,6 +254,13 @@ void RemediationPanel::cancel() {
     m_cancel.cancel();
 }
 
+void RemediationPanel::proposeRollback() {
+    if (!m_current || m_busy || !m_current->proposedRollback())
+        return;
+    const Action rollback = *m_current->proposedRollback();
+    propose(rollback, m_operator.isEmpty() ? QString::fromStdString(m_current->proposer()) : m_operator);
+}
+
 void RemediationPanel::refresh() {
     const bool have = m_current != nullptr;
     const State s = have ? m_current->state() : State::Proposed;
@@ -254,6 +270,8 @@ void RemediationPanel::refresh() {
     m_execute->setEnabled(open && (s == State::Approved ||
                                    (s == State::DryRun && m_current->verdict().decision == Decision::Allow)));
     m_cancelButton->setEnabled(m_busy);
+    m_rollbackButton->setVisible(have && s == State::Failed && m_current->proposedRollback());
+    m_rollbackButton->setEnabled(!m_busy);
     if (!have) {
         m_title->setText(tr("No remediation proposed"));
         m_details->clear();
@@ -275,15 +293,35 @@ void RemediationPanel::refresh() {
                                a.reversible ? tr("reversible") : tr("not reversible"));
     if (!a.expectedEffect.empty())
         details += tr("\nExpected effect: %1").arg(QString::fromStdString(a.expectedEffect));
-    if (a.verification)
+    if (a.verification) {
+        QString series = QString::fromStdString(a.verification->metric);
+        if (!a.verification->labels.empty()) {
+            QStringList labels;
+            for (const auto& [k, v] : a.verification->labels)
+                labels
+                    << QStringLiteral("%1=\"%2\"").arg(QString::fromStdString(k), QString::fromStdString(v));
+            series += QLatin1Char('{') + labels.join(QLatin1Char(',')) + QLatin1Char('}');
+        }
+        const double t = a.verification->threshold;
+        const QString threshold =
+            std::abs(t) >= 1e6 ? QString::number(t, 'f', 0) : QString::number(t, 'g', 6);
         details += tr("\nVerification: %1 %2 %3 within %4 s")
-                       .arg(QString::fromStdString(a.verification->metric),
+                       .arg(series,
                             a.verification->comparator == Comparator::Below ? QStringLiteral("<")
-                                                                            : QStringLiteral(">"))
-                       .arg(a.verification->threshold)
+                                                                            : QStringLiteral(">"),
+                            threshold)
                        .arg(a.verification->withinMs / 1000);
-    if (a.rollback)
-        details += tr("\nRollback: %1").arg(QString::fromStdString(a.rollback->kind));
+    }
+    if (a.rollback) {
+        QStringList params;
+        for (const auto& [k, v] : a.rollback->parameters)
+            params << QStringLiteral("%1=%2").arg(QString::fromStdString(k), QString::fromStdString(v));
+        details +=
+            tr("\nRollback: %1%2")
+                .arg(QString::fromStdString(a.rollback->kind),
+                     params.isEmpty() ? QString()
+                                      : QStringLiteral(" (%1)").arg(params.join(QStringLiteral(", "))));
+    }
     m_details->setText(details);
     m_verdict->setText(tr("Policy: %1").arg(QString::fromStdString(m_current->verdict().summary())));
     if (const auto& d = m_current->dryRunReport()) {
@@ -308,6 +346,8 @@ void RemediationPanel::refresh() {
                                          : QStringLiteral(" (%1)").arg(approvers.join(QStringLiteral(", "))));
     if (s == State::Succeeded && a.verification)
         status += tr(" — verification held");
+    if (s == State::RolledBack)
+        status += tr(" — verification failed, so the policy ran the rollback");
     if (!m_current->failureReason().empty())
         status += tr(" — %1").arg(QString::fromStdString(m_current->failureReason()));
     if (m_current->proposedRollback())

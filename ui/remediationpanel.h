@@ -59,6 +59,9 @@ public slots:
     void reject();
     void execute();
     void cancel();
+    // After a failed verification whose rollback the policy left to people: proposes the rollback (it then
+    // goes through its own dry run, approvals and execution).
+    void proposeRollback();
 
 signals:
     void stateChanged();
@@ -88,6 +91,7 @@ private:
     QPushButton* m_reject;
     QPushButton* m_execute;
     QPushButton* m_cancelButton;
+    QPushButton* m_rollbackButton;
     QPlainTextEdit* m_output;
     QLabel* m_status;
 };

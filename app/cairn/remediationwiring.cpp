@@ -6,6 +6,8 @@
 #include "cairn/remediation/auditlog.h"
 #include "cairn/remediation/demoexecutor.h"
 #include "cairn/remediation/policy.h"
+#include "cairn/remediation/proposal.h"
+#include "ui/anomalypage.h"
 #include "ui/mainwindow.h"
 #include "ui/pluginsdialog.h"
 #include "ui/remediationpage.h"
@@ -13,12 +15,30 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QStandardPaths>
 
 #include <memory>
 
 namespace cairn::app {
+
+namespace {
+
+// The environment proposals name: the one the policy's allow rules use when they all agree, else "demo".
+std::string policyEnvironment(const remediation::PolicyConfig& policy) {
+    std::string env;
+    for (const auto& rule : policy.allow) {
+        if (rule.environment == "*")
+            continue;
+        if (!env.empty() && env != rule.environment)
+            return "demo";
+        env = rule.environment;
+    }
+    return env.empty() ? "demo" : env;
+}
+
+} // namespace
 
 QString addRemediationPage(ui::MainWindow& window) {
     using namespace cairn::remediation;
@@ -60,14 +80,39 @@ QString addRemediationPage(ui::MainWindow& window) {
 
     ui::RemediationBackend backend;
     // The executor refers to the host; the deleter keeps the host alive as long as the executor.
+    auto plugin = std::shared_ptr<Executor>(new plugins::PluginExecutor(*host, runner, pluginConfigs),
+                                            [host](Executor* e) { delete e; });
     auto router = std::make_shared<RoutingExecutor>();
-    router->add("", std::shared_ptr<Executor>(new plugins::PluginExecutor(*host, runner, pluginConfigs),
-                                              [host](Executor* e) { delete e; }));
-    // On the demo, "demo.restart-pod" / "demo.free-disk" act on the simulated shop and verification reads it.
+    router->add("", plugin);
+    // How an anomaly is remediated: over SSH when the SSH plugin is configured, else with kubectl when it is,
+    // else on the demo itself.
+    ProposalOptions options;
+    const QJsonObject ssh = pluginConfigs.value(QStringLiteral("ssh")).toObject();
+    const QJsonObject kube = pluginConfigs.value(QStringLiteral("kubectl")).toObject();
+    if (!ssh.isEmpty()) {
+        options.via = ProposalOptions::Via::Ssh;
+        options.sshRollbackScript = ssh.value(QStringLiteral("rollbackScript")).toString().toStdString();
+        options.sshFreeDiskCommand =
+            ssh.value(QStringLiteral("freeDiskCommand")).toString(QStringLiteral("journal")).toStdString();
+    } else if (!kube.value(QStringLiteral("contexts")).toArray().isEmpty()) {
+        options.via = ProposalOptions::Via::Kubernetes;
+        options.kubeContext =
+            kube.value(QStringLiteral("contexts")).toArray().first().toString().toStdString();
+        options.kubeNamespace =
+            kube.value(QStringLiteral("namespace")).toString(QStringLiteral("shop")).toStdString();
+    }
+    options.environment = policyEnvironment(policy);
+    std::shared_ptr<demo::DemoEnvironment> env;
+    // On the demo, "demo.restart-pod" / "demo.free-disk" act on the simulated shop, real SSH and kubectl
+    // actions also reach it (the demo reacts as if its hosts were the ones acted on) and verification reads
+    // it.
     if (auto demoSource = std::dynamic_pointer_cast<demo::DemoMetricSource>(window.backends().metrics)) {
-        auto env = demoSource->environment();
+        env = demoSource->environment();
         router->add("demo.",
                     std::shared_ptr<Executor>(new DemoExecutor(*env), [env](Executor* e) { delete e; }));
+        for (const char* prefix : {"ssh.", "k8s."})
+            router->add(prefix, std::shared_ptr<Executor>(new DemoMirrorExecutor(plugin, *env),
+                                                          [env](Executor* e) { delete e; }));
         backend.probe =
             std::shared_ptr<MetricProbe>(new DemoMetricProbe(*env), [env](MetricProbe* p) { delete p; });
     }
@@ -88,7 +133,22 @@ QString addRemediationPage(ui::MainWindow& window) {
         ui::PluginsDialog dialog(std::move(rows), page);
         dialog.exec();
     });
+    if (env) {
+        page->setAnomalyProposer([env, options](const detect::Anomaly& anomaly) {
+            ProposalOptions o = options;
+            o.now = env->now();
+            return proposeForAnomaly(anomaly, env->topology(), o);
+        });
+    }
     window.addPage(QStringLiteral("Remediation"), page, QKeySequence(QStringLiteral("Ctrl+9")));
+    // "Remediate…" on the Anomalies page opens this page with the proposal.
+    if (auto* anomalies = window.findChild<ui::AnomalyPage*>()) {
+        QObject::connect(anomalies, &ui::AnomalyPage::remediateRequested, page,
+                         [page, &window](const detect::Anomaly& anomaly) {
+                             window.showPage(QStringLiteral("Remediation"));
+                             page->proposeForAnomaly(anomaly);
+                         });
+    }
     if (!problem.isEmpty())
         window.showError(problem);
     return problem;

@@ -3,6 +3,12 @@
 // (metadata validated, plugins probed in cairn-plugin-runner) with its configuration
 // ($XDG_CONFIG_HOME/cairn/plugins.json) and the Remediation page with its plugins dialog. Only the app knows
 // both the UI and the plugin host.
+// "Remediate…" on the Anomalies page opens the page with an action proposed for the anomaly
+// (core/remediation/proposal.h): over SSH when plugins.json configures "ssh" (its optional "rollbackScript"
+// names an allowlisted script taking "service" that becomes the restart's rollback; "freeDiskCommand" the
+// allowlisted free-disk command), else with kubectl when "kubectl" lists "contexts" (the first one, namespace
+// "namespace" or "shop"), else on the demo itself. On the demo, real SSH and kubectl actions also reach the
+// simulated shop (DemoMirrorExecutor), so verification sees their effect.
 #pragma once
 
 #include <QString>

@@ -23,9 +23,6 @@ ui::AnalyzeFn detectorAnalysis() {
     return [](const ts::Series& series, const CancelToken& cancel) -> Result<ui::SeriesFindings> {
         detect::AnalysisOptions options;
         options.unit = unitFor(series.id.metric);
-        // At 1-minute resolution a finding must last two samples before the console marks it: single-sample
-        // blips (the change-point stage fires on many of them) would otherwise bury the incidents.
-        options.minPoints = 2;
         auto analysis = detect::analyzeSeries(series, options, cancel);
         if (!analysis.complete || cancel.isCancelled())
             return fail(ErrorCode::Cancelled, "The analysis was cancelled.", series.id.toString());

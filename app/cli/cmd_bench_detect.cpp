@@ -82,17 +82,55 @@ std::map<std::string, std::vector<double>> readSubset(const fs::path& path) {
     return out;
 }
 
+// --set name=value[,name=value...]: one pipeline configuration for the whole corpus, to measure how
+// sensitive the result is to each parameter (the defaults are what Cairn ships).
+bool applySettings(const std::string& text, detect::PipelineConfig& c) {
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const std::size_t comma = std::min(text.find(',', start), text.size());
+        const std::string item = text.substr(start, comma - start);
+        start = comma + 1;
+        const auto eq = item.find('=');
+        if (eq == std::string::npos)
+            return false;
+        const std::string key = item.substr(0, eq);
+        char* end = nullptr;
+        const double v = std::strtod(item.c_str() + eq + 1, &end);
+        if (end == item.c_str() + eq + 1 || *end != '\0' || !std::isfinite(v))
+            return false;
+        const std::map<std::string, double*> doubles{
+            {"deviationSigmas", &c.deviationSigmas}, {"contextWeight", &c.contextWeight},
+            {"longMemory", &c.longMemory},           {"minStd", &c.minStd},
+            {"extremeScore", &c.extremeScore},       {"fireLevel", &c.fireLevel},
+            {"bandSigmas", &c.ensemble.bandSigmas}};
+        const std::map<std::string, int*> ints{{"shortWindow", &c.shortWindow},
+                                               {"warmupPoints", &c.warmupPoints},
+                                               {"restPoints", &c.restPoints},
+                                               {"contextBins", &c.context.bins}};
+        if (auto d = doubles.find(key); d != doubles.end())
+            *d->second = v;
+        else if (auto i = ints.find(key); i != ints.end())
+            *i->second = static_cast<int>(std::lround(v));
+        else
+            return false;
+    }
+    return true;
+}
+
 int benchNab(int argc, char** argv, int first) {
     Args args(argc, argv, first, {"raw", "verbose"});
-    if (auto u = args.unknown({"data", "raw", "verbose"}); !u.empty()) {
+    if (auto u = args.unknown({"data", "raw", "verbose", "set"}); !u.empty()) {
         std::fprintf(stderr, "cairn-cli bench nab: unknown option --%s\n", u.front().c_str());
         return 2;
     }
     const auto data = args.get("data");
     if (!data || data->empty()) {
         std::fprintf(stderr,
-                     "Usage: cairn-cli bench nab --data DIR [--raw] [--verbose]\n"
-                     "  DIR has data/<category>/*.csv and labels/combined_windows.json (NAB's layout).\n");
+                     "Usage: cairn-cli bench nab --data DIR [--raw] [--verbose] [--set name=value,...]\n"
+                     "  DIR has data/<category>/*.csv and labels/combined_windows.json (NAB's layout).\n"
+                     "  --set changes pipeline parameters for the whole corpus (sensitivity studies):\n"
+                     "  deviationSigmas contextWeight shortWindow longMemory minStd warmupPoints\n"
+                     "  extremeScore fireLevel restPoints contextBins bandSigmas\n");
         return 2;
     }
     const fs::path root(*data);
@@ -116,6 +154,11 @@ int benchNab(int argc, char** argv, int first) {
 
     detect::PipelineConfig config;
     config.surprise = !args.has("raw");
+    if (auto set = args.get("set"); set && !applySettings(*set, config)) {
+        std::fprintf(stderr, "cairn-cli bench nab: --set expects name=value[,name=value...] with known "
+                             "names (see --help)\n");
+        return 2;
+    }
     std::vector<detect::nab::ScoredFile> files;
     std::size_t points = 0;
     double detectSeconds = 0;
@@ -304,9 +347,10 @@ int benchScale(int argc, char** argv, int first) {
                     load[2]);
     std::printf("\n");
     detect::ScorePipeline p;
-    std::printf("state per series: %zu bytes (ScorePipeline; ensemble %zu: seasonal %zu, rolling MAD %zu)\n",
+    std::printf("state per series: %zu bytes (ScorePipeline; ensemble %zu: seasonal %zu, rolling MAD %zu; "
+                "context %zu)\n",
                 p.stateBytes(), p.ensemble().stateBytes(), p.ensemble().seasonal().stateBytes(),
-                sizeof(detect::RollingMadDetector));
+                sizeof(detect::RollingMadDetector), p.context().stateBytes());
     return 0;
 }
 

@@ -59,7 +59,7 @@ int runBenchDetectDemo(int argc, char** argv, int first) {
                 detect::Estimate e = p.lastEstimate();
                 e.score = score;
                 anomalies += score >= 0.5 ? 1 : 0;
-                const auto reason = p.lastReason(); // "extreme" / "record" or empty
+                const auto reason = p.lastReason(); // "likelihood" / "extreme" or empty
                 engine.feed(s.id, s.time[i], s.value[i], e,
                             reason.empty() ? p.ensemble().lastExplanation().detector : reason);
             }

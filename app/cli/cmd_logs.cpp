@@ -3,6 +3,7 @@
 #include "args.h"
 #include "commands.h"
 
+#include "cairn/common/csv.h"
 #include "cairn/logs/logformat.h"
 #include "cairn/logs/loghub.h"
 #include "cairn/logs/templateminer.h"
@@ -43,21 +44,6 @@ bool parseMinerOptions(const Args& args, logs::MinerOptions& o, const char* cmd)
         return false;
     }
     return true;
-}
-
-[[maybe_unused]] void csvField(std::string& out, std::string_view s) {
-    const bool quote = s.find_first_of(",\"\n\r") != std::string_view::npos;
-    if (!quote) {
-        out += s;
-        return;
-    }
-    out += '"';
-    for (char c : s) {
-        if (c == '"')
-            out += '"';
-        out += c;
-    }
-    out += '"';
 }
 
 } // namespace
@@ -258,7 +244,7 @@ int runLogsParse(int argc, char** argv, int first) {
         buf += ",E";
         buf += std::to_string(ids[i]);
         buf += ',';
-        csvField(buf, texts[ids[i]]);
+        cairn::appendCsvField(buf, texts[ids[i]]);
         buf += '\n';
         if (buf.size() > (1 << 20)) {
             out << buf;

@@ -1,6 +1,7 @@
 // CSV helpers for cairn-cli output: quoting (RFC 4180), Unix-seconds timestamps, numbers that round-trip.
 #pragma once
 
+#include "cairn/common/csv.h"
 #include "cairn/common/time.h"
 
 #include <charconv>
@@ -9,19 +10,8 @@
 
 namespace cairn::cli {
 
-// Quotes a field when it holds a comma, a quote or a line break (quotes doubled).
-inline std::string csvField(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos)
-        return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"')
-            out += '"';
-        out += c;
-    }
-    out += '"';
-    return out;
-}
+// RFC 4180 quoting lives in core (cairn/common/csv.h), shared with the demo exporter.
+using cairn::csvField;
 
 // 1700000000123 ms -> "1700000000.123"; whole seconds print without a fraction.
 inline void appendUnixSeconds(std::string& out, TimeMs t) {

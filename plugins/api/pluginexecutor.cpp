@@ -13,7 +13,7 @@ namespace cairn::plugins {
 using remediation::ExecutionReport;
 
 QString findPluginRunner(const QString& applicationDir) {
-    const QString env = qEnvironmentVariable("CAIRN_PLUGIN_RUNNER");
+    QString env = qEnvironmentVariable("CAIRN_PLUGIN_RUNNER");
     if (!env.isEmpty())
         return env;
     for (const QString& candidate :

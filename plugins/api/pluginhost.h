@@ -3,6 +3,7 @@
 // Thread-safety: use from one thread (the app's main thread).
 #pragma once
 
+#include "pluginmetadata.h"
 #include "remediationplugin.h"
 
 #include <QObject>
@@ -14,27 +15,6 @@
 #include <vector>
 
 namespace cairn::plugins {
-
-// Version of the plugin API this host implements; plugins declare the oldest API they work with.
-inline constexpr const char* kPluginApiVersion = "1.0.0";
-
-enum class PluginState { Found, Invalid, Loaded, Initialized, Failed };
-QString toString(PluginState state);
-
-struct PluginSpec {
-    QString path;
-    QString id;
-    QString name;
-    QString version;
-    QString compatVersion;
-    QStringList actionKinds;
-    QString risk;
-    PluginState state = PluginState::Found;
-    QString error;
-};
-
-// Compares dotted versions numerically: -1, 0 or 1.
-int compareVersions(const QString& a, const QString& b);
 
 class PluginHost {
 public:

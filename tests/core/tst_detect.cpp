@@ -1,6 +1,7 @@
 // Tests for cairn/detect: the streaming detectors, the ensemble and analyzeSeries.
 #include "cairn/detect/analyze.h"
 #include "cairn/detect/changepoint.h"
+#include "cairn/detect/context.h"
 #include "cairn/detect/ensemble.h"
 #include "cairn/detect/pipeline.h"
 #include "cairn/detect/robust.h"
@@ -231,9 +232,10 @@ private slots:
                 continue;
             high += a.points[i].score >= 0.5 ? 1 : 0;
         }
-        // Under 2% of the week's 864 points (weekends alone are 2 days of points a 'daily only' model would
-        // miss).
-        QVERIFY2(high < 17, qPrintable(QString::number(high)));
+        // Under 4% of the week's 864 points (weekends alone are 2 days of points a 'daily only' model would
+        // miss). Robust learning (points outside the band teach little for the first hours) makes the first
+        // weekend hours of each week slower to learn than a detector that learns from everything.
+        QVERIFY2(high < 35, qPrintable(QString::number(high)));
     }
 
     void stateIsSmallAndFixed() {
@@ -280,6 +282,179 @@ private slots:
         QVERIFY2(QString::fromStdString(hit->explanation).contains("latency_ms"), hit->explanation.c_str());
         QVERIFY(QString::fromStdString(hit->explanation).contains("vs expected"));
         QVERIFY(QString::fromStdString(hit->explanation).contains("sigma"));
+    }
+
+    void changepointNeverFlagsAPointInsideItsBand() {
+        // Small level shifts (1.5 to 2.5 sigma) raise CUSUM alarms but every point stays inside the band:
+        // none of them may be reported as anomalous (the old stage scored the alarm sample 0.9).
+        int alarms = 0;
+        for (unsigned seed = 1; seed <= 6; ++seed) {
+            ts::Series s = dailySeries(288 * 4, 5 * kMinuteMs, 2.0, seed);
+            for (std::size_t i = 600; i < s.size(); ++i)
+                s.value[i] += (i / 80 % 2 ? 1.0 : -1.0) * (3.0 + 0.4 * seed);
+            EnsembleDetector d;
+            for (std::size_t i = 0; i < s.size(); ++i) {
+                const Estimate e = d.update(s.time[i], s.value[i]);
+                alarms += d.lastExplanation().levelShift ? 1 : 0;
+                if (e.score >= 0.5)
+                    QVERIFY2(s.value[i] < e.lower || s.value[i] > e.upper,
+                             qPrintable(QString("seed %1 point %2 score %3 inside [%4, %5]")
+                                            .arg(seed)
+                                            .arg(i)
+                                            .arg(e.score)
+                                            .arg(e.lower)
+                                            .arg(e.upper)));
+            }
+        }
+        QVERIFY2(alarms > 0, "the shifts should have raised CUSUM alarms");
+    }
+
+    void levelShiftIsReportedAsARunNotASingleSample() {
+        ts::Series s = dailySeries(288 * 5, 5 * kMinuteMs, 2.0);
+        for (std::size_t i = 900; i < s.size(); ++i)
+            s.value[i] += 14.0; // 7 sigma, permanent
+        const SeriesAnalysis a = analyzeSeries(s, {});
+        const Anomaly* shift = nullptr;
+        for (const Anomaly& an : a.anomalies)
+            if (an.start >= s.time[895] && an.start <= s.time[910])
+                shift = &an;
+        QVERIFY(shift);
+        QVERIFY2(shift->end - shift->start >= 2 * 5 * kMinuteMs,
+                 qPrintable(QString::number((shift->end - shift->start) / kMinuteMs)));
+        // ...and the new level becomes normal: nothing flagged on the last day.
+        int late = 0;
+        for (std::size_t i = 288 * 4; i < s.size(); ++i)
+            late += a.points[i].score >= 0.5 ? 1 : 0;
+        QVERIFY2(late <= 3, qPrintable(QString::number(late)));
+    }
+
+    void incidentDoesNotTeachTheSeasonalBaseline() {
+        // A 3-hour incident (+15 sigma) on day 4: the return to normal must not be flagged.
+        ts::Series s = dailySeries(288 * 5, 5 * kMinuteMs, 2.0, 11);
+        const std::size_t from = 288 * 3 + 100, to = from + 36;
+        for (std::size_t i = from; i < to; ++i)
+            s.value[i] += 30.0;
+        SeasonalDetector robust;
+        SeasonalConfig naiveConfig;
+        naiveConfig.anomalyWeight = 1.0; // learns from every point (the old behaviour)
+        SeasonalDetector naive(naiveConfig);
+        int robustAfter = 0, naiveAfter = 0, during = 0;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const Estimate r = robust.update(s.time[i], s.value[i]);
+            const Estimate n = naive.update(s.time[i], s.value[i]);
+            if (i >= from && i < to)
+                during += r.score >= 0.5 ? 1 : 0;
+            if (i >= to && i < to + 288) { // the following day, same hours included
+                robustAfter += r.score >= 0.5 ? 1 : 0;
+                naiveAfter += n.score >= 0.5 ? 1 : 0;
+            }
+        }
+        QVERIFY2(during >= 30, qPrintable(QString::number(during)));
+        QVERIFY2(robustAfter <= 3, qPrintable(QString::number(robustAfter)));
+        // The test is meaningful: learning from the incident does flag the return to normal.
+        QVERIFY2(naiveAfter > robustAfter, qPrintable(QString("%1 vs %2").arg(naiveAfter).arg(robustAfter)));
+    }
+
+    void permanentLevelShiftIsAdoptedEventually() {
+        ts::Series s = dailySeries(288 * 6, 5 * kMinuteMs, 2.0, 12);
+        const std::size_t from = 288 * 3;
+        for (std::size_t i = from; i < s.size(); ++i)
+            s.value[i] += 30.0;
+        SeasonalDetector d;
+        int lastDay = 0;
+        double expectedGap = 0.0;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const Estimate e = d.update(s.time[i], s.value[i]);
+            if (i >= 288 * 5) {
+                lastDay += e.score >= 0.5 ? 1 : 0;
+                expectedGap = std::max(expectedGap, std::fabs(e.expected - (s.value[i])));
+            }
+        }
+        QVERIFY2(lastDay <= 5, qPrintable(QString::number(lastDay)));
+        QVERIFY2(expectedGap < 12.0, qPrintable(QString::number(expectedGap)));
+    }
+
+    void contextDetectorLearnsARepeatingPattern() {
+        ContextDetector c;
+        double late = 0;
+        for (int i = 0; i < 2000; ++i) {
+            const Estimate e = c.update(kStart + i * kMinuteMs, static_cast<double>(i % 10));
+            if (i >= 1000)
+                late = std::max(late, e.score);
+        }
+        QCOMPARE(late, 0.0); // every context of a saw-tooth has been seen
+        // A value sequence never seen before is novel.
+        const Estimate e = c.update(kStart + 2000 * kMinuteMs, 9.0);
+        const Estimate f = c.update(kStart + 2001 * kMinuteMs, 0.0);
+        const Estimate g = c.update(kStart + 2002 * kMinuteMs, 9.0);
+        QVERIFY(std::max({e.score, f.score, g.score}) > 0.3);
+        QVERIFY(c.stateBytes() <= 1200);
+    }
+
+    void pipelineFiresOnceForAnEvent() {
+        ts::Series s = dailySeries(3000, 5 * kMinuteMs, 2.0);
+        for (std::size_t i = 2600; i < 2610; ++i)
+            s.value[i] += 90;
+        ScorePipeline p;
+        int high = 0;
+        std::size_t first = 0;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const double score = p.update(s.time[i], s.value[i]);
+            if (score >= 0.6 && i >= 2600 && !first)
+                first = i;
+            if (i >= 2600 && i < 2700)
+                high += score >= 0.5 ? 1 : 0;
+        }
+        QVERIFY(first >= 2600 && first <= 2601);
+        QCOMPARE(high, 1); // one report for a 10-point event; the rest period keeps the repeats quiet
+    }
+
+    void pipelineHandlesBadInput_data() {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("nan") << "nan";
+        QTest::newRow("inf") << "inf";
+        QTest::newRow("duplicate") << "duplicate";
+        QTest::newRow("outOfOrder") << "outOfOrder";
+        QTest::newRow("constant") << "constant";
+        QTest::newRow("shorterThanASeason") << "short";
+        QTest::newRow("gap") << "gap";
+    }
+
+    void pipelineHandlesBadInput() {
+        QFETCH(QString, kind);
+        ts::Series s = dailySeries(kind == "short" ? 40 : 2000, 5 * kMinuteMs, 2.0, 5);
+        std::vector<bool> skip(s.size(), false);
+        for (std::size_t i = 500; i < s.size(); i += 97) {
+            if (kind == "nan")
+                s.value[i] = std::numeric_limits<double>::quiet_NaN();
+            else if (kind == "inf")
+                s.value[i] = (i % 2 ? 1 : -1) * std::numeric_limits<double>::infinity();
+            else if (kind == "duplicate")
+                s.time[i] = s.time[i - 1];
+            else if (kind == "outOfOrder")
+                s.time[i] = s.time[i - 1] - kHourMs;
+            else
+                continue;
+            skip[i] = true;
+        }
+        if (kind == "constant")
+            std::fill(s.value.begin(), s.value.end(), 42.0);
+        if (kind == "gap")
+            for (std::size_t i = 1000; i < s.size(); ++i)
+                s.time[i] += 2 * kDayMs; // two days missing
+        ScorePipeline p;
+        int high = 0;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const double score = p.update(s.time[i], s.value[i]);
+            QVERIFY2(std::isfinite(score) && score >= 0.0 && score <= 1.0, qPrintable(QString::number(i)));
+            if (skip[i])
+                QCOMPARE(score, 0.0);
+            // The first day is excluded: a daily curve reaches new extremes then, which are reported.
+            high += i >= 288 && score >= PipelineConfig{}.fireLevel ? 1 : 0;
+        }
+        // Skipped points teach nothing: days of noise raise at most a couple of reports (at the pipeline's
+        // own alarm level), a constant series none.
+        QVERIFY2(high <= (kind == "constant" ? 0 : 2), qPrintable(QString::number(high)));
     }
 
     void higherSensitivityFindsMore() {

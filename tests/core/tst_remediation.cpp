@@ -247,7 +247,7 @@ private slots:
         FakeExecutor ex;
         ManualClock clock(kT0);
         Action a = restartAction();
-        a.verification = VerificationCheck{"mem", Comparator::Below, 0.8, 60000, 10000};
+        a.verification = VerificationCheck{"mem", Comparator::Below, 0.8, 60000, 10000, {}};
         auto r = Remediation::propose(a, "alice", policy, h, log, kT0);
         QVERIFY(r.has_value());
         QVERIFY(r->dryRun(ex, policy, h, {}, kT0).has_value());
@@ -358,7 +358,7 @@ private slots:
         FakeExecutor ex;
         ManualClock clock(kT0);
         Action a = restartAction();
-        a.verification = VerificationCheck{"mem", Comparator::Below, 0.8, 30000, 10000};
+        a.verification = VerificationCheck{"mem", Comparator::Below, 0.8, 30000, 10000, {}};
         a.rollback = RollbackSpec{"ssh.restart-unit", {{"unit", "nginx.service"}}};
         auto r = Remediation::propose(a, "alice", policy, h, log, kT0);
         QVERIFY(r->dryRun(ex, policy, h, {}, kT0).has_value());
@@ -380,7 +380,7 @@ private slots:
         FakeExecutor ex;
         ManualClock clock(kT0);
         Action a = restartAction();
-        a.verification = VerificationCheck{"mem", Comparator::Below, 0.8, 30000, 10000};
+        a.verification = VerificationCheck{"mem", Comparator::Below, 0.8, 30000, 10000, {}};
         a.rollback = RollbackSpec{"ssh.restart-unit", {{"unit", "nginx.service"}}};
         auto r = Remediation::propose(a, "alice", policy, h, log, kT0);
         QVERIFY(r->dryRun(ex, policy, h, {}, kT0).has_value());

@@ -92,7 +92,7 @@ private slots:
         ExecutionHistory h;
         Action a = restart(leak->rootPod);
         a.verification = VerificationCheck{"memory_used_ratio", Comparator::Below, *before * 0.8,
-                                           10 * kMinuteMs, kMinuteMs};
+                                           10 * kMinuteMs,      kMinuteMs,         {}};
         auto r = Remediation::propose(a, "alice", policy, h, log, clock.now());
         QVERIFY(r->dryRun(ex, policy, h, {}, clock.now()).has_value());
         QCOMPARE(r->dryRunReport()->command, "demo restartPod(" + leak->rootPod + ")");
@@ -128,7 +128,7 @@ private slots:
         a.kind = "demo.free-disk";
         a.parameters["bytes"] = "1000";
         a.verification =
-            VerificationCheck{"disk_used_ratio", Comparator::Below, 0.0, 5 * kMinuteMs, kMinuteMs};
+            VerificationCheck{"disk_used_ratio", Comparator::Below, 0.0, 5 * kMinuteMs, kMinuteMs, {}};
         a.rollback = RollbackSpec{"demo.restart-pod", {}};
         auto r = Remediation::propose(a, "alice", policy, h, log, clock.now());
         QVERIFY(r->dryRun(ex, policy, h, {}, clock.now()).has_value());

@@ -112,7 +112,7 @@ Action randomAction(std::mt19937& rng, int n) {
         a.parameters["command"] = rng() % 5 ? "journal" : "$(reboot)";
     a.risk = static_cast<RiskClass>(rng() % 4);
     if (rng() % 2)
-        a.verification = VerificationCheck{"mem", Comparator::Below, 0.6, 30000, 10000};
+        a.verification = VerificationCheck{"mem", Comparator::Below, 0.6, 30000, 10000, {}};
     if (rng() % 2) {
         a.rollback = RollbackSpec{a.kind, a.parameters};
         a.reversible = true;

@@ -1,43 +1,37 @@
 #!/usr/bin/env bash
-# Builds every fuzz target (tests/fuzz/*/fuzz_*.cpp) with clang, libFuzzer, ASan and UBSan, then runs
-# each for a fixed time, two at a time, from its seeds: tests/fuzz/corpus/<name>/, the crashing inputs
-# kept in tests/fuzz/regressions/<name>/, and files of the shared data named by "// fuzz-seeds: GLOB"
-# lines in the target's source (GLOB relative to CAIRN_SHARED_DATA_DIR, default ../shared/data, or to
-# the source tree when it starts with tests/).
-# A "// fuzz-max-len: N" line overrides the default input size limit (65536 bytes).
-# Fails when a target crashes, leaks, times out or runs out of memory; the input is kept in
-# <build>/fuzz-artifacts/ and printed with the command that keeps it as a regression test.
+# Builds every fuzz target (tests/fuzz/*/fuzz_*.cpp) with clang, libFuzzer, ASan and UBSan in the clang
+# build tree the sanitizer stage also uses (tests/sanitizers/configure-clang.sh; default build-asan, so core
+# is compiled once for both), then runs each for a fixed time, two at a time, from its seeds:
+# tests/fuzz/corpus/<name>/, the crashing inputs kept in tests/fuzz/regressions/<name>/, and files named by
+# "// fuzz-seeds: GLOB" lines in the target's source (GLOB relative to CAIRN_SHARED_DATA_DIR, default
+# ../shared/data, or to the source tree when it starts with tests/, plugins/ or core/; absent data is
+# skipped). A "// fuzz-max-len: N" line overrides the default input size limit (65536 bytes).
+# Fails when a target crashes, leaks, times out or runs out of memory. The input is copied into
+# tests/fuzz/regressions/<name>/ (commit it with the fix: from then on every build replays it as the CTest
+# test fuzz_regress_<name>) and stays in <build>/fuzz-artifacts/.
+# Prints one line per target with its executions, and "fuzz: N passed, N failed".
 #
 # Usage: tests/fuzz/run-fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
-# Environment: CAIRN_FUZZ_BUILD_DIR (default build-fuzz), CAIRN_FUZZ_JOBS (default: number of cores),
+# Environment: CAIRN_FUZZ_BUILD_DIR (default build-asan), CAIRN_FUZZ_JOBS (default: number of cores),
 #              CAIRN_FUZZ_SEED (default 1, so a CI run repeats the same mutations; 0 = random),
-#              CAIRN_FUZZ_CXX (default clang++-16: clang 14/15 cannot compile libstdc++ 12's <expected>).
+#              CAIRN_FUZZ_KEEP (default 1: copy crashing inputs into tests/fuzz/regressions/),
+#              CAIRN_CLANG_CXX (default clang++-16: clang 14/15 cannot compile libstdc++ 12's <expected>).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
-build=${CAIRN_FUZZ_BUILD_DIR:-$src/build-fuzz}
+build=${CAIRN_FUZZ_BUILD_DIR:-$src/build-asan}
 secs=${1:-${CAIRN_FUZZ_SECONDS:-20}}
 shift || true
 only=("$@")
 jobs=${CAIRN_FUZZ_JOBS:-$(nproc)}
-cxx=${CAIRN_FUZZ_CXX:-clang++-16}
 shared=${CAIRN_SHARED_DATA_DIR:-$src/../shared/data}
 
-mkdir -p "$build"
-command -v "$cxx" >/dev/null || { echo "run-fuzz: $cxx not found (Debian: clang-16 libclang-rt-16-dev)" >&2; exit 1; }
-
-# libstdc++ 12 hides std::expected unless __cpp_concepts says 202002; clang 16 implements what it
-# needs (conditionally trivial special members) but still reports 201907.
-flags="-fsanitize=fuzzer-no-link -U__cpp_concepts -D__cpp_concepts=202002L -Wno-builtin-macro-redefined"
-cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_COMPILER=$cxx" \
-    "-DCMAKE_CXX_FLAGS=$flags" -DCAIRN_SANITIZE=ON -DCAIRN_FUZZ=ON -DCAIRN_WERROR=OFF -DCAIRN_BUILD_TESTS=ON \
-    "-DCAIRN_SHARED_DATA_DIR=$shared" >"$build/configure.log" 2>&1 \
-    || { cat "$build/configure.log"; exit 1; }
-cmake --build "$build" --target cairn_fuzz_targets -- -j"$jobs" >"$build/build.log" 2>&1 \
-    || { tail -50 "$build/build.log"; exit 1; }
+bash "$src/tests/sanitizers/configure-clang.sh" "$src" "$build"
+cmake --build "$build" --target cairn_fuzz_targets -- -j"$jobs" >"$build/fuzz-build.log" 2>&1 \
+    || { tail -50 "$build/fuzz-build.log"; exit 1; }
 
 mapfile -t sources < <(find "$src/tests/fuzz" -mindepth 2 -maxdepth 2 -name 'fuzz_*.cpp' | sort)
 results="$build/fuzz-results"
-rm -rf "$results" && mkdir -p "$results" "$build/fuzz-artifacts"
+rm -rf "$results" "$build/fuzz-artifacts" && mkdir -p "$results" "$build/fuzz-artifacts"
 
 run_one() {
     local source=$1 name exe work seeds=() maxlen log rc
@@ -60,8 +54,8 @@ run_one() {
         local seeddir="$build/fuzz-seeds/$name" n=0 base
         rm -rf "$seeddir" && mkdir -p "$seeddir"
         for g in $globs; do
-            # tests/... globs name fixtures in the source tree, anything else the shared data.
-            case "$g" in tests/*) base=$src ;; *) base=$shared ;; esac
+            # tests/, plugins/ and core/ globs name files in the source tree, anything else the shared data.
+            case "$g" in tests/*|plugins/*|core/*) base=$src ;; *) base=$shared ;; esac
             for f in $base/$g; do
                 [ -f "$f" ] && [ "$(stat -c %s "$f")" -le 1048576 ] || continue
                 n=$((n + 1))
@@ -104,14 +98,20 @@ for rcfile in "$results"/*.rc; do
     corpus=$(find "$build/fuzz-work/$name" -type f | wc -l)
     if [ "$rc" = 0 ]; then
         passed=$((passed + 1))
-        echo "fuzz $name: ${execs:-?} executions in ${secs} s, corpus $corpus inputs, no crash"
+        echo "fuzz $name: ${execs:-?} executions in ${secs} s ($(( ${execs:-0} / secs ))/s), corpus $corpus inputs, no crash"
     else
         failed=$((failed + 1))
         echo "fuzz $name: FAILED (exit $rc) after ${execs:-?} executions"
         grep -E 'ERROR|SUMMARY|runtime error|Test unit written|==[0-9]+==' "$log" | head -20 | sed 's/^/    /'
         for a in "$build"/fuzz-artifacts/"$name"-*; do
             [ -e "$a" ] || continue
-            echo "    keep it as a regression test: mkdir -p tests/fuzz/regressions/$name && cp '$a' tests/fuzz/regressions/$name/"
+            if [ "${CAIRN_FUZZ_KEEP:-1}" = 1 ]; then
+                mkdir -p "$src/tests/fuzz/regressions/$name"
+                cp "$a" "$src/tests/fuzz/regressions/$name/"
+                echo "    kept as tests/fuzz/regressions/$name/$(basename "$a"): commit it with the fix"
+            else
+                echo "    keep it as a regression test: mkdir -p tests/fuzz/regressions/$name && cp '$a' tests/fuzz/regressions/$name/"
+            fi
         done
         echo "    full log: $log"
     fi

@@ -3,12 +3,17 @@
 // Scale, Status errors) and records every request (verb, path with query, content type, body). Documents the
 // samples do not contain are derived minimally and marked as such: /version (the samples are of the
 // Kubernetes 1.31 era), an empty APIResourceList for API groups the samples only list, an empty ReplicaSet
-// list. PATCH answers apply the patch as a JSON merge patch (RFC 7386) to the recorded object so dry runs
-// have something to diff; everything else is returned as recorded.
+// list, and /openapi/v2 (kubectl 1.20 -- Debian 12's -- downloads it before every --dry-run=server request to
+// check that the server supports dry runs for the kind): the OpenAPI v2 protobuf (gnostic's OpenAPIv2
+// Document) with each PATCH operation of the recorded OpenAPI v3 documents, its query parameters and its
+// x-kubernetes-group-version-kind -- the same facts a real server's v2 document carries. PATCH answers apply
+// the patch as a JSON merge patch (RFC 7386) to the recorded object so dry runs have something to diff;
+// everything else is returned as recorded.
 #pragma once
 
 #include <QByteArray>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QList>
@@ -97,6 +102,56 @@ private:
         return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
     }
 
+    // Protocol buffers wire format, just what the OpenAPI v2 document needs.
+    static QByteArray varint(quint64 v) {
+        QByteArray out;
+        while (v >= 0x80) {
+            out.append(char((v & 0x7f) | 0x80));
+            v >>= 7;
+        }
+        out.append(char(v));
+        return out;
+    }
+    static QByteArray field(int number, const QByteArray& payload) { // length-delimited (wire type 2)
+        return varint(quint64(number) << 3 | 2) + varint(quint64(payload.size())) + payload;
+    }
+    // gnostic OpenAPIv2: Document.paths = 8; Paths.path = 2; NamedPathItem{name = 1, value = 2};
+    // PathItem.patch = 8; Operation{parameters = 8, vendor_extension = 13}; ParametersItem.parameter = 1;
+    // Parameter.non_body_parameter = 2; NonBodyParameter.query_parameter_sub_schema = 3;
+    // QueryParameterSubSchema{in = 2, name = 4}; NamedAny{name = 1, value = 2}; Any.yaml = 2.
+    QByteArray openApiV2() const {
+        QByteArray paths;
+        for (const char* doc : {"api__v1_openapi.json", "apis__apps__v1_openapi.json"}) {
+            const QJsonObject all = sample(QLatin1String(doc))[QStringLiteral("paths")].toObject();
+            for (auto it = all.begin(); it != all.end(); ++it) {
+                const QJsonObject patch = it.value().toObject()[QStringLiteral("patch")].toObject();
+                const QJsonObject gvk = patch[QStringLiteral("x-kubernetes-group-version-kind")].toObject();
+                if (gvk.isEmpty())
+                    continue;
+                QByteArray op;
+                QJsonArray params = patch[QStringLiteral("parameters")].toArray();
+                for (const auto& p : it.value().toObject()[QStringLiteral("parameters")].toArray())
+                    params.append(p);
+                for (const auto& p : params) {
+                    const QJsonObject param = p.toObject();
+                    if (param[QStringLiteral("in")].toString() != QLatin1String("query"))
+                        continue;
+                    const QByteArray query =
+                        field(2, "query") + field(4, param[QStringLiteral("name")].toString().toUtf8());
+                    op += field(8, field(1, field(2, field(3, query))));
+                }
+                const QByteArray yaml =
+                    QStringLiteral("group: \"%1\"\nkind: %2\nversion: %3\n")
+                        .arg(gvk[QStringLiteral("group")].toString(), gvk[QStringLiteral("kind")].toString(),
+                             gvk[QStringLiteral("version")].toString())
+                        .toUtf8();
+                op += field(13, field(1, "x-kubernetes-group-version-kind") + field(2, field(2, yaml)));
+                paths += field(2, field(1, it.key().toUtf8()) + field(2, field(8, op)));
+            }
+        }
+        return field(1, "2.0") + field(8, paths);
+    }
+
     static QJsonObject mergePatch(QJsonObject target, const QJsonObject& patch) {
         for (auto it = patch.begin(); it != patch.end(); ++it) {
             if (it.value().isNull())
@@ -126,6 +181,8 @@ private:
             return {200, R"({"major":"1","minor":"31","gitVersion":"v1.31.0","platform":"linux/amd64"})"};
         if (p == QLatin1String("/api"))
             return {200, file(QStringLiteral("api.json"))};
+        if (p == QLatin1String("/openapi/v2"))
+            return {200, openApiV2()};
         if (p == QLatin1String("/apis"))
             return {200, file(QStringLiteral("apis.json"))};
         if (p == QLatin1String("/api/v1"))
@@ -217,8 +274,11 @@ private:
             const auto [status, body] = respond(r);
             const QByteArray head =
                 "HTTP/1.1 " + QByteArray::number(status) + (status == 200 ? " OK" : " Not Found") +
-                "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +
-                "\r\n\r\n";
+                "\r\nContent-Type: " +
+                (r.path() == QLatin1String("/openapi/v2")
+                     ? QByteArray("application/com.github.proto-openapi.spec.v2.v1.0+protobuf")
+                     : QByteArray("application/json")) +
+                "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n";
             const QByteArray out = head + body;
             qsizetype sent = 0;
             while (sent < out.size()) {

@@ -3,7 +3,9 @@
 // responses in
 // ../shared/data/api-samples/kubernetes and records every request). Asserts the exact requests: paths, verbs,
 // patch bodies, dryRun=All on every mutating dry-run request (timeout=30s is the plugin's --request-timeout),
-// and that refused actions send nothing.
+// and that refused actions send nothing. Passes with Debian 12's kubectl 1.20 (package kubernetes-client,
+// what CI installs) and with newer ones: the requests are the same; 1.20 also downloads /openapi/v2 before
+// each server dry run to check the kind supports dry runs, which the replay server answers (kubereplay.h).
 #include "api/pluginexecutor.h"
 #include "api/pluginhost.h"
 #include "kubereplay.h"
@@ -225,6 +227,20 @@ private slots:
                                           << "exactly one pod";
         QTest::addRow("unknown parameter") << "param"
                                            << "not accepted";
+        // Injection attempts in every free-text place: kubectl gets an argv (no shell), and the plugin still
+        // refuses values that are not plain Kubernetes names or numbers before anything runs.
+        QTest::addRow("target semicolon") << "target:nginx; rm -rf /"
+                                          << "not a valid Kubernetes object name";
+        QTest::addRow("target command substitution") << "target:$(touch /tmp/pwned)"
+                                                     << "not a valid Kubernetes object name";
+        QTest::addRow("target backticks") << "target:`touch /tmp/pwned`"
+                                          << "not a valid Kubernetes object name";
+        QTest::addRow("target newline") << "target:nginx\nkubectl delete ns default"
+                                        << "not a valid Kubernetes object name";
+        QTest::addRow("namespace semicolon") << "namespace:edit-test; rm -rf /"
+                                             << "not a valid Kubernetes namespace";
+        QTest::addRow("replicas substitution") << "replicas:$(echo 3)"
+                                               << "replicas";
     }
     void refusesWithoutSendingAnything() {
         QFETCH(QString, caseName);
@@ -238,6 +254,12 @@ private slots:
             a.parameters["namespace"] = "edit-test --all-namespaces";
         else if (caseName == "target")
             a.targets[0].name = "--all";
+        else if (caseName.startsWith("target:"))
+            a.targets[0].name = caseName.mid(7).toStdString();
+        else if (caseName.startsWith("namespace:"))
+            a.parameters["namespace"] = caseName.mid(10).toStdString();
+        else if (caseName.startsWith("replicas:"))
+            a.parameters["replicas"] = caseName.mid(9).toStdString();
         else if (caseName == "resources")
             a = k8s("k8s.set-resources", "nginx", {{"container", "nginx"}, {"limits", "cpu=1;$(reboot)"}});
         else if (caseName == "pods") {

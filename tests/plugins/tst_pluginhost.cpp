@@ -71,6 +71,50 @@ private slots:
         QCOMPARE(int(byId(host, QStringLiteral("test-chaos"))->state), int(PluginState::Initialized));
         QCOMPARE(int(byId(host, QStringLiteral("test-too-new"))->state), int(PluginState::Invalid));
     }
+    // The validation PluginHost::discover applies, as the pure function it calls (and the fuzz target uses).
+    void metadataValidationNamesTheFault_data() {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("error"); // empty: valid
+        const QByteArray iid = CairnRemediationPlugin_iid;
+        const auto wrap = [&](const QByteArray& md) {
+            return "{\"IID\":\"" + iid + "\",\"MetaData\":" + md + "}";
+        };
+        QTest::addRow("valid")
+            << wrap(R"({"id":"ssh","version":"0.1.0","compatVersion":"1.0","actionKinds":["a.b"]})")
+            << QString();
+        QTest::addRow("not json") << QByteArray("{\"IID\":") << QStringLiteral("not valid JSON");
+        QTest::addRow("not an object") << QByteArray("[1,2]") << QStringLiteral("not a JSON object");
+        QTest::addRow("other interface") << QByteArray(R"({"IID":"org.example.X","MetaData":{}})")
+                                         << QStringLiteral("implements org.example.X");
+        QTest::addRow("bad id")
+            << wrap(R"({"id":"Bad Id","version":"1","compatVersion":"1","actionKinds":["a"]})")
+            << QStringLiteral("\"id\"");
+        QTest::addRow("version part too long")
+            << wrap(R"({"id":"ok","version":"1.99999999999","compatVersion":"1","actionKinds":["a"]})")
+            << QStringLiteral("\"version\"");
+        QTest::addRow("too new")
+            << wrap(R"({"id":"ok","version":"1","compatVersion":"2.0","actionKinds":["a"]})")
+            << QStringLiteral("needs plugin API 2.0");
+        QTest::addRow("kind not a string")
+            << wrap(R"({"id":"ok","version":"1","compatVersion":"1","actionKinds":["a",7]})")
+            << QStringLiteral("\"actionKinds\"");
+        QTest::addRow("no kinds") << wrap(R"({"id":"ok","version":"1","compatVersion":"1","actionKinds":[]})")
+                                  << QStringLiteral("no action kinds");
+    }
+    void metadataValidationNamesTheFault() {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, error);
+        const PluginSpec spec = cairn::plugins::specFromMetadataJson(json, QStringLiteral("/x/libp.so"));
+        QCOMPARE(spec.path, QStringLiteral("/x/libp.so"));
+        if (error.isEmpty()) {
+            QCOMPARE(int(spec.state), int(PluginState::Found));
+            QVERIFY(spec.error.isEmpty());
+        } else {
+            QCOMPARE(int(spec.state), int(PluginState::Invalid));
+            QVERIFY2(spec.error.contains(error), qPrintable(spec.error));
+        }
+    }
+
     void pluginCrashingWhileLoadingIsMarkedFailed() {
         qputenv("CAIRN_TEST_CRASH_ON_INIT", "1");
         PluginHost host;

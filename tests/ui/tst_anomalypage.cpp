@@ -197,6 +197,30 @@ private slots:
         QVERIFY(page.statusLabel()->text().contains("anomalies"));
     }
 
+    void remediateHandsTheSelectedAnomalyOnByButtonAndShortcut() {
+        openPage();
+        if (QTest::currentTestFailed())
+            return;
+        AnomalyPage& page = *m_page;
+        std::vector<detect::Anomaly> asked;
+        connect(&page, &AnomalyPage::remediateRequested, this,
+                [&asked](const detect::Anomaly& a) { asked.push_back(a); });
+        const int r = findRow(page, "latency_p95_ms", "checkout");
+        QVERIFY(r >= 0);
+        selectRow(page, r);
+        QTRY_VERIFY(page.remediateButton()->isEnabled());
+        const int src = page.proxy()->mapToSource(page.proxy()->index(r, 0)).row();
+        QTest::mouseClick(page.remediateButton(), Qt::LeftButton);
+        QCOMPARE(asked.size(), std::size_t(1));
+        QCOMPARE(asked[0].series, page.model()->anomaly(src).series);
+        QCOMPARE(asked[0].peak, page.model()->anomaly(src).peak);
+        m_window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        QTest::keyClick(m_window.get(), Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
+        QTRY_COMPARE(asked.size(), std::size_t(2));
+        QCOMPARE(asked[1].series, asked[0].series);
+    }
+
     void notAnAnomalySuppressesAndIsRemembered() {
         openPage();
         if (QTest::currentTestFailed())

@@ -60,7 +60,7 @@ Action restart() {
     a.risk = RiskClass::Medium;
     a.reversible = true;
     a.expectedEffect = "memory back under 80%";
-    a.verification = VerificationCheck{"memory_used_ratio", Comparator::Below, 0.8, 60000, 1000};
+    a.verification = VerificationCheck{"memory_used_ratio", Comparator::Below, 0.8, 60000, 1000, {}};
     return a;
 }
 

@@ -1,5 +1,7 @@
 #include "cairn/demo/exporter.h"
 
+#include "cairn/common/csv.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
@@ -15,20 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;
-
-// RFC 4180: quote a field holding a comma, a quote or a line break; double the quotes inside.
-std::string csvField(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos)
-        return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"')
-            out += '"';
-        out += c;
-    }
-    out += '"';
-    return out;
-}
 
 void appendNumber(std::string& out, double v) {
     char buf[32];

@@ -13,13 +13,20 @@ EnsembleDetector::EnsembleDetector(EnsembleConfig config)
         return s;
     }())
     , m_mad(config.bandSigmas)
-    , m_cusum(config.cusum) {}
+    , m_cusum(config.cusum) {
+    // The ensemble scores the deviation it picks itself; the members' own scores would be thrown away.
+    m_seasonal.setScoring(false);
+    m_mad.setScoring(false);
+}
 
 void EnsembleDetector::reset() {
     m_seasonal.reset();
     m_mad.reset();
     m_cusum.reset();
     m_explanation = {};
+    m_shiftOffset = 0.0;
+    m_shiftLeft = 0;
+    m_lastTime = 0;
 }
 
 void EnsembleDetector::setBandSigmas(double k) {
@@ -78,14 +85,42 @@ Estimate EnsembleDetector::update(TimeMs t, double value) {
         const bool alarm = m_cusum.update(m_seasonal.slowDeviation());
         const double change = alarm ? 1.0 : m_cusum.level();
         m_explanation.changeLevel = change;
-        // Below the alarm level the statistic only hints (quadratic ramp); the alarm itself scores high.
-        const double changeScore =
-            alarm ? scoreFromDeviation(k + 1.1, k) : scoreFromDeviation(k * change * change, k);
+        const double sigma = (s.upper - s.lower) / (2.0 * k);
+        // The statistic alone only hints (quadratic ramp, at most 0.45 at the alarm level): whether a point
+        // is anomalous is decided by where the point lies (below).
+        // (Below half the alarm level the hint is under 0.01: not worth the exp on every point.)
+        double changeScore = change < 0.5 ? 0.0 : 0.9 * scoreFromDeviation(k * change * change, k);
         if (alarm) {
             m_explanation.levelShift = true;
-            // Re-level the baseline so a new normal stops raising alarms.
-            const double sigma = (s.upper - s.lower) / (2.0 * k);
-            m_seasonal.shiftLevel(m_cusum.lastShift() * sigma);
+            // Re-level the baseline so a new normal stops raising alarms, and remember the old baseline
+            // for a while: the shift is an anomaly for as long as points stay outside the old band.
+            const double shift = m_cusum.lastShift() * sigma;
+            m_seasonal.shiftLevel(shift);
+            m_shiftOffset = std::isfinite(shift) ? shift : 0.0;
+            m_shiftLeft = m_config.shiftPersistPoints;
+        }
+        // A change point marks points, not the instant of the alarm: a point scores as a level shift only
+        // when it lies outside the band of the pre-shift baseline, on the side of the shift. So the stage
+        // never flags a lone sample that sits inside the band, and a real shift shows as a run of points.
+        if (m_shiftLeft > 0 && sigma > 0) {
+            --m_shiftLeft;
+            const double oldDeviation = (value - (s.expected - (alarm ? 0.0 : m_shiftOffset))) / sigma;
+            const double beyond = m_shiftOffset > 0 ? oldDeviation : -oldDeviation;
+            if (beyond > k && (alarm || std::fabs(s.deviation) < beyond)) {
+                const double c = scoreFromDeviation(std::min(beyond, k + 1.1), k);
+                if (c > score && c > changeScore) {
+                    changeScore = c;
+                    // Show the point against the baseline it departs from (the pre-shift one).
+                    const double back = alarm ? 0.0 : m_shiftOffset;
+                    s.expected -= back;
+                    s.lower -= back;
+                    s.upper -= back;
+                    s.deviation = oldDeviation;
+                    m_explanation.shiftDeviation = oldDeviation;
+                }
+            } else if (!alarm) {
+                m_shiftLeft = 0; // back inside the old band: the shift run is over
+            }
         }
         if (changeScore > score) {
             score = changeScore;

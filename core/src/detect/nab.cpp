@@ -144,7 +144,7 @@ std::size_t probationaryRows(std::size_t rows) {
 }
 
 double scaledSigmoid(double x) {
-    if (x > 3.0)
+    if (x >= 3.0) // NAB: "FP well behind window" is exactly -1 from 3 window widths on
         return -1.0;
     return 2.0 / (1.0 + std::exp(5.0 * x)) - 1.0;
 }
@@ -200,6 +200,17 @@ void sweepWeights(const ScoredFile& f, const Profile& p, std::vector<double>& we
     }
 }
 
+// Windows that end inside the probationary period have no scorable row: NAB neither rewards nor charges
+// them (its per-window score parts are built from scorable rows only). Windows are sorted, so these are
+// always the first ones.
+std::size_t countedWindows(const ScoredFile& f) {
+    const std::size_t start = probationaryRows(f.score.size());
+    std::size_t counted = 0;
+    for (const auto& w : f.windows)
+        counted += w.second >= start ? 1 : 0;
+    return counted;
+}
+
 } // namespace
 
 FileResult scoreFile(const ScoredFile& f, const Profile& p, double threshold) {
@@ -230,7 +241,10 @@ FileResult scoreFile(const ScoredFile& f, const Profile& p, double threshold) {
             ++r.tn;
         }
     }
-    for (std::size_t w = 0; w < best.size(); ++w) {
+    // NAB only counts windows that have at least one row after the probationary period.
+    const std::size_t counted = countedWindows(f);
+    r.windows = counted;
+    for (std::size_t w = f.windows.size() - counted; w < best.size(); ++w) {
         r.score += best[w];
         r.detectedWindows += hit[w] ? 1 : 0;
     }
@@ -250,8 +264,9 @@ CorpusResult scoreCorpus(const std::vector<ScoredFile>& files, const Profile& p)
     std::vector<double> weight;
     std::vector<int> window;
     for (const ScoredFile& f : files) {
-        out.windows += f.windows.size();
-        base -= p.fnWeight * static_cast<double>(f.windows.size());
+        const std::size_t counted = countedWindows(f);
+        out.windows += counted;
+        base -= p.fnWeight * static_cast<double>(counted);
         sweepWeights(f, p, weight, window);
         const std::size_t start = probationaryRows(f.score.size());
         std::vector<std::vector<std::size_t>> rowsOf(f.windows.size());
@@ -263,6 +278,8 @@ CorpusResult scoreCorpus(const std::vector<ScoredFile>& files, const Profile& p)
         }
         // Inside a window only the best detected row counts: emit the increments of the running maximum.
         for (auto& rows : rowsOf) {
+            if (rows.empty())
+                continue; // a window inside the probationary period: not counted
             std::stable_sort(rows.begin(), rows.end(),
                              [&](std::size_t a, std::size_t b) { return f.score[a] > f.score[b]; });
             double current = -p.fnWeight;

@@ -5,16 +5,73 @@
 
 namespace cairn::detect {
 
+namespace {
+
+// -log10 of the upper Gaussian tail probability Q(z), for z >= 0.
+double minusLog10Tail(double z) {
+    if (z < 5.0)
+        return -std::log10(std::max(0.5 * std::erfc(z * 0.7071067811865476), 1e-300));
+    // Asymptotic expansion Q(z) ~ phi(z) / z * (1 - 1/z^2): erfc underflows far out.
+    const double lnQ = -0.5 * z * z - std::log(z * 2.5066282746310002) + std::log1p(-1.0 / (z * z));
+    return -lnQ * 0.4342944819032518;
+}
+
+} // namespace
+
 ScorePipeline::ScorePipeline(PipelineConfig config)
     : m_config(config)
-    , m_ensemble(config.ensemble) {}
+    , m_ensemble(config.ensemble)
+    , m_context(config.context)
+    , m_longAlpha(1.0 / std::max(config.longMemory, 1.0))
+    , m_shortAlpha(2.0 / (std::max(config.shortWindow, 1) + 1.0)) {}
 
 void ScorePipeline::reset() {
     *this = ScorePipeline(m_config);
 }
 
+double ScorePipeline::likelihood() {
+    m_short += m_shortAlpha * (m_raw - m_short);
+    // Judge the short average against the distribution learned before this point, then learn it.
+    double score = 0.0;
+    const double d = m_short - m_mean;
+    if (m_n > m_config.warmupPoints && d > 0) {
+        const double var = std::max(m_var, m_config.minStd * m_config.minStd);
+        if (d * d > var) { // z > 1: the exact tail
+            const double x = minusLog10Tail(d / std::sqrt(var));
+            score = x / (x + 5.0);
+        } else {
+            // Far below any useful alarm level: a cheap monotone stand-in (continuous at z = 1, where
+            // -log10 Q(1) = 0.7995 scores 0.1379) saves sqrt, erfc and log on most points.
+            score = 0.1379 * d * d / var;
+        }
+    }
+    const double a = m_n < m_config.longMemory ? 1.0 / static_cast<double>(m_n) : m_longAlpha;
+    m_mean += a * d;
+    m_var = (1.0 - a) * (m_var + a * d * d);
+    return score;
+}
+
+double ScorePipeline::extreme(double value) {
+    // A value beyond the whole range seen so far scores at least extremeScore, more the further out.
+    double score = 0.0;
+    if (m_n == 1)
+        m_min = m_max = value;
+    const double range = m_max - m_min;
+    if (m_n > m_config.extremeWarmupPoints && range > 0) {
+        const double beyond = value > m_max   ? (value - m_max) / range
+                              : value < m_min ? (m_min - value) / range
+                                              : 0.0;
+        if (beyond > 0)
+            score = m_config.extremeScore + (1 - m_config.extremeScore) * beyond / (beyond + 1);
+    }
+    m_min = std::min(m_min, value);
+    m_max = std::max(m_max, value);
+    return score;
+}
+
 double ScorePipeline::update(TimeMs t, double value) {
     m_last = m_ensemble.update(t, value);
+    const Estimate c = m_context.update(t, value);
     m_reason = {};
     if (!m_config.surprise)
         return m_last.score;
@@ -22,49 +79,30 @@ double ScorePipeline::update(TimeMs t, double value) {
     // Skipped points (NaN/Inf, time not after the previous point) and the learning phase score 0.
     if (!m_last.ready || ex.skipped)
         return 0.0;
-
-    double a = std::min(std::fabs(ex.deviation), m_config.deviationCap);
-    a = std::max(a, ex.changeLevel * m_config.ensemble.bandSigmas);
     ++m_n;
-    m_smoothed += m_config.smoothing * (a - m_smoothed);
 
-    double score = 0.0;
-    const double previousRecord = m_record;
-    m_record = std::max(m_record * m_config.recordDecay, m_smoothed);
-    if (m_n > m_config.warmupPoints && m_smoothed > m_config.minDeviation) {
-        const double ratio = m_smoothed / std::max(previousRecord, 1e-9);
-        // Beating the record scores above 0.5 (more for a larger margin); otherwise at most 0.25.
-        score = ratio > 1 ? 0.5 + 0.1 * (ratio - 1) / ratio : 0.25 * ratio * ratio;
-        if (ratio > 1)
-            m_reason = "record";
+    const double k = m_config.ensemble.bandSigmas;
+    const double z = std::max(std::fabs(ex.deviation), ex.changeLevel * k);
+    const double context = c.ready ? m_config.contextWeight * c.score : 0.0;
+    m_raw = std::min(1.0, std::max(scoreFromDeviation(z, m_config.deviationSigmas), context));
+
+    const double fromExtreme = extreme(value);
+    const double fromLikelihood = likelihood();
+    double score = fromLikelihood;
+    m_reason = "likelihood";
+    if (fromExtreme > score) {
+        score = fromExtreme;
+        m_reason = "extreme";
     }
 
-    if (m_n == 1)
-        m_min = m_max = value;
-    const double range = m_max - m_min;
-    if (m_n > m_config.warmupPoints && range > 0) {
-        const double beyond = value > m_max   ? (value - m_max) / range
-                              : value < m_min ? (m_min - value) / range
-                                              : 0.0;
-        if (beyond > 0) {
-            const double extreme =
-                m_config.extremeScore + (1 - m_config.extremeScore) * beyond / (beyond + 1);
-            if (extreme > score) {
-                score = extreme;
-                m_reason = "extreme";
-            }
-        }
+    if (m_sinceFire < m_config.restPoints) {
+        ++m_sinceFire;
+        score = 0.0;
+    } else if (score >= m_config.fireLevel) {
+        m_sinceFire = 0;
     }
-    m_min = std::min(m_min, value);
-    m_max = std::max(m_max, value);
-
-    // One report per event: scores that do not beat the recent high score are halved.
-    const double recent = m_recent * m_config.refractoryDecay;
-    m_recent = std::max(recent, score);
-    if (score <= recent) {
-        score *= 0.5;
+    if (score < 0.5)
         m_reason = {};
-    }
     return score;
 }
 

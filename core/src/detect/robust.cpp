@@ -13,7 +13,9 @@ RollingMadDetector::RollingMadDetector(double bandSigmas, int warmupPoints)
     , m_warmup(std::clamp(warmupPoints, 3, kWindow)) {}
 
 void RollingMadDetector::reset() {
+    const bool scoring = m_scoring;
     *this = RollingMadDetector(m_bandSigmas, m_warmup);
+    m_scoring = scoring;
 }
 
 double RollingMadDetector::median() const {
@@ -70,7 +72,7 @@ Estimate RollingMadDetector::update(TimeMs t, double value) {
         e.ready = m_size >= m_warmup;
         if (std::isfinite(value) && !(m_any && t <= m_last) && e.ready) {
             e.deviation = (value - e.expected) / s;
-            e.score = scoreFromDeviation(e.deviation, m_bandSigmas);
+            e.score = m_scoring ? scoreFromDeviation(e.deviation, m_bandSigmas) : 0.0;
         }
     }
     if (!std::isfinite(value) || (m_any && t <= m_last))
@@ -87,19 +89,31 @@ Estimate RollingMadDetector::update(TimeMs t, double value) {
     float* s = m_sorted.data();
     int n = m_size;
     if (n == kWindow) {
-        // Drop the oldest value from the sorted copy.
+        // Replace the oldest value by the new one in the sorted copy: one in-place pass from the old
+        // value's slot towards the new value's (usually a few slots; no second search and move).
         const float old = m_ring[static_cast<std::size_t>(m_head)];
-        const int at = static_cast<int>(std::lower_bound(s, s + n, old) - s);
-        std::memmove(s + at, s + at + 1, sizeof(float) * static_cast<std::size_t>(n - at - 1));
-        --n;
+        int at = static_cast<int>(std::lower_bound(s, s + n, old) - s);
+        if (v >= old) {
+            while (at + 1 < n && s[at + 1] < v) {
+                s[at] = s[at + 1];
+                ++at;
+            }
+        } else {
+            while (at > 0 && s[at - 1] > v) {
+                s[at] = s[at - 1];
+                --at;
+            }
+        }
+        s[at] = v;
         m_ring[static_cast<std::size_t>(m_head)] = v;
         m_head = (m_head + 1) % kWindow;
+        n = kWindow - 1; // m_size stays kWindow below
     } else {
         m_ring[static_cast<std::size_t>(m_size)] = v;
+        const int at = static_cast<int>(std::upper_bound(s, s + n, v) - s);
+        std::memmove(s + at + 1, s + at, sizeof(float) * static_cast<std::size_t>(n - at));
+        s[at] = v;
     }
-    const int at = static_cast<int>(std::upper_bound(s, s + n, v) - s);
-    std::memmove(s + at + 1, s + at, sizeof(float) * static_cast<std::size_t>(n - at));
-    s[at] = v;
     m_size = n + 1;
     if (++m_sinceMad >= kMadRefresh || m_size < m_warmup + kMadRefresh) {
         m_sinceMad = 0;

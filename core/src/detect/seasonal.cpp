@@ -18,24 +18,25 @@ SeasonalDetector::SeasonalDetector(SeasonalConfig config)
 
 void SeasonalDetector::reset() {
     SeasonalConfig keep = m_config;
+    const bool scoring = m_scoring;
     *this = SeasonalDetector(keep);
+    m_scoring = scoring;
 }
 
 SeasonalDetector::Slot SeasonalDetector::slot(TimeMs t, TimeMs period, int buckets) {
     TimeMs phase = t % period;
     if (phase < 0)
         phase += period;
-    // Bucket centres sit at (i + 0.5) * width; interpolate between the two neighbouring centres.
-    const double pos = static_cast<double>(phase) / static_cast<double>(period) * buckets - 0.5;
-    const double fl = std::floor(pos);
-    int i0 = static_cast<int>(fl);
-    const float w1 = static_cast<float>(pos - fl);
+    // Bucket centres sit at (i + 0.5) * width; interpolate between the two neighbouring centres
+    // (i0 = floor(pos - 0.5), computed as a truncation since pos >= 0: floor is slow on every point).
+    const double pos =
+        static_cast<double>(phase) * (static_cast<double>(buckets) / static_cast<double>(period));
+    const int i1 = static_cast<int>(pos + 0.5);
+    int i0 = i1 - 1;
+    const float w1 = static_cast<float>(pos + 0.5 - i1);
     if (i0 < 0)
         i0 += buckets;
-    int i1 = i0 + 1;
-    if (i1 >= buckets)
-        i1 -= buckets;
-    return {i0, i1, w1};
+    return {i0, i1 >= buckets ? i1 - buckets : i1, w1};
 }
 
 double SeasonalDetector::profile(const float* table, const Slot& s) const {
@@ -100,7 +101,7 @@ void SeasonalDetector::updateRates(TimeMs t) {
     m_aWeekly = aWeek >= 1.0 ? 1.0 : 1.0 - std::pow(1.0 - aWeek, std::min(1.0, step / weeklyWidth));
     m_aLevel = 1.0 - std::exp(-step / static_cast<double>(std::max<TimeMs>(m_config.levelTau, 1)));
     m_aWeekErr = 1.0 - std::exp(-step / static_cast<double>(kWeekMs));
-    m_ratesAt = days;
+    m_ratesUntil = m_first + days * kDayMs; // the next day starts there: rates change
 }
 
 Estimate SeasonalDetector::update(TimeMs t, double value) {
@@ -132,19 +133,27 @@ Estimate SeasonalDetector::update(TimeMs t, double value) {
     const double r = value - e.expected;
     if (e.ready && s > 0) {
         e.deviation = r / s;
-        e.score = scoreFromDeviation(e.deviation, m_config.bandSigmas);
+        e.score = m_scoring ? scoreFromDeviation(e.deviation, m_config.bandSigmas) : 0.0;
     }
 
     const double dt = static_cast<double>(t - m_last);
     m_step = m_count == 1 ? dt : m_step + 0.02 * (std::min(dt, 10.0 * m_step) - m_step);
     ++m_count;
     m_last = t;
-    if (m_count < 64 || (m_count & 255) == 0 || (t - m_first) / kDayMs + 1 != m_ratesAt)
+    if (m_count < 64 || (m_count & 255) == 0 || t >= m_ratesUntil)
         updateRates(t);
     // Early on every tracker is a running mean (alpha = 1/n) so it starts unbiased, then an EWMA.
     const double n = static_cast<double>(m_count);
-    const double aL = std::max(m_aLevel, 1.0 / n);
-    const double aF = std::max(m_config.fastAlpha, 1.0 / n);
+    // Robust learning: points outside the band teach little. Bounded: a leaky clock counts time spent
+    // outside (and gives it back inside); once it reaches adoptAfter, points count fully again, so a lasting
+    // change becomes the new normal while a shorter incident never does.
+    const bool outside = e.ready && s > 0 && std::fabs(r) > m_config.bandSigmas * s;
+    const double adopt = static_cast<double>(std::max<TimeMs>(m_config.adoptAfter, 1));
+    const double stepDt = std::min(dt, 10.0 * std::max(m_step, 1.0));
+    m_outsideMs = std::clamp(m_outsideMs + (outside ? stepDt : -stepDt), 0.0, 2.0 * adopt);
+    const double wt = outside && m_outsideMs < adopt ? std::clamp(m_config.anomalyWeight, 0.0, 1.0) : 1.0;
+    const double aL = wt * std::max(m_aLevel, 1.0 / n);
+    const double aF = wt * std::max(m_config.fastAlpha, 1.0 / n);
     const double aE = std::max(m_config.scaleAlpha, 1.0 / n);
     const double limit = e.ready && s > 0 ? m_config.clipSigmas * s : std::numeric_limits<double>::infinity();
 
@@ -160,7 +169,7 @@ Estimate SeasonalDetector::update(TimeMs t, double value) {
     m_errDaily += aW * (std::min(std::fabs(value - m_level - d), limit) - m_errDaily);
     m_errFull += aW * (std::min(std::fabs(value - m_level - d - w), limit) - m_errFull);
     m_slowDeviation = s > 0 && e.ready ? (value - (m_useDaily ? e.expected : m_level)) / s : 0.0;
-    m_bias += m_config.biasAlpha * (clip(value - m_level - d - (m_useWeekly ? w : 0.0), limit) - m_bias);
+    m_bias += wt * m_config.biasAlpha * (clip(value - m_level - d - (m_useWeekly ? w : 0.0), limit) - m_bias);
     const double used = std::min(std::fabs(r), limit);
     m_absScale += aE * (used - m_absScale);
     if (m_useDaily)
@@ -169,9 +178,11 @@ Estimate SeasonalDetector::update(TimeMs t, double value) {
     // Holt-Winters additive updates with clipped residuals: level, then daily, then weekly on what is left.
     m_fast += aF * clip(value - m_fast, limit);
     m_level += aL * clip(value - d - w - m_level, limit);
-    learn(m_daily.data(), sd, clip(value - m_level - d - w, limit), m_aDaily);
+    // A profile not in use yet learns from every point: what the current model calls anomalous may be
+    // exactly the season it has not learned (weekends, before the weekly profile is active).
+    learn(m_daily.data(), sd, clip(value - m_level - d - w, limit), (m_useDaily ? wt : 1.0) * m_aDaily);
     const double d2 = profile(m_daily.data(), sd);
-    learn(m_weekly.data(), sw, clip(value - m_level - d2 - w, limit), m_aWeekly);
+    learn(m_weekly.data(), sw, clip(value - m_level - d2 - w, limit), (m_useWeekly ? wt : 1.0) * m_aWeekly);
 
     // A season is used once the series has spanned it (plus a margin) and it clearly predicts better;
     // hysteresis keeps the choice from flapping.

@@ -22,6 +22,28 @@ const storage::RegisterMigrations kDetectSchema{
          " duration_ms INTEGER NOT NULL, every_ms INTEGER, maintenance INTEGER NOT NULL DEFAULT 0,"
          " comment TEXT NOT NULL DEFAULT '');"}}};
 
+// Runs a SELECT and turns every row into a T with `read`; the first error (SQL or a row `read` rejects)
+// is returned as is.
+template <class T, class Read>
+Result<std::vector<T>> selectAll(storage::Workspace& ws, std::string_view sql, Read read) {
+    auto st = ws.prepare(sql);
+    if (!st)
+        return std::unexpected(st.error());
+    std::vector<T> out;
+    for (;;) {
+        auto row = st->step();
+        if (!row)
+            return std::unexpected(row.error());
+        if (!*row)
+            break;
+        Result<T> item = read(*st);
+        if (!item)
+            return std::unexpected(item.error());
+        out.push_back(std::move(*item));
+    }
+    return out;
+}
+
 Result<void> checkSigmas(double k) {
     if (!std::isfinite(k) || k < 0.5 || k > 50)
         return fail(ErrorCode::InvalidArgument,
@@ -109,19 +131,11 @@ Result<void> WorkspaceDetectStore::removeSensitivity(const std::string& scope) {
 }
 
 Result<std::vector<SensitivitySetting>> WorkspaceDetectStore::sensitivities() {
-    auto st = m_ws->prepare("SELECT scope, band_sigmas FROM detect_sensitivity ORDER BY scope");
-    if (!st)
-        return std::unexpected(st.error());
-    std::vector<SensitivitySetting> out;
-    for (;;) {
-        auto row = st->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
-        out.push_back({st->text(0), st->real(1)});
-    }
-    return out;
+    return selectAll<SensitivitySetting>(*m_ws,
+                                         "SELECT scope, band_sigmas FROM detect_sensitivity ORDER BY scope",
+                                         [](const storage::Statement& st) -> Result<SensitivitySetting> {
+                                             return SensitivitySetting{st.text(0), st.real(1)};
+                                         });
 }
 
 Result<void> WorkspaceDetectStore::addFeedback(const Feedback& f) {
@@ -131,20 +145,11 @@ Result<void> WorkspaceDetectStore::addFeedback(const Feedback& f) {
 }
 
 Result<std::vector<Feedback>> WorkspaceDetectStore::feedback() {
-    auto st =
-        m_ws->prepare("SELECT series, at_ms, deviation, note, recorded_ms FROM detect_feedback ORDER BY id");
-    if (!st)
-        return std::unexpected(st.error());
-    std::vector<Feedback> out;
-    for (;;) {
-        auto row = st->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
-        out.push_back({st->text(0), st->int64(1), st->real(2), st->text(3), st->int64(4)});
-    }
-    return out;
+    return selectAll<Feedback>(
+        *m_ws, "SELECT series, at_ms, deviation, note, recorded_ms FROM detect_feedback ORDER BY id",
+        [](const storage::Statement& st) -> Result<Feedback> {
+            return Feedback{st.text(0), st.int64(1), st.real(2), st.text(3), st.int64(4)};
+        });
 }
 
 Result<void> WorkspaceDetectStore::saveSilence(const Silence& s) {
@@ -164,32 +169,24 @@ Result<void> WorkspaceDetectStore::removeSilence(const std::string& id) {
 }
 
 Result<std::vector<Silence>> WorkspaceDetectStore::silences() {
-    auto st = m_ws->prepare("SELECT id, matcher, start_ms, duration_ms, every_ms, maintenance, comment FROM "
-                            "detect_silence ORDER BY id");
-    if (!st)
-        return std::unexpected(st.error());
-    std::vector<Silence> out;
-    for (;;) {
-        auto row = st->step();
-        if (!row)
-            return std::unexpected(row.error());
-        if (!*row)
-            break;
-        Silence s;
-        s.id = st->text(0);
-        auto m = parseMatcher(st->text(1));
-        if (!m)
-            return std::unexpected(m.error());
-        s.matcher = *m;
-        s.start = st->int64(2);
-        s.duration = st->int64(3);
-        if (!st->isNull(4))
-            s.every = st->int64(4);
-        s.maintenance = st->int64(5) != 0;
-        s.comment = st->text(6);
-        out.push_back(std::move(s));
-    }
-    return out;
+    return selectAll<Silence>(*m_ws,
+                              "SELECT id, matcher, start_ms, duration_ms, every_ms, maintenance, comment "
+                              "FROM detect_silence ORDER BY id",
+                              [](const storage::Statement& st) -> Result<Silence> {
+                                  Silence s;
+                                  s.id = st.text(0);
+                                  auto m = parseMatcher(st.text(1));
+                                  if (!m)
+                                      return std::unexpected(m.error());
+                                  s.matcher = *m;
+                                  s.start = st.int64(2);
+                                  s.duration = st.int64(3);
+                                  if (!st.isNull(4))
+                                      s.every = st.int64(4);
+                                  s.maintenance = st.int64(5) != 0;
+                                  s.comment = st.text(6);
+                                  return s;
+                              });
 }
 
 // ---- Tuning -----------------------------------------------------------------------------------

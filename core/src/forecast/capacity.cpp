@@ -384,9 +384,9 @@ std::optional<ProvisioningHint> overProvisioning(const Resource& r, double maxFr
         if (std::isfinite(x))
             v.push_back(x);
     double limit = std::numeric_limits<double>::quiet_NaN();
-    for (std::size_t i = 0; i < r.capacity.value.size(); ++i)
-        if (std::isfinite(r.capacity.value[i]))
-            limit = r.capacity.value[i];
+    for (const double c : r.capacity.value)
+        if (std::isfinite(c))
+            limit = c;
     if (v.size() < 10 || !(limit > 0) || !(targetFraction > 0))
         return std::nullopt;
     std::sort(v.begin(), v.end());

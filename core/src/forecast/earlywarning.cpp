@@ -27,7 +27,8 @@ std::optional<CrossingWarning> forecastCrossing(const SeriesForecast& f, double 
     }
     if (!mean && !edge)
         return std::nullopt;
-    w.earliest = f.time[edge.value_or(*mean)];
+    // value_or(*mean) would read the empty `mean` whenever only the band crosses.
+    w.earliest = f.time[edge ? *edge : *mean];
     if (mean) {
         w.level = WarningLevel::Likely;
         w.crossing = f.time[*mean];
@@ -241,6 +242,7 @@ Result<void> PrecursorModel::learn(const std::vector<EntityMetrics>& entities,
             s = std::sqrt(s) + 0.25; // a floor: features that never moved in normal times must not dominate
         // Threshold: above every but 1% of normal windows, and at least the configured separation.
         std::vector<double> scores;
+        scores.reserve(neg.size());
         for (const auto& p : neg)
             scores.push_back(distance(p, sig.normalCentroid, sig.spread) -
                              distance(p, sig.centroid, sig.spread));
@@ -258,6 +260,7 @@ Result<void> PrecursorModel::learn(const std::vector<EntityMetrics>& entities,
 
 std::vector<std::string> PrecursorModel::kinds() const {
     std::vector<std::string> k;
+    k.reserve(m_signatures.size());
     for (const auto& s : m_signatures)
         k.push_back(s.kind);
     return k;

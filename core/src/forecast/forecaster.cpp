@@ -32,6 +32,7 @@ std::vector<Model> modelPool(const Seasonality& seasons, long n) {
     using namespace detail;
     std::vector<Model> pool;
     std::vector<int> periods;
+    periods.reserve(seasons.periods.size());
     for (const auto& p : seasons.periods)
         periods.push_back(p.period);
     // Non-seasonal models always compete: a season that fits the past may not help the future.

@@ -1,5 +1,7 @@
 #include "cairn/forecast/widecsv.h"
 
+#include "cairn/common/csv.h"
+
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -119,13 +121,14 @@ std::string formatWideCsv(const std::vector<NamedSeries>& series) {
     std::string out;
     char buf[64];
     for (const auto& s : series) {
-        out += s.id;
+        appendCsvField(out, s.id); // an id with a comma or a quote reads back as one field
         for (double v : s.values) {
             out += ',';
-            if (!std::isfinite(v)) {
+            if (std::isnan(v)) {
                 out += "NA";
                 continue;
             }
+            // Infinities print as "inf" / "-inf", which parseWideCsv reads back.
             const auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
             out.append(buf, ec == std::errc() ? p : buf);
         }

@@ -265,7 +265,7 @@ void tokenize(std::string_view message, Tokens& out) {
             out.arena.append(kWildcard);
             out.arena.append(tok.substr(sp.b));
         }
-        out.masked.push_back(std::string_view(out.arena.data() + start, out.arena.size() - start));
+        out.masked.emplace_back(out.arena.data() + start, out.arena.size() - start);
         out.variable.push_back(1);
     }
 }

@@ -1,7 +1,10 @@
 #include "cairn/logs/textlogsource.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <fstream>
+#include <istream>
+#include <string>
 
 namespace cairn::logs {
 
@@ -57,6 +60,38 @@ Result<std::unique_ptr<TextLogSource>> TextLogSource::fromStream(std::istream& i
     return s;
 }
 
+namespace {
+
+// Reads one line (without its '\n') into line, keeping at most maxBytes of it; the rest of a longer
+// line is skipped in 64 KiB steps, never stored. fullLength gets the line's real length. Returns false
+// at the end of the input (like std::getline).
+bool readBoundedLine(std::istream& in, std::string& line, std::size_t maxBytes, std::uint64_t& fullLength) {
+    line.clear();
+    fullLength = 0;
+    char buf[1 << 16];
+    bool any = false;
+    for (;;) {
+        in.getline(buf, sizeof buf);
+        const auto n = static_cast<std::size_t>(in.gcount());
+        if (in.bad())
+            return false;
+        const bool full = in.fail() && !in.eof() && n == sizeof buf - 1; // buffer full, line goes on
+        if (in.fail() && !full)
+            return any; // end of input with nothing read
+        // n counts the '\n' when the line ended here.
+        const std::size_t stored = full || in.eof() ? n : n - 1;
+        any = true;
+        fullLength += stored;
+        if (line.size() < maxBytes)
+            line.append(buf, std::min(stored, maxBytes - line.size()));
+        if (!full)
+            return true;
+        in.clear(in.rdstate() & ~std::ios::failbit);
+    }
+}
+
+} // namespace
+
 Result<std::size_t> TextLogSource::scan(const sources::LogQuery& query,
                                         const std::function<bool(const sources::LogRecord&)>& sink,
                                         const CancelToken& cancel) {
@@ -79,7 +114,9 @@ Result<std::size_t> TextLogSource::scan(const sources::LogQuery& query,
     std::size_t lineNo = 0, delivered = 0;
     TimeMs last = 0;
     sources::LogRecord r;
-    while (std::getline(*in, line)) {
+    m_truncated = 0;
+    std::uint64_t fullLength = 0;
+    while (readBoundedLine(*in, line, kMaxLogLineBytes, fullLength)) {
         if ((lineNo & 1023) == 0 && cancel.isCancelled())
             return fail(ErrorCode::Cancelled, "Reading the log was cancelled.", m_name);
         ++lineNo;
@@ -103,6 +140,10 @@ Result<std::size_t> TextLogSource::scan(const sources::LogQuery& query,
         r.fields["line"] = std::to_string(lineNo);
         if (!parsed.matched)
             r.fields["unmatched"] = "1";
+        if (fullLength > line.size() + 1) { // more than a dropped '\r'
+            ++m_truncated;
+            r.fields["truncated"] = std::to_string(fullLength);
+        }
         if (query.range.valid() && !query.range.contains(r.time))
             continue;
         if (!query.service.empty() && r.service != query.service)

@@ -115,6 +115,8 @@ json toJson(const Action& a) {
                                  {"threshold", v.threshold},
                                  {"withinMs", v.withinMs},
                                  {"pollMs", v.pollMs}};
+        if (!v.labels.empty())
+            j["verification"]["labels"] = v.labels;
     }
     if (a.rollback)
         j["rollback"] = rollbackJson(*a.rollback);
@@ -192,7 +194,9 @@ Result<Action> actionFromJson(const json& j) {
     if (auto it = j.find("verification"); it != j.end()) {
         if (!it->is_object())
             return fail(ErrorCode::Parse, "field \"verification\" must be an object", ctx);
-        if (auto r = onlyKeys(*it, {"metric", "comparator", "threshold", "withinMs", "pollMs"}, ctx); !r)
+        if (auto r =
+                onlyKeys(*it, {"metric", "comparator", "threshold", "withinMs", "pollMs", "labels"}, ctx);
+            !r)
             return std::unexpected(r.error());
         VerificationCheck v;
         auto m = str(*it, "metric", true, ctx);
@@ -221,6 +225,15 @@ Result<Action> actionFromJson(const json& j) {
         }
         if (v.metric.empty())
             return fail(ErrorCode::Parse, "verification metric is empty", ctx);
+        if (auto l = it->find("labels"); l != it->end()) {
+            if (!l->is_object())
+                return fail(ErrorCode::Parse, "verification labels must be an object of strings", ctx);
+            for (const auto& [key, value] : l->items()) {
+                if (!value.is_string() || key.empty())
+                    return fail(ErrorCode::Parse, "verification labels must be an object of strings", ctx);
+                v.labels[key] = value.get<std::string>();
+            }
+        }
         a.verification = v;
     }
     if (auto it = j.find("rollback"); it != j.end()) {

@@ -83,30 +83,105 @@ Result<ExecutionReport> DemoExecutor::execute(const Action& action, const Cancel
     return r;
 }
 
-Result<double> DemoMetricProbe::latest(const std::string& metric, const std::string& pod, TimeMs now) const {
+Result<double> DemoMetricProbe::latest(const std::string& metric,
+                                       const std::map<std::string, std::string>& labels, TimeMs now) const {
     ts::Selector sel;
     sel.metric = metric;
-    sel.equals["pod"] = pod;
+    for (const auto& [k, v] : labels)
+        sel.equals[k] = v;
     auto series = m_env.query(sel, TimeRange{now - 5 * kMinuteMs, now + 1}, kMinuteMs);
     if (!series)
         return std::unexpected(series.error());
+    std::string what;
+    for (const auto& [k, v] : labels)
+        what += (what.empty() ? "" : ", ") + k + " " + v;
     if (series->empty() || series->front().empty())
-        return fail(ErrorCode::NotFound, "no " + metric + " samples for pod " + pod, "demo");
+        return fail(ErrorCode::NotFound, "no " + metric + " samples for " + what, "demo");
+    if (series->size() > 1)
+        return fail(ErrorCode::InvalidArgument,
+                    std::to_string(series->size()) + " series of " + metric + " match " + what +
+                        "; a verification reads exactly one",
+                    "demo");
     return series->front().value.back();
 }
 
-Result<double> DemoMetricProbe::sample(const std::string& metric, const Target& target, TimeMs now) {
+Result<double> DemoMetricProbe::sampleSeries(const std::string& metric,
+                                             const std::map<std::string, std::string>& labels, TimeMs now) {
     if (metric == "memory_used_ratio" || metric == "disk_used_ratio") {
         const bool mem = metric == "memory_used_ratio";
-        auto used = latest(mem ? "memory_used_bytes" : "disk_used_bytes", target.name, now);
-        auto cap = latest(mem ? "memory_limit_bytes" : "disk_capacity_bytes", target.name, now);
+        auto used = latest(mem ? "memory_used_bytes" : "disk_used_bytes", labels, now);
+        auto cap = latest(mem ? "memory_limit_bytes" : "disk_capacity_bytes", labels, now);
         if (!used || !cap)
             return std::unexpected(!used ? used.error() : cap.error());
         if (*cap <= 0)
-            return fail(ErrorCode::InsufficientData, "capacity of " + target.name + " is zero", "demo");
+            return fail(ErrorCode::InsufficientData, "the capacity behind " + metric + " is zero", "demo");
         return *used / *cap;
     }
-    return latest(metric, target.name, now);
+    return latest(metric, labels, now);
+}
+
+Result<double> DemoMetricProbe::sample(const std::string& metric, const Target& target, TimeMs now) {
+    return sampleSeries(metric, {{"pod", target.name}}, now);
+}
+
+Result<ExecutionReport> DemoMirrorExecutor::dryRun(const Action& action, const CancelToken& cancel) {
+    return m_real->dryRun(action, cancel);
+}
+
+Result<ExecutionReport> DemoMirrorExecutor::execute(const Action& action, const CancelToken& cancel,
+                                                    const OutputSink& output) {
+    auto result = m_real->execute(action, cancel, output);
+    if (!result || !result->ok)
+        return result;
+    const auto& topo = m_env.topology();
+    const bool restart = action.kind == "ssh.restart-unit" || action.kind == "k8s.rollout-restart" ||
+                         action.kind == "k8s.delete-pod";
+    const bool disk = action.kind == "ssh.free-disk";
+    if (!restart && !disk)
+        return result;
+    std::vector<std::string> pods;
+    for (const auto& t : action.targets) {
+        if (action.kind == "k8s.delete-pod") {
+            if (topo.pod(t.name))
+                pods.push_back(t.name);
+        } else if (action.kind == "k8s.rollout-restart") {
+            for (const auto& p : topo.podsOf(t.name))
+                pods.push_back(p);
+        } else {
+            for (const auto& p : topo.podsOnHost(t.name)) {
+                const auto* spec = topo.pod(p);
+                if (spec && (t.service.empty() ? disk : spec->service == t.service))
+                    pods.push_back(p);
+            }
+        }
+    }
+    for (const auto& pod : pods) {
+        const TimeMs at = m_env.now();
+        std::string line;
+        if (restart) {
+            auto r = m_env.restartPod(pod, at);
+            line = r ? "demo: restarted pod " + pod + " at " + formatIso(at)
+                     : "demo: could not restart pod " + pod + ": " + r.error().message;
+        } else {
+            ts::Selector sel;
+            sel.metric = "disk_used_bytes";
+            sel.equals["pod"] = pod;
+            auto used = m_env.query(sel, TimeRange{at - 5 * kMinuteMs, at + 1}, kMinuteMs);
+            std::int64_t bytes = 0;
+            if (used && !used->empty() && !used->front().empty())
+                bytes = std::int64_t(used->front().value.back() / 2);
+            Result<void> r = fail(ErrorCode::NotFound, "no disk usage to free", "demo");
+            if (bytes > 0)
+                r = m_env.freeDisk(pod, bytes, at);
+            line =
+                r ? "demo: freed " + std::to_string(bytes) + " bytes on pod " + pod + " at " + formatIso(at)
+                  : "demo: could not free disk on pod " + pod + ": " + r.error().message;
+        }
+        result->output += line + "\n";
+        if (output)
+            output(line + "\n");
+    }
+    return result;
 }
 
 void DemoClock::sleepFor(TimeMs ms) {

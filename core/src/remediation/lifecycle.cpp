@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <set>
 #include <thread>
 
@@ -9,12 +11,27 @@ namespace cairn::remediation {
 
 using nlohmann::json;
 
+namespace {
+// Readable values for the output: 1.43e+09 -> "1430000000", 0.4 -> "0.4", 1526.77 -> "1526.77".
+std::string formatNumber(double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, std::abs(v) >= 1e6 ? "%.0f" : "%.6g", v);
+    return buf;
+}
+} // namespace
+
 TimeMs SystemClock::now() {
     return nowMs();
 }
 
 void SystemClock::sleepFor(TimeMs ms) {
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
+
+Result<double> MetricProbe::sampleSeries(const std::string& metric, const std::map<std::string, std::string>&,
+                                         TimeMs) {
+    return fail(ErrorCode::Unsupported, "this metric probe cannot read a series selected by labels",
+                "verification of " + metric);
 }
 
 void RoutingExecutor::add(std::string kindPrefix, std::shared_ptr<Executor> executor) {
@@ -443,7 +460,21 @@ Result<State> Remediation::execute(const std::string& actor, RunContext ctx) {
             break;
         }
         held = true;
-        for (const auto& t : m_action.targets) {
+        if (!v.labels.empty()) {
+            std::string key = v.metric + "{";
+            for (const auto& [k, val] : v.labels)
+                key += (key.back() == '{' ? "" : ",") + k + "=\"" + val + "\"";
+            key += "}";
+            auto val = ctx.probe->sampleSeries(v.metric, v.labels, ctx.clock.now());
+            if (!val) {
+                held = false;
+                values[key] = val.error().what();
+            } else {
+                values[key] = *val;
+                held = v.holdsFor(*val);
+            }
+        }
+        for (const auto& t : v.labels.empty() ? m_action.targets : std::vector<Target>{}) {
             auto val = ctx.probe->sample(v.metric, t, ctx.clock.now());
             if (!val) {
                 held = false;
@@ -461,6 +492,13 @@ Result<State> Remediation::execute(const std::string& actor, RunContext ctx) {
     if (!held && why.empty())
         why = "the condition " + v.metric + (v.comparator == Comparator::Below ? " < " : " > ") +
               std::to_string(v.threshold) + " did not hold within " + std::to_string(v.withinMs) + " ms";
+    if (ctx.output) {
+        std::string line = held ? "verification held:" : "verification did not hold:";
+        for (const auto& [key, value] : values.items())
+            line += " " + key + " = " +
+                    (value.is_number() ? formatNumber(value.get<double>()) : value.get<std::string>());
+        ctx.output(line + (held ? "\n" : " (" + why + ")\n"));
+    }
     if (auto r = apply(Command{Command::Type::FinishVerification, "cairn", ctx.clock.now(),
                                json{{"held", held}, {"values", values}, {"detail", why}}});
         !r)
@@ -474,6 +512,8 @@ Result<State> Remediation::execute(const std::string& actor, RunContext ctx) {
                                    json{{"action", toJson(*rb)}}});
             !r)
             return std::unexpected(r.error());
+        if (ctx.output)
+            ctx.output("rolling back with " + rb->kind + "\n");
         auto rres = ctx.executor.execute(*rb, CancelToken(), ctx.output);
         ExecutionReport rrep = rres ? *rres : ExecutionReport{false, {}, {}, rres.error().what()};
         if (auto r = apply(Command{Command::Type::FinishRollback, "cairn", ctx.clock.now(),

@@ -127,10 +127,10 @@ Verdict PolicyEngine::evaluate(const Action& action, TimeMs now, const Execution
     Verdict v;
     std::vector<std::string> denials;
     if (m_config.readOnly)
-        denials.push_back("read-only mode is on: no change may run");
+        denials.emplace_back("read-only mode is on: no change may run");
 
     if (action.targets.empty())
-        denials.push_back("the action has no targets");
+        denials.emplace_back("the action has no targets");
     if (static_cast<int>(action.targets.size()) > m_config.maxTargets)
         denials.push_back("blast radius: " + std::to_string(action.targets.size()) +
                           " targets exceed the limit of " + std::to_string(m_config.maxTargets));
@@ -224,7 +224,7 @@ Verdict PolicyEngine::evaluate(const Action& action, TimeMs now, const Execution
                         std::to_string(action.targets.size()) + " target(s), risk " +
                         std::string(toString(action.risk)));
     if (approvals == 2)
-        v.reasons.push_back("two-person rule: the proposer cannot approve alone");
+        v.reasons.emplace_back("two-person rule: the proposer cannot approve alone");
     return v;
 }
 

@@ -1,5 +1,7 @@
 #include "cairn/sources/elasticsearch.h"
 
+#include "cairn/sources/jsondom.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -111,7 +113,7 @@ std::vector<std::string> levelSpellings(LogLevel min) {
 
 std::string esErrorReason(const std::string& body) {
     try {
-        auto j = json::parse(body);
+        auto j = parseJsonDom<json>(body);
         if (j.is_object() && j.contains("error")) {
             const auto& e = j["error"];
             if (e.is_string())
@@ -177,7 +179,7 @@ Result<std::vector<LogCountBucket>> decodeBuckets(const json& j) {
 
 Result<std::vector<LogCountBucket>> decodeDateHistogram(std::string_view body) {
     try {
-        return decodeBuckets(json::parse(body));
+        return decodeBuckets(parseJsonDom<json>(body));
     } catch (const json::exception& e) {
         return fail(ErrorCode::Parse,
                     std::string("The Elasticsearch answer is not valid JSON (") + e.what() + ").");
@@ -217,7 +219,7 @@ Result<json> ElasticsearchSource::post(const std::string& path, const json& body
                     m_http.errorPrefix(req.url) + "the server answered HTTP " + std::to_string(resp->status) +
                         " (" + esErrorReason(resp->body) + ").");
     try {
-        return json::parse(resp->body);
+        return parseJsonDom<json>(resp->body);
     } catch (const json::exception& e) {
         return fail(ErrorCode::Parse,
                     "Elasticsearch source '" + m_options.name + "' sent malformed JSON (" + e.what() + ").",
@@ -417,7 +419,7 @@ Result<std::string> ElasticsearchSource::version(const CancelToken& cancel) {
     if (!resp)
         return std::unexpected(resp.error());
     try {
-        auto j = json::parse(resp->body);
+        auto j = parseJsonDom<json>(resp->body);
         const auto& v = j.at("version");
         const std::string number = v.value("number", std::string("unknown"));
         m_openSearch = v.value("distribution", std::string()) == "opensearch";

@@ -1,5 +1,6 @@
 #include "cairn/sources/prometheus.h"
 
+#include "cairn/sources/jsondom.h"
 #include "cairn/sources/jsonscan.h"
 
 #include <nlohmann/json.hpp>
@@ -513,7 +514,7 @@ Result<std::string> PrometheusSource::call(const std::string& path,
     std::string sentence =
         m_http.errorPrefix(req.url) + "the server answered HTTP " + std::to_string(resp->status);
     try {
-        auto j = json::parse(resp->body);
+        auto j = parseJsonDom<json>(resp->body);
         if (j.is_object() && j.contains("error"))
             sentence += " (" + str(j, "errorType") + ": " + str(j, "error") + ")";
     } catch (const std::exception&) {
@@ -536,7 +537,7 @@ PrometheusSource::callJson(const std::string& path,
         return std::unexpected(body.error());
     const std::string where = m_options.name + " " + joinUrl(redactUrl(m_options.url), path);
     try {
-        json j = json::parse(*body);
+        json j = parseJsonDom<json>(*body);
         if (!j.is_object() || str(j, "status") != "success")
             return fail(ErrorCode::Parse,
                         "Prometheus source '" + m_options.name + "' answered without \"status\":\"success\".",
@@ -644,6 +645,7 @@ Result<std::vector<ts::SeriesId>> PrometheusSource::series(const std::vector<std
                                                            const TimeRange& range,
                                                            const CancelToken& cancel) {
     std::vector<std::pair<std::string, std::string>> params;
+    params.reserve(matchers.size() + 2);
     for (const auto& m : matchers)
         params.emplace_back("match[]", m);
     if (range.valid()) {

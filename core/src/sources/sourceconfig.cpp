@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -23,8 +25,15 @@ Result<TimeMs> durationField(const json& obj, const char* key, TimeMs fallback, 
     if (!obj.contains(key))
         return fallback;
     const auto& v = obj[key];
-    if (v.is_number())
-        return static_cast<TimeMs>(v.get<double>() * 1000.0); // a bare number is seconds
+    if (v.is_number()) {
+        // A bare number is seconds: at least 1 ms, at most a year (beyond that it is a typo, and the
+        // conversion to whole milliseconds would overflow).
+        const double ms = std::round(v.get<double>() * 1000.0);
+        if (ms >= 1.0 && ms <= 365.0 * 86400.0 * 1000.0)
+            return static_cast<TimeMs>(ms);
+        return fail(ErrorCode::InvalidArgument,
+                    std::string("\"") + key + "\" must be between 0.001 and 31536000 seconds.", where);
+    }
     if (v.is_string()) {
         auto d = parseDuration(v.get<std::string>());
         if (d && *d > 0)
@@ -182,7 +191,11 @@ Result<std::vector<SourceConfig>> parseSourceConfig(std::string_view text) {
             c.caFile = stringField(t, "ca_file");
             c.certFile = stringField(t, "cert_file");
             c.keyFile = stringField(t, "key_file");
-            c.insecure = t.value("insecure", false);
+            if (t.contains("insecure")) {
+                if (!t["insecure"].is_boolean())
+                    return fail(ErrorCode::InvalidArgument, "tls.insecure must be true or false.", w);
+                c.insecure = t["insecure"].get<bool>();
+            }
         }
         c.proxy = stringField(s, "proxy");
         auto timeout = durationField(s, "timeout", c.timeoutMs, w);
@@ -238,7 +251,7 @@ std::string serializeSourceConfig(const std::vector<SourceConfig>& sources) {
         json s = {{"name", c.name}, {"kind", std::string(toString(c.kind))}};
         if (!c.url.empty())
             s["url"] = c.url;
-        if (c.authType != "none") {
+        if (c.authType != "none" || !c.user.empty() || !c.secretRef.empty()) {
             json a = {{"type", c.authType}};
             if (!c.user.empty())
                 a["user"] = c.user;
@@ -262,7 +275,10 @@ std::string serializeSourceConfig(const std::vector<SourceConfig>& sources) {
         s["timeout"] = std::to_string(c.timeoutMs) + "ms";
         s["connect_timeout"] = std::to_string(c.connectTimeoutMs) + "ms";
         s["poll_interval"] = std::to_string(c.pollIntervalMs) + "ms";
-        if (c.kind == SourceKind::Elasticsearch || c.kind == SourceKind::OpenSearch) {
+        // Written for the kinds that use them, and for any other kind whose file set them (so the
+        // file round-trips through parseSourceConfig unchanged).
+        if (c.kind == SourceKind::Elasticsearch || c.kind == SourceKind::OpenSearch ||
+            c.index != defaults.index || !(c.fields == defaults.fields)) {
             s["index"] = c.index;
             s["fields"] = {{"timestamp", c.fields.timestamp},
                            {"message", c.fields.message},
@@ -270,7 +286,7 @@ std::string serializeSourceConfig(const std::vector<SourceConfig>& sources) {
                            {"service", c.fields.service},
                            {"host", c.fields.host}};
         }
-        if (c.kind == SourceKind::Tempo)
+        if (c.kind == SourceKind::Tempo || c.mode != defaults.mode)
             s["mode"] = c.mode;
         list.push_back(std::move(s));
     }

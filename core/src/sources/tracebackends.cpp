@@ -1,5 +1,6 @@
 // Jaeger, Zipkin and Tempo trace sources: URL building and answer decoding (formats in traceimport.cpp).
 #include "cairn/sources/jaeger.h"
+#include "cairn/sources/jsondom.h"
 #include "cairn/sources/tempo.h"
 #include "cairn/sources/traceimport.h"
 #include "cairn/sources/zipkin.h"
@@ -25,7 +26,7 @@ Result<json> getJson(HttpClient& http, const std::string& url, const std::string
     if (!resp)
         return std::unexpected(resp.error());
     try {
-        return json::parse(resp->body);
+        return parseJsonDom<json>(resp->body);
     } catch (const json::exception& e) {
         return fail(ErrorCode::Parse, who + " sent malformed JSON (" + e.what() + ").", redactUrl(url));
     }

@@ -1,5 +1,7 @@
 #include "cairn/sources/traceimport.h"
 
+#include "cairn/sources/jsondom.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -126,7 +128,7 @@ std::vector<Trace> groupSpans(std::vector<Span> spans) {
 
 Result<json> parseDom(std::string_view text, std::string_view what) {
     try {
-        return json::parse(text);
+        return parseJsonDom<json>(text);
     } catch (const json::exception& e) {
         return fail(ErrorCode::Parse, "The " + std::string(what) + " JSON is malformed (" + e.what() + ").");
     }
@@ -547,6 +549,7 @@ std::vector<DependencyEdge> dependenciesFromTraces(const std::vector<Trace>& tra
         }
     }
     std::vector<DependencyEdge> out;
+    out.reserve(counts.size());
     for (const auto& [k, n] : counts)
         out.push_back({k.first, k.second, n});
     return out;

@@ -1,5 +1,6 @@
 // Fuzz target: parseSourceConfig, the data sources file a user edits or copies between machines.
-// Beyond "no crash, no UB, no exception escaping": every failure carries a message.
+// Beyond "no crash, no UB, no exception escaping": every failure carries a message, and every accepted
+// file survives serializeSourceConfig -> parseSourceConfig unchanged.
 // fuzz-max-len: 16384
 #include "cairn/sources/sourceconfig.h"
 
@@ -16,9 +17,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::fprintf(stderr, "cairn::sources::parseSourceConfig failed without a message\n");
         std::abort();
     }
-    // TODO(connectors): some accepted files do not survive serializeSourceConfig -> parseSourceConfig
-    // unchanged (input in regressions/fuzz_source_config); once fixed, assert the round trip here.
-    if (r)
-        (void)cairn::sources::serializeSourceConfig(*r);
+    if (r) {
+        // What parses survives serializeSourceConfig -> parseSourceConfig unchanged.
+        const std::string written = cairn::sources::serializeSourceConfig(*r);
+        auto back = cairn::sources::parseSourceConfig(written);
+        if (!back || *back != *r) {
+            std::fprintf(stderr, "serializeSourceConfig does not round-trip:\n%s\n%s\n", written.c_str(),
+                         back ? "(different sources)" : back.error().message.c_str());
+            std::abort();
+        }
+    }
     return 0;
 }

@@ -17,6 +17,9 @@ struct EnsembleConfig {
     double bandSigmas = 3.0;
     SeasonalConfig seasonal;
     CusumConfig cusum;
+    // After a confirmed level shift, points keep scoring as the shift while they stay outside the band of
+    // the pre-shift baseline, for at most this many points.
+    int shiftPersistPoints = 3;
 };
 
 // Why the last point scored what it did.
@@ -26,6 +29,7 @@ struct PointExplanation {
     double madDeviation = 0.0;      // sigmas from the rolling median
     double changeLevel = 0.0;       // CUSUM statistic / alarm level (1 = alarm)
     double deviation = 0.0;         // the deviation the point score was computed from (the smaller one)
+    double shiftDeviation = 0.0;    // sigmas from the pre-shift baseline while a level shift is flagged
     bool levelShift = false;        // a level shift was confirmed at this point
     bool skipped = false;           // NaN/Inf value or a time not after the previous point: ignored
 };
@@ -50,6 +54,8 @@ private:
     Cusum m_cusum;
     PointExplanation m_explanation;
     TimeMs m_lastTime = 0;
+    double m_shiftOffset = 0.0; // size of the last confirmed shift (value units)
+    int m_shiftLeft = 0;        // points the shift run may still last
 };
 
 } // namespace cairn::detect

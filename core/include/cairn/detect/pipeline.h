@@ -1,15 +1,22 @@
 // ScorePipeline: the streaming anomaly score Cairn reports per point for a series (CLI `detect`, the NAB
-// benchmark, alert evaluation). It post-processes the EnsembleDetector so that one threshold works across
-// very different series ("surprise" stage, in the spirit of Numenta's anomaly likelihood):
-//   1. the ensemble deviation (sigmas, capped) is smoothed over the last few points;
-//   2. it scores high only when it beats the series' own (slowly decaying) record deviation, so a series
-//      that is always noisy does not alarm all the time while a quiet one alarms on its first big jolt;
-//   3. a value outside the whole range seen so far scores high (a new extreme);
-//   4. after a high score, lower ones are damped for a while (one report per event, not one per point).
-// Causal, O(1) per point, fixed state. Times are UTC milliseconds.
+// benchmark, alert evaluation). One threshold has to work across very different series, so raw surprises
+// are turned into self-normalised scores before they are combined:
+//   1. raw surprise in [0,1] per point: the larger of the ensemble deviation (seasonal / rolling MAD /
+//      change-point; 0.5 at `deviationSigmas`) and the contextual novelty of the ContextDetector (share of
+//      never-seen contexts of quantised values, CAD-OSE style);
+//   2. likelihood (in the spirit of Numenta's "anomaly likelihood"): the short average of the raw surprise
+//      is compared with the distribution (mean and variance, exponentially weighted over `longMemory`
+//      points) of that average; the Gaussian tail probability p gives x = -log10(p) and the score
+//      x / (x + 5) (p = 1e-5 scores 0.5; never saturates, so one threshold can still rank extremes);
+//   3. extreme: a value beyond the whole range seen so far scores at least `extremeScore` on its own (a
+//      quiet series alarms on its first big jolt even when its likelihood history is short);
+//   4. fire once: after the score reaches `fireLevel`, the next `restPoints` points score 0 — NAB-style
+//      scoring (and an operator) rewards the earliest report of an event and charges every repeat.
+// Causal, O(1) per point, fixed state (see stateBytes()). Times are UTC milliseconds.
 // Thread-safety: one instance per series, used by one thread at a time.
 #pragma once
 
+#include "cairn/detect/context.h"
 #include "cairn/detect/ensemble.h"
 
 #include <cstdint>
@@ -18,14 +25,22 @@ namespace cairn::detect {
 
 struct PipelineConfig {
     EnsembleConfig ensemble;
-    bool surprise = true;           // false: report the ensemble's band score
-    double deviationCap = 10.0;     // sigmas; larger deviations all count as this much
-    double smoothing = 0.5;         // EWMA weight of the newest deviation
-    double recordDecay = 0.9999;    // per point: how fast an old record deviation is forgotten
-    double minDeviation = 5.0;      // smoothed deviations below this never score high
-    double extremeScore = 0.6;      // score floor of a value outside the range seen so far
-    double refractoryDecay = 0.999; // per point: how fast the memory of the last high score fades
-    int warmupPoints = 150;         // points before records and extremes are trusted
+    ContextConfig context;
+    bool surprise = true; // false: report the ensemble's band score unchanged
+    // 1. raw surprise
+    double deviationSigmas = 3.0; // a deviation of this many sigmas is a raw surprise of 0.5
+    double contextWeight = 0.75;  // weight of the contextual novelty in the raw surprise (0 = off)
+    // 2. likelihood
+    int shortWindow = 8;        // points in the short average of the raw surprise
+    double longMemory = 3000.0; // points: memory of the distribution of that average
+    double minStd = 0.03;       // floor of its standard deviation (a flat series is not infinitely sure)
+    int warmupPoints = 300;     // points before the likelihood is reported (0 before)
+    // 3. extreme
+    double extremeScore = 0.6;     // score floor of a value beyond the range seen so far
+    int extremeWarmupPoints = 150; // points before a new extreme counts (the range is still being learned)
+    // 4. fire once
+    double fireLevel = 0.6; // a score at least this high starts a rest period
+    int restPoints = 25;    // points after a report that score 0
 };
 
 class ScorePipeline {
@@ -35,22 +50,36 @@ public:
     double update(TimeMs t, double value);
     const Estimate& lastEstimate() const { return m_last; }
     const EnsembleDetector& ensemble() const { return m_ensemble; }
-    // Why the last score: "extreme" (new min/max), "record" (record deviation) or empty.
+    const ContextDetector& context() const { return m_context; }
+    // Why the last score reached 0.5: "likelihood" (the recent surprise is improbable for this series),
+    // "extreme" (beyond the range seen so far), or empty.
     std::string_view lastReason() const { return m_reason; }
+    // Raw surprise of the last point in [0,1] (before the likelihood stage).
+    double lastRawSurprise() const { return m_raw; }
+    // True while the last report's rest period suppresses scores.
+    bool resting() const { return m_sinceFire < m_config.restPoints; }
     std::size_t stateBytes() const { return sizeof(*this); }
     void reset();
 
 private:
+    double likelihood();
+    double extreme(double value);
+
     PipelineConfig m_config;
     EnsembleDetector m_ensemble;
+    ContextDetector m_context;
     Estimate m_last;
     std::string_view m_reason;
-    double m_smoothed = 0.0;
-    double m_record = 0.0;
-    double m_recent = 0.0;
-    double m_min = 0.0;
+    double m_longAlpha;  // 1 / longMemory
+    double m_shortAlpha; // EWMA weight of the short average
+    double m_raw = 0.0;
+    double m_short = 0.0; // EWMA of the raw surprise over about shortWindow points
+    double m_mean = 0.0;  // long-memory mean and variance of m_short
+    double m_var = 0.0;
+    double m_min = 0.0; // range of the values seen so far
     double m_max = 0.0;
     std::int64_t m_n = 0;
+    std::int64_t m_sinceFire = std::int64_t{1} << 40;
 };
 
 } // namespace cairn::detect

@@ -28,6 +28,9 @@ public:
     double median() const;
     double sigma() const;
     void setBandSigmas(double k) { m_bandSigmas = k; }
+    // Off: update() leaves Estimate::score at 0 (deviation and band are still reported); see
+    // SeasonalDetector::setScoring.
+    void setScoring(bool on) { m_scoring = on; }
 
 private:
     double mad(double med) const;
@@ -43,6 +46,7 @@ private:
     std::int32_t m_warmup;
     std::int32_t m_sinceMad = 0;
     bool m_any = false;
+    bool m_scoring = true;
 };
 
 } // namespace cairn::detect

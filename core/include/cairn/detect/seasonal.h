@@ -1,10 +1,11 @@
 // SeasonalDetector: a streaming multi-season baseline (level + daily + weekly profile, Holt-Winters style)
 // learned online from the series' own history, giving the expected value and a dynamic band.
 // The daily profile has 48 half-hour buckets and the weekly one 168 hourly buckets (linearly interpolated),
-// so the state is fixed (about 1.4 KiB) whatever the sampling rate. A season is only used once the series
-// has spanned it and it predicts better than the simpler model (learned, not configured per series).
-// Times are UTC milliseconds (slots are UTC time of day / day of week). Causal, O(1) per point.
-// Thread-safety: one instance per series, used by one thread at a time.
+// so the state is fixed (about 1.4 KiB) whatever the sampling rate. Points outside the band are learned
+// with a small weight (for a bounded time, see SeasonalConfig::anomalyWeight) so incidents do not teach it. A
+// season is only used once the series has spanned it and it predicts better than the simpler model (learned,
+// not configured per series). Times are UTC milliseconds (slots are UTC time of day / day of week). Causal,
+// O(1) per point. Thread-safety: one instance per series, used by one thread at a time.
 #pragma once
 
 #include "cairn/detect/detector.h"
@@ -23,6 +24,12 @@ struct SeasonalConfig {
     double bandSigmas = 3.0;  // half-width of the band in robust standard deviations
     double clipSigmas = 4.0;  // residuals are clipped to this many sigmas before learning (robustness)
     int warmupPoints = 12;    // points before the detector reports (ready = false before)
+    // Robust learning: a point outside the band (judged anomalous) teaches the baseline only this much of
+    // a normal point, so an incident does not become the new normal and the return to normal is not
+    // flagged. Bounded: once points have been outside the band for adoptAfter (net of the time back
+    // inside), they count fully again, so a permanent level shift is adopted.
+    double anomalyWeight = 0.05;
+    TimeMs adoptAfter = 4 * kHourMs;
 };
 
 class SeasonalDetector final : public Detector {
@@ -49,6 +56,9 @@ public:
     // True once the detector has seen enough to choose its model (1.5 days spanned or 1000 points).
     bool settled() const { return m_last - m_first >= kDayMs + kDayMs / 2 || m_count >= 1000; }
     void setBandSigmas(double k) { m_config.bandSigmas = k; }
+    // Off: update() leaves Estimate::score at 0 (deviation and band are still reported). For callers
+    // that score the deviation themselves (the ensemble), this saves an exp per point.
+    void setScoring(bool on) { m_scoring = on; }
     // Deviation (sigmas) of the last point from the slow baseline (the slow level, or the seasonal model
     // when a season is in use): what a change-point test should watch, since the fast level absorbs shifts.
     double slowDeviation() const { return m_slowDeviation; }
@@ -59,7 +69,7 @@ private:
         int i1;
         float w1;
     };
-    static Slot slot(TimeMs t, TimeMs period, int buckets);
+    static inline Slot slot(TimeMs t, TimeMs period, int buckets);
     Estimate expectationAt(const Slot& daily, const Slot& weekly) const;
     double profile(const float* table, const Slot& s) const;
     void learn(float* table, const Slot& s, double err, double alpha);
@@ -77,7 +87,7 @@ private:
     double m_aDaily = 0.0;
     double m_aWeekly = 0.0;
     double m_aWeekErr = 0.0;
-    std::int64_t m_ratesAt = -1; // day number the cached rates belong to
+    TimeMs m_ratesUntil = 0;     // the cached rates hold for times before this (start of the next day)
     double m_errLevel = 0.0;     // mean |x - level|
     double m_errDaily = 0.0;     // mean |x - level - daily|
     double m_errDailyBias = 0.0; // mean |x - level - bias - daily|
@@ -87,6 +97,8 @@ private:
     TimeMs m_first = 0;
     TimeMs m_last = 0;
     std::int64_t m_count = 0;
+    double m_outsideMs = 0.0; // leaky clock of time spent outside the band (robust learning)
+    bool m_scoring = true;
     bool m_useDaily = false;
     bool m_useWeekly = false;
 };

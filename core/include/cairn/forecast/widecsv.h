@@ -22,7 +22,9 @@ struct NamedSeries {
 Result<std::vector<NamedSeries>> parseWideCsv(std::string_view text, const std::string& context = {});
 Result<std::vector<NamedSeries>> readWideCsv(const std::string& path);
 
-// One row per series: id, then the values with up to 17 significant digits (NaN written as "NA").
+// One row per series: the id (quoted per RFC 4180 when it holds a comma, quote or line break), then the
+// values in their shortest exact form (NaN written as "NA", infinities as "inf"/"-inf"). For anything
+// parseWideCsv returned, parseWideCsv(formatWideCsv(s)) == s (an id cannot hold a line break: rows are lines).
 std::string formatWideCsv(const std::vector<NamedSeries>& series);
 
 } // namespace cairn::forecast

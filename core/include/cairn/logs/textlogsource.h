@@ -8,6 +8,8 @@
 // takes the time of the line before it (0 before the first), so records stay in file order. Level
 // comes from a field named Level (parseLogLevel), service from Component, host from Node or Host.
 // A query with an empty (invalid) range does not filter by time.
+// A line longer than kMaxLogLineBytes is cut to its first kMaxLogLineBytes (the rest is skipped without
+// being held in memory) and its record carries fields["truncated"] = the line's real length in bytes.
 // Thread-safety: one thread at a time; a stream source can be scanned once (stdin is not rewound).
 #pragma once
 
@@ -20,6 +22,9 @@
 #include <string>
 
 namespace cairn::logs {
+
+// The longest log line kept whole (1 MiB); memory per line read stays at this.
+inline constexpr std::size_t kMaxLogLineBytes = std::size_t(1) << 20;
 
 class TextLogSource : public sources::LogSource {
 public:
@@ -37,6 +42,8 @@ public:
 
     // Lines seen by the last scan that did not match the format.
     std::size_t unmatchedLines() const { return m_unmatched; }
+    // Lines seen by the last scan that were longer than kMaxLogLineBytes (and truncated).
+    std::size_t truncatedLines() const { return m_truncated; }
 
 private:
     TextLogSource(std::string name, LogFormat format)
@@ -48,6 +55,7 @@ private:
     std::istream* m_stream = nullptr;
     LogFormat m_format;
     std::size_t m_unmatched = 0;
+    std::size_t m_truncated = 0;
 };
 
 // The time a parsed line carries (see above); nullopt when none of its fields is readable.

@@ -31,13 +31,16 @@ struct Target {
 
 enum class Comparator { Below, Above };
 
-// Verification: metric `metric` of every target must be below/above `threshold` within `withinMs`.
+// Verification: metric `metric` must be below/above `threshold` within `withinMs`. Without `labels` it is
+// read for every target (the target's name as the series' entity); with `labels` it is read once, from the
+// series those labels select (an anomaly's own series: {service="checkout"}, {pod="checkout-...-x2k4p"}).
 struct VerificationCheck {
     std::string metric;
     Comparator comparator = Comparator::Below;
     double threshold = 0.0;
     TimeMs withinMs = 5 * kMinuteMs;
     TimeMs pollMs = 10 * kSecondMs;
+    std::map<std::string, std::string> labels; // last, so {metric, comparator, threshold, ...} still reads
     bool operator==(const VerificationCheck&) const = default;
     bool holdsFor(double value) const {
         return comparator == Comparator::Below ? value < threshold : value > threshold;

@@ -31,10 +31,36 @@ public:
     explicit DemoMetricProbe(const demo::DemoEnvironment& environment)
         : m_env(environment) {}
     Result<double> sample(const std::string& metric, const Target& target, TimeMs now) override;
+    // Any series of the environment selected by labels ({service=...} or {pod=...}); the derived ratios
+    // need a pod label.
+    Result<double> sampleSeries(const std::string& metric, const std::map<std::string, std::string>& labels,
+                                TimeMs now) override;
 
 private:
-    Result<double> latest(const std::string& metric, const std::string& pod, TimeMs now) const;
+    Result<double> latest(const std::string& metric, const std::map<std::string, std::string>& labels,
+                          TimeMs now) const;
     const demo::DemoEnvironment& m_env;
+};
+
+// Runs actions through a real executor (the SSH or kubectl plugin) and, when one succeeds, lets the demo
+// environment react as if its hosts and deployments were the ones acted on, so a real command against a test
+// host closes the demo's loop: "ssh.restart-unit" on host H for service S restarts S's pods on H;
+// "k8s.rollout-restart" of deployment S restarts S's pods; "k8s.delete-pod" restarts that pod;
+// "ssh.free-disk" on host H (for service S, when given) frees half of the used disk of those pods. Other
+// kinds and failed executions leave the demo alone; dry runs only go to the real executor. Each reaction is
+// one "demo: ..." line in the output.
+class DemoMirrorExecutor final : public Executor {
+public:
+    DemoMirrorExecutor(std::shared_ptr<Executor> real, demo::DemoEnvironment& environment)
+        : m_real(std::move(real))
+        , m_env(environment) {}
+    Result<ExecutionReport> dryRun(const Action& action, const CancelToken& cancel) override;
+    Result<ExecutionReport> execute(const Action& action, const CancelToken& cancel,
+                                    const OutputSink& output) override;
+
+private:
+    std::shared_ptr<Executor> m_real;
+    demo::DemoEnvironment& m_env;
 };
 
 // A clock that reads the demo environment's now and sleeps for real (the demo clock may run faster).

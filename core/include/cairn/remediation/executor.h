@@ -10,6 +10,7 @@
 #include "cairn/remediation/action.h"
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -54,6 +55,10 @@ public:
     virtual ~MetricProbe() = default;
     // Latest value of `metric` for `target` at `now`.
     virtual Result<double> sample(const std::string& metric, const Target& target, TimeMs now) = 0;
+    // Latest value of the series of `metric` selected by `labels` at `now` (a verification with labels).
+    // The default refuses: a probe that only knows targets cannot read arbitrary series.
+    virtual Result<double> sampleSeries(const std::string& metric,
+                                        const std::map<std::string, std::string>& labels, TimeMs now);
 };
 
 class Clock {
