@@ -404,8 +404,14 @@ void AnomalyPage::scan() {
 
 void AnomalyPage::remediateSelected() {
     const int row = selectedSourceRow();
-    if (row >= 0)
-        emit remediateRequested(m_model->anomaly(row));
+    if (row < 0)
+        return;
+    detect::Anomaly a = m_model->anomaly(row);
+    // A group anomaly is remediated where it comes from: the member with the largest share of the error
+    // (its pod, host and service labels are what a runbook acts on).
+    if (!a.contributors.empty())
+        a.series = a.contributors.front().first;
+    emit remediateRequested(a);
 }
 
 int AnomalyPage::selectedSourceRow() const {

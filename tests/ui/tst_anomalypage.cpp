@@ -273,6 +273,14 @@ private slots:
         QVERIFY(!data.anomalies.empty());
         QVERIFY(page.statusLabel()->text().contains("compression"));
         QVERIFY(page.alertGroupCount() >= 1);
+        // Remediate acts on the member that moved, not on the group.
+        std::vector<detect::Anomaly> asked;
+        connect(&page, &AnomalyPage::remediateRequested, this,
+                [&asked](const detect::Anomaly& a) { asked.push_back(a); });
+        QTRY_VERIFY(page.remediateButton()->isEnabled());
+        QTest::mouseClick(page.remediateButton(), Qt::LeftButton);
+        QCOMPARE(asked.size(), std::size_t(1));
+        QVERIFY2(asked[0].series.label("pod") == "catalog-0", asked[0].series.toString().c_str());
         // Back to every detector; the single-series anomalies of the hot pod are listed too.
         QTest::keyClick(page.table(), Qt::Key_G, Qt::ControlModifier);
         QCOMPARE(page.kindBox()->currentIndex(), 0);
