@@ -404,8 +404,14 @@ void AnomalyPage::scan() {
 
 void AnomalyPage::remediateSelected() {
     const int row = selectedSourceRow();
-    if (row >= 0)
-        emit remediateRequested(m_model->anomaly(row));
+    if (row < 0)
+        return;
+    detect::Anomaly a = m_model->anomaly(row);
+    // A group anomaly is remediated where it comes from: the member with the largest share of the error
+    // (its pod, host and service labels are what a runbook acts on).
+    if (!a.contributors.empty())
+        a.series = a.contributors.front().first;
+    emit remediateRequested(a);
 }
 
 int AnomalyPage::selectedSourceRow() const {
@@ -544,6 +550,7 @@ void AnomalyPage::editSilences() {
     dialog.setWindowTitle(tr("Silences and maintenance windows"));
     auto* layout = new QVBoxLayout(&dialog);
     auto* list = new QListWidget(&dialog);
+    list->setObjectName(QStringLiteral("silenceList"));
     auto reload = [&] {
         list->clear();
         auto s = m_store->silences();
@@ -559,25 +566,32 @@ void AnomalyPage::editSilences() {
     reload();
     auto* form = new QFormLayout;
     auto* id = new QLineEdit(&dialog);
+    id->setObjectName(QStringLiteral("silenceId"));
     id->setPlaceholderText(tr("nightly-backup"));
     auto* service = new QLineEdit(&dialog);
+    service->setObjectName(QStringLiteral("silenceService"));
     service->setPlaceholderText(tr("service (empty = all)"));
     const int row = selectedSourceRow();
     if (row >= 0)
         service->setText(QString::fromStdString(m_model->anomaly(row).series.label("service")));
     auto* start = new QDateTimeEdit(QDateTime::currentDateTimeUtc(), &dialog);
+    start->setObjectName(QStringLiteral("silenceStart"));
     start->setTimeSpec(Qt::UTC);
     start->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm"));
     auto* minutes = new QSpinBox(&dialog);
+    minutes->setObjectName(QStringLiteral("silenceMinutes"));
     minutes->setRange(1, 7 * 24 * 60);
     minutes->setValue(60);
     minutes->setSuffix(tr(" min"));
     auto* repeat = new QComboBox(&dialog);
+    repeat->setObjectName(QStringLiteral("silenceRepeat"));
     repeat->addItem(tr("once"), 0);
     repeat->addItem(tr("every day"), static_cast<qlonglong>(kDayMs));
     repeat->addItem(tr("every week"), static_cast<qlonglong>(kWeekMs));
     auto* maintenance = new QCheckBox(tr("Maintenance window"), &dialog);
+    maintenance->setObjectName(QStringLiteral("silenceMaintenance"));
     auto* comment = new QLineEdit(&dialog);
+    comment->setObjectName(QStringLiteral("silenceComment"));
     form->addRow(tr("Id"), id);
     form->addRow(tr("Service"), service);
     form->addRow(tr("Starts (UTC)"), start);
@@ -586,7 +600,9 @@ void AnomalyPage::editSilences() {
     form->addRow(QString(), maintenance);
     form->addRow(tr("Comment"), comment);
     auto* add = new QPushButton(tr("Add"), &dialog);
+    add->setObjectName(QStringLiteral("silenceAdd"));
     auto* remove = new QPushButton(tr("Remove selected"), &dialog);
+    remove->setObjectName(QStringLiteral("silenceRemove"));
     auto* error = new QLabel(&dialog);
     error->setWordWrap(true);
     connect(add, &QPushButton::clicked, &dialog, [&] {

@@ -9,11 +9,17 @@
 #include "ui/metricchart.h"
 
 #include <QAbstractItemModelTester>
+#include <QCheckBox>
 #include <QComboBox>
+#include <QDateTimeEdit>
+#include <QDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTableView>
+#include <QTimer>
 #include <QtTest>
 
 using namespace cairn;
@@ -267,6 +273,14 @@ private slots:
         QVERIFY(!data.anomalies.empty());
         QVERIFY(page.statusLabel()->text().contains("compression"));
         QVERIFY(page.alertGroupCount() >= 1);
+        // Remediate acts on the member that moved, not on the group.
+        std::vector<detect::Anomaly> asked;
+        connect(&page, &AnomalyPage::remediateRequested, this,
+                [&asked](const detect::Anomaly& a) { asked.push_back(a); });
+        QTRY_VERIFY(page.remediateButton()->isEnabled());
+        QTest::mouseClick(page.remediateButton(), Qt::LeftButton);
+        QCOMPARE(asked.size(), std::size_t(1));
+        QVERIFY2(asked[0].series.label("pod") == "catalog-0", asked[0].series.toString().c_str());
         // Back to every detector; the single-series anomalies of the hot pod are listed too.
         QTest::keyClick(page.table(), Qt::Key_G, Qt::ControlModifier);
         QCOMPARE(page.kindBox()->currentIndex(), 0);
@@ -282,6 +296,65 @@ private slots:
         QTest::keyClick(page.table(), Qt::Key_R, Qt::ControlModifier);
         QVERIFY(page.isScanning());
         QTRY_VERIFY_WITH_TIMEOUT(!page.isScanning(), 30000);
+    }
+
+    void recurringMaintenanceWindowSuppressesWithTheReason() {
+        openPage();
+        if (QTest::currentTestFailed())
+            return;
+        AnomalyPage& page = *m_page;
+        const int r = findRow(page, "latency_p95_ms", "checkout");
+        QVERIFY(r >= 0);
+        selectRow(page, r);
+        // The editor is modal: fill it in once it is up, as a user would, then close it.
+        bool filled = false;
+        int listed = -1;
+        QString description;
+        QTimer::singleShot(0, this, [&] {
+            auto* dialog = qobject_cast<QDialog*>(QApplication::activeModalWidget());
+            if (!dialog)
+                return;
+            auto* id = dialog->findChild<QLineEdit*>(QStringLiteral("silenceId"));
+            auto* service = dialog->findChild<QLineEdit*>(QStringLiteral("silenceService"));
+            auto* start = dialog->findChild<QDateTimeEdit*>(QStringLiteral("silenceStart"));
+            auto* minutes = dialog->findChild<QSpinBox*>(QStringLiteral("silenceMinutes"));
+            auto* repeat = dialog->findChild<QComboBox*>(QStringLiteral("silenceRepeat"));
+            auto* maintenance = dialog->findChild<QCheckBox*>(QStringLiteral("silenceMaintenance"));
+            auto* add = dialog->findChild<QPushButton*>(QStringLiteral("silenceAdd"));
+            auto* list = dialog->findChild<QListWidget*>(QStringLiteral("silenceList"));
+            if (!id || !service || !start || !minutes || !repeat || !maintenance || !add || !list) {
+                dialog->reject();
+                return;
+            }
+            QTest::keyClicks(id, QStringLiteral("nightly-batch"));
+            QCOMPARE_NE(service->text(), QString()); // prefilled with the selected anomaly's service
+            // Every day, starting yesterday 40 minutes before the spike's time of day, for an hour.
+            start->setDateTime(QDateTime::fromMSecsSinceEpoch(kFakeNow - kDayMs - 40 * kMinuteMs, Qt::UTC));
+            minutes->setValue(60);
+            repeat->setCurrentIndex(repeat->findText(QStringLiteral("every day")));
+            maintenance->setChecked(true);
+            QTest::mouseClick(add, Qt::LeftButton);
+            listed = list->count();
+            description = listed > 0 ? list->item(0)->text() : QString();
+            filled = true;
+            dialog->reject();
+        });
+        page.editSilences(); // returns when the dialog closes, then scans again
+        QVERIFY(filled);
+        QCOMPARE(listed, 1);
+        QVERIFY2(description.contains("[maintenance]") && description.contains("daily"),
+                 qPrintable(description));
+        auto stored = page.store().silences();
+        QVERIFY(stored && stored->size() == 1);
+        QVERIFY(stored->front().every.has_value() && stored->front().maintenance);
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isScanning(), 30000);
+        // Today's occurrence covers the spike: still listed, suppressed, with the reason.
+        page.proxy()->setShowSuppressed(true);
+        const int again = findRow(page, "latency_p95_ms", "checkout");
+        QVERIFY(again >= 0);
+        const QString status = page.proxy()->index(again, AnomalyTableModel::Status).data().toString();
+        QVERIFY2(status.contains("maintenance window 'nightly-batch'"), qPrintable(status));
+        QVERIFY(page.proxy()->index(again, AnomalyTableModel::AlertGroup).data().toString().isEmpty());
     }
 
     void sensitivityChoiceIsStoredAndRescans() {
