@@ -17,14 +17,15 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/cairn-static.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/db" "$work/cppcheck"
 
-# The translation units of core and plugins (not tests, not generated moc files) that exist.
+# The translation units of core and plugins that exist (not tests, not generated moc files, not
+# plugins/testing/: test doubles that crash or misbehave on purpose).
 python3 - "$build/compile_commands.json" "$src" "$work/db/compile_commands.json" >"$work/files.txt" <<'PY'
 import json, os, sys
 db, src, out = sys.argv[1], os.path.realpath(sys.argv[2]), sys.argv[3]
 keep = []
 for e in json.load(open(db)):
     f = os.path.realpath(os.path.join(e.get("directory", ""), e["file"]))
-    if f.endswith(".cpp") and os.path.exists(f) and (f.startswith(src + "/core/src/") or f.startswith(src + "/plugins/")):
+    if f.endswith(".cpp") and os.path.exists(f) and (f.startswith(src + "/core/src/") or f.startswith(src + "/plugins/")) and not f.startswith(src + "/plugins/testing/"):
         e["file"] = f
         keep.append(e)
 json.dump(keep, open(out, "w"), indent=1)

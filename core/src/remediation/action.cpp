@@ -67,7 +67,7 @@ Result<std::string> str(const json& obj, const char* key, bool required, const s
     return it->get<std::string>();
 }
 
-Result<void> onlyKeys(const json& obj, std::set<std::string> keys, const std::string& ctx) {
+Result<void> onlyKeys(const json& obj, const std::set<std::string>& keys, const std::string& ctx) {
     for (auto it = obj.begin(); it != obj.end(); ++it)
         if (!keys.count(it.key()))
             return fail(ErrorCode::Parse, "unknown field \"" + it.key() + "\"", ctx);

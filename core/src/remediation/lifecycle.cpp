@@ -132,9 +132,12 @@ json reportJson(const ExecutionReport& r) {
     // Keep audit rows bounded: the head and tail of long output.
     constexpr std::size_t kMax = 64 * 1024;
     std::string out = r.output;
-    if (out.size() > kMax)
-        out = out.substr(0, kMax / 2) + "\n[... " + std::to_string(out.size() - kMax) +
-              " bytes omitted ...]\n" + out.substr(out.size() - kMax / 2);
+    if (out.size() > kMax) {
+        const std::string tail = out.substr(out.size() - kMax / 2);
+        const std::size_t omitted = out.size() - kMax;
+        out.resize(kMax / 2);
+        out += "\n[... " + std::to_string(omitted) + " bytes omitted ...]\n" + tail;
+    }
     return json{{"ok", r.ok}, {"command", r.command}, {"output", out}, {"error", r.error}};
 }
 

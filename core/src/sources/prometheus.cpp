@@ -403,6 +403,7 @@ Result<PromQueryResult> finishDecode(QueryDecoder& decoder) {
     else
         return fail(ErrorCode::Parse,
                     "The Prometheus answer has an unknown resultType \"" + decoder.resultType + "\".");
+    // cppcheck-suppress returnStdMoveLocal ; r refers into the decoder (not a local): move, not copy
     return std::move(r);
 }
 
