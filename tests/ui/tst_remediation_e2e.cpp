@@ -283,6 +283,10 @@ private slots:
         // holds.
         QTest::mouseClick(execute, Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(page.panel()->outputText().contains(QStringLiteral("Stopping")), 30000);
+        // Streamed: the first line is in the panel while the remote command is still running (it sleeps 0.4
+        // s).
+        QVERIFY(page.panel()->isBusy());
+        QVERIFY(!page.panel()->outputText().contains(QStringLiteral("is active (running)")));
         QTRY_VERIFY_WITH_TIMEOUT(settled(page) && page.panel()->state() != State::Executing &&
                                      page.panel()->state() != State::Verifying,
                                  60000);
