@@ -106,6 +106,8 @@ bool applySettings(const std::string& text, detect::PipelineConfig& c) {
         const std::map<std::string, int*> ints{{"shortWindow", &c.shortWindow},
                                                {"warmupPoints", &c.warmupPoints},
                                                {"restPoints", &c.restPoints},
+                                               {"longWindow", &c.longWindow},
+                                               {"extremeWarmupPoints", &c.extremeWarmupPoints},
                                                {"contextBins", &c.context.bins}};
         if (auto d = doubles.find(key); d != doubles.end())
             *d->second = v;
@@ -130,7 +132,8 @@ int benchNab(int argc, char** argv, int first) {
                      "  DIR has data/<category>/*.csv and labels/combined_windows.json (NAB's layout).\n"
                      "  --set changes pipeline parameters for the whole corpus (sensitivity studies):\n"
                      "  deviationSigmas contextWeight shortWindow longMemory minStd warmupPoints\n"
-                     "  extremeScore fireLevel restPoints contextBins bandSigmas\n");
+                     "  extremeScore fireLevel restPoints contextBins bandSigmas longWindow\n"
+                     "  extremeWarmupPoints\n");
         return 2;
     }
     const fs::path root(*data);
