@@ -102,7 +102,7 @@ bool applySettings(const std::string& text, detect::PipelineConfig& c) {
             {"deviationSigmas", &c.deviationSigmas}, {"contextWeight", &c.contextWeight},
             {"longMemory", &c.longMemory},           {"minStd", &c.minStd},
             {"extremeScore", &c.extremeScore},       {"fireLevel", &c.fireLevel},
-            {"bandSigmas", &c.ensemble.bandSigmas}};
+            {"bandSigmas", &c.ensemble.bandSigmas},  {"extremeSigmas", &c.extremeSigmas}};
         const std::map<std::string, int*> ints{{"shortWindow", &c.shortWindow},
                                                {"warmupPoints", &c.warmupPoints},
                                                {"restPoints", &c.restPoints},
@@ -133,7 +133,7 @@ int benchNab(int argc, char** argv, int first) {
                      "  --set changes pipeline parameters for the whole corpus (sensitivity studies):\n"
                      "  deviationSigmas contextWeight shortWindow longMemory minStd warmupPoints\n"
                      "  extremeScore fireLevel restPoints contextBins bandSigmas longWindow\n"
-                     "  extremeWarmupPoints\n");
+                     "  extremeWarmupPoints extremeSigmas\n");
         return 2;
     }
     const fs::path root(*data);

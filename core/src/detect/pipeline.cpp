@@ -65,6 +65,7 @@ double ScorePipeline::likelihood() {
 
 double ScorePipeline::extreme(double value) {
     // A value beyond the whole range seen so far scores at least extremeScore, more the further out.
+    // (beyond: distance past the range, in units of the range)
     double score = 0.0;
     if (m_n == 1)
         m_min = m_max = value;
@@ -73,8 +74,16 @@ double ScorePipeline::extreme(double value) {
         const double beyond = value > m_max   ? (value - m_max) / range
                               : value < m_min ? (m_min - value) / range
                                               : 0.0;
-        if (beyond > 0)
-            score = m_config.extremeScore + (1 - m_config.extremeScore) * beyond / (beyond + 1);
+        if (beyond > 0) {
+            // How far out, in units of extremeSigmas robust sigmas of the series' own band (a new record
+            // by a hair in a noisy series is far less telling than a jolt of many sigmas); the range
+            // stands in while there is no band.
+            const double sigma = (m_last.upper - m_last.lower) / (2.0 * m_config.ensemble.bandSigmas);
+            const double b = m_config.extremeSigmas > 0 && sigma > 0
+                                 ? beyond * range / (m_config.extremeSigmas * sigma)
+                                 : beyond;
+            score = m_config.extremeScore + (1 - m_config.extremeScore) * b / (b + 1);
+        }
     }
     m_min = std::min(m_min, value);
     m_max = std::max(m_max, value);

@@ -11,7 +11,8 @@
 //      the same test runs on a second, longer average (`longWindow`) and the larger score counts
 //      (multi-scale: a lasting moderate surprise as well as a short strong one);
 //   3. extreme: a value beyond the whole range seen so far scores at least `extremeScore` on its own (a
-//      quiet series alarms on its first big jolt even when its likelihood history is short);
+//      quiet series alarms on its first big jolt even when its likelihood history is short), more the
+//      further out in sigmas of the series' band (`extremeSigmas`), so a record by a hair ranks low;
 //   4. fire once: after the score reaches `fireLevel`, the next `restPoints` points score 0 — NAB-style
 //      scoring (and an operator) rewards the earliest report of an event and charges every repeat.
 // Causal, O(1) per point, fixed state (see stateBytes()). Times are UTC milliseconds.
@@ -43,6 +44,8 @@ struct PipelineConfig {
     // 3. extreme
     double extremeScore = 0.6;     // score floor of a value beyond the range seen so far
     int extremeWarmupPoints = 150; // points before a new extreme counts (the range is still being learned)
+    double extremeSigmas = 10.0;   // this many band sigmas past the range score halfway from extremeScore
+                                   // to 1 (0: measure in units of the range instead)
     // 4. fire once
     double fireLevel = 0.6; // a score at least this high starts a rest period
     int restPoints = 25;    // points after a report that score 0
