@@ -184,7 +184,7 @@ private slots:
     // published detector the TP+FN / TN+FP row counts match our windows and probationary period.
     void pipelineReachesItsNabFigure() {
         // The shipped ScorePipeline configuration on the 42 shared files (about a second): the figures
-        // `cairn-cli bench nab` prints (65.79 / 61.63 / 68.98) minus a small margin, so a regression shows.
+        // `cairn-cli bench nab` prints (65.59 / 61.43 / 68.85) minus a small margin, so a regression shows.
         const QString root = dataDir();
         if (!QFile::exists(root + "/labels/combined_windows.json"))
             QSKIP("NAB data not found under ../shared/data/nab");
