@@ -102,10 +102,12 @@ bool applySettings(const std::string& text, detect::PipelineConfig& c) {
             {"deviationSigmas", &c.deviationSigmas}, {"contextWeight", &c.contextWeight},
             {"longMemory", &c.longMemory},           {"minStd", &c.minStd},
             {"extremeScore", &c.extremeScore},       {"fireLevel", &c.fireLevel},
-            {"bandSigmas", &c.ensemble.bandSigmas}};
+            {"bandSigmas", &c.ensemble.bandSigmas},  {"extremeSigmas", &c.extremeSigmas}};
         const std::map<std::string, int*> ints{{"shortWindow", &c.shortWindow},
                                                {"warmupPoints", &c.warmupPoints},
                                                {"restPoints", &c.restPoints},
+                                               {"longWindow", &c.longWindow},
+                                               {"extremeWarmupPoints", &c.extremeWarmupPoints},
                                                {"contextBins", &c.context.bins}};
         if (auto d = doubles.find(key); d != doubles.end())
             *d->second = v;
@@ -119,18 +121,21 @@ bool applySettings(const std::string& text, detect::PipelineConfig& c) {
 
 int benchNab(int argc, char** argv, int first) {
     Args args(argc, argv, first, {"raw", "verbose"});
-    if (auto u = args.unknown({"data", "raw", "verbose", "set"}); !u.empty()) {
+    if (auto u = args.unknown({"data", "raw", "verbose", "set", "dump"}); !u.empty()) {
         std::fprintf(stderr, "cairn-cli bench nab: unknown option --%s\n", u.front().c_str());
         return 2;
     }
     const auto data = args.get("data");
     if (!data || data->empty()) {
-        std::fprintf(stderr,
-                     "Usage: cairn-cli bench nab --data DIR [--raw] [--verbose] [--set name=value,...]\n"
-                     "  DIR has data/<category>/*.csv and labels/combined_windows.json (NAB's layout).\n"
-                     "  --set changes pipeline parameters for the whole corpus (sensitivity studies):\n"
-                     "  deviationSigmas contextWeight shortWindow longMemory minStd warmupPoints\n"
-                     "  extremeScore fireLevel restPoints contextBins bandSigmas\n");
+        std::fprintf(
+            stderr,
+            "Usage: cairn-cli bench nab --data DIR [--raw] [--verbose] [--set name=value,...] [--dump DIR]\n"
+            "  DIR has data/<category>/*.csv and labels/combined_windows.json (NAB's layout).\n"
+            "  --set changes pipeline parameters for the whole corpus (sensitivity studies):\n"
+            "  deviationSigmas contextWeight shortWindow longMemory minStd warmupPoints\n"
+            "  extremeScore fireLevel restPoints contextBins bandSigmas longWindow\n"
+            "  extremeWarmupPoints extremeSigmas\n"
+            "  --dump DIR writes each file's scores (one per row) into DIR (diagnostics).\n");
         return 2;
     }
     const fs::path root(*data);
@@ -183,6 +188,19 @@ int benchNab(int argc, char** argv, int first) {
         points += csv->time.size();
         if (auto w = windows->find(f.key); w != windows->end())
             f.windows = detect::nab::windowRows(f.time, w->second);
+        // --dump DIR (diagnostics): the scores, one per row, into DIR/<category>_<file>.
+        if (auto dump = args.get("dump"); dump && !dump->empty()) {
+            std::string name = f.key;
+            std::replace(name.begin(), name.end(), '/', '_');
+            std::FILE* out = std::fopen((fs::path(*dump) / name).string().c_str(), "w");
+            if (!out) {
+                std::fprintf(stderr, "cairn-cli bench nab: cannot write into %s\n", dump->c_str());
+                return 1;
+            }
+            for (const double s : f.score)
+                std::fprintf(out, "%.6f\n", s);
+            std::fclose(out);
+        }
         files.push_back(std::move(f));
     }
 

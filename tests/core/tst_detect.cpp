@@ -409,6 +409,53 @@ private slots:
         QCOMPARE(high, 1); // one report for a 10-point event; the rest period keeps the repeats quiet
     }
 
+    // Multi-scale likelihood: a lasting moderate surprise (the noise doubles for a few hours) is judged
+    // on the longer average too: over the stretch it scores higher than with the short average alone.
+    void pipelineLongScaleSeesALastingSurprise() {
+        ts::Series s = dailySeries(3000, 5 * kMinuteMs, 2.0);
+        std::mt19937 rng(7);
+        std::normal_distribution<double> noise(0.0, 4.0);
+        for (std::size_t i = 2500; i < 2600; ++i)
+            s.value[i] += noise(rng);
+        auto peak = [&](int longWindow) {
+            PipelineConfig c;
+            c.longWindow = longWindow;
+            c.restPoints = 0;
+            ScorePipeline p(c);
+            double sum = 0.0; // mean score over the stretch
+            for (std::size_t i = 0; i < s.size(); ++i) {
+                const double score = p.update(s.time[i], s.value[i]);
+                if (i >= 2500 && i < 2600)
+                    sum += score / 100.0;
+            }
+            return sum;
+        };
+        const double shortOnly = peak(0);
+        const double multi = peak(64);
+        QVERIFY2(multi > 1.05 * shortOnly, qPrintable(QString("%1 vs %2").arg(multi).arg(shortOnly)));
+    }
+
+    // A new extreme scores at least extremeScore, ranked by how far out it lies in band sigmas: a record
+    // by a hair stays near the floor, a jolt of many sigmas scores clearly higher.
+    void pipelineRanksExtremesBySigmas() {
+        auto scoreOf = [](double jump) {
+            ts::Series s = dailySeries(2000, 5 * kMinuteMs, 2.0);
+            const double hi = *std::max_element(s.value.begin(), s.value.end());
+            ScorePipeline p;
+            for (std::size_t i = 0; i < s.size(); ++i)
+                p.update(s.time[i], s.value[i]);
+            const double score = p.update(s.time.back() + 5 * kMinuteMs, hi + jump);
+            return std::pair{score, std::string(p.lastReason())};
+        };
+        const PipelineConfig c;
+        const auto [hair, hairReason] = scoreOf(0.01);
+        const auto [jolt, joltReason] = scoreOf(60.0);
+        QVERIFY2(hair >= c.extremeScore && hair < c.extremeScore + 0.01, qPrintable(QString::number(hair)));
+        QVERIFY2(jolt > c.extremeScore + 0.1, qPrintable(QString::number(jolt)));
+        QCOMPARE(hairReason, std::string("extreme"));
+        QCOMPARE(joltReason, std::string("extreme"));
+    }
+
     void pipelineHandlesBadInput_data() {
         QTest::addColumn<QString>("kind");
         QTest::newRow("nan") << "nan";

@@ -23,36 +23,49 @@ ScorePipeline::ScorePipeline(PipelineConfig config)
     , m_ensemble(config.ensemble)
     , m_context(config.context)
     , m_longAlpha(1.0 / std::max(config.longMemory, 1.0))
-    , m_shortAlpha(2.0 / (std::max(config.shortWindow, 1) + 1.0)) {}
+    , m_shortAlpha(2.0 / (std::max(config.shortWindow, 1) + 1.0))
+    , m_slowAlpha(2.0 / (std::max(config.longWindow, 1) + 1.0)) {}
 
 void ScorePipeline::reset() {
     *this = ScorePipeline(m_config);
 }
 
-double ScorePipeline::likelihood() {
-    m_short += m_shortAlpha * (m_raw - m_short);
-    // Judge the short average against the distribution learned before this point, then learn it.
-    double score = 0.0;
-    const double d = m_short - m_mean;
-    if (m_n > m_config.warmupPoints && d > 0) {
-        const double var = std::max(m_var, m_config.minStd * m_config.minStd);
-        if (d * d > var) { // z > 1: the exact tail
-            const double x = minusLog10Tail(d / std::sqrt(var));
-            score = x / (x + 5.0);
-        } else {
-            // Far below any useful alarm level: a cheap monotone stand-in (continuous at z = 1, where
-            // -log10 Q(1) = 0.7995 scores 0.1379) saves sqrt, erfc and log on most points.
-            score = 0.1379 * d * d / var;
-        }
+double ScorePipeline::tailScore(double d, double var) const {
+    if (d <= 0)
+        return 0.0;
+    var = std::max(var, m_config.minStd * m_config.minStd);
+    if (d * d > 4.0 * var) { // z > 2: the exact tail
+        const double x = minusLog10Tail(d / std::sqrt(var));
+        return x / (x + 5.0);
     }
+    // Far below any useful alarm level: a cheap monotone stand-in (continuous at z = 2, where
+    // -log10 Q(2) = 1.6430 scores 0.2473) saves sqrt, erfc and log on most points.
+    return 0.2473 * 0.25 * d * d / var;
+}
+
+double ScorePipeline::likelihood() {
+    // Judge each average against the distribution learned before this point, then learn it.
+    m_short += m_shortAlpha * (m_raw - m_short);
+    const double d = m_short - m_mean;
+    const bool judged = m_n > m_config.warmupPoints;
+    double score = judged ? tailScore(d, m_var) : 0.0;
     const double a = m_n < m_config.longMemory ? 1.0 / static_cast<double>(m_n) : m_longAlpha;
     m_mean += a * d;
     m_var = (1.0 - a) * (m_var + a * d * d);
+    if (m_config.longWindow > 0) {
+        m_slow += m_slowAlpha * (m_raw - m_slow);
+        const double ds = m_slow - m_slowMean;
+        if (judged)
+            score = std::max(score, tailScore(ds, m_slowVar));
+        m_slowMean += a * ds;
+        m_slowVar = (1.0 - a) * (m_slowVar + a * ds * ds);
+    }
     return score;
 }
 
 double ScorePipeline::extreme(double value) {
     // A value beyond the whole range seen so far scores at least extremeScore, more the further out.
+    // (beyond: distance past the range, in units of the range)
     double score = 0.0;
     if (m_n == 1)
         m_min = m_max = value;
@@ -61,8 +74,16 @@ double ScorePipeline::extreme(double value) {
         const double beyond = value > m_max   ? (value - m_max) / range
                               : value < m_min ? (m_min - value) / range
                                               : 0.0;
-        if (beyond > 0)
-            score = m_config.extremeScore + (1 - m_config.extremeScore) * beyond / (beyond + 1);
+        if (beyond > 0) {
+            // How far out, in units of extremeSigmas robust sigmas of the series' own band (a new record
+            // by a hair in a noisy series is far less telling than a jolt of many sigmas); the range
+            // stands in while there is no band.
+            const double sigma = (m_last.upper - m_last.lower) / (2.0 * m_config.ensemble.bandSigmas);
+            const double b = m_config.extremeSigmas > 0 && sigma > 0
+                                 ? beyond * range / (m_config.extremeSigmas * sigma)
+                                 : beyond;
+            score = m_config.extremeScore + (1 - m_config.extremeScore) * b / (b + 1);
+        }
     }
     m_min = std::min(m_min, value);
     m_max = std::max(m_max, value);
