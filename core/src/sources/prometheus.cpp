@@ -138,6 +138,10 @@ public:
     }
 
     bool startObject() {
+        // Samples are not on the stack, so nothing may nest inside one (the fuzzer found that a nested
+        // array in a sample ended the enclosing frame and later popped an empty stack).
+        if (m_inSample)
+            return fail("a sample is not a [time, \"value\"] pair");
         Role role = Role::Other;
         if (m_stack.empty()) {
             role = Role::Root;
@@ -157,6 +161,8 @@ public:
     }
 
     bool endObject() {
+        if (m_stack.empty())
+            return fail("unbalanced JSON");
         const Role role = m_stack.back().role;
         m_stack.pop_back();
         if (role == Role::SeriesObj) {
@@ -168,6 +174,8 @@ public:
     }
 
     bool startArray() {
+        if (m_inSample)
+            return fail("a sample is not a [time, \"value\"] pair");
         Role role = Role::Other;
         if (!m_stack.empty()) {
             const Frame& p = m_stack.back();
@@ -208,6 +216,8 @@ public:
             advance();
             return true;
         }
+        if (m_stack.empty())
+            return fail("unbalanced JSON");
         const Role role = m_stack.back().role;
         m_stack.pop_back();
         if (role == Role::Values)
