@@ -393,7 +393,6 @@ void MainWindow::setBackends(Backends backends) {
     m_settled = false;
     m_pendingView = {};
     m_chartsStaleError.clear();
-    m_failingSources.clear();
     m_banner->hide();
     m_navModel->setInventory({});
     m_overview->setHealth({}, {});

@@ -126,9 +126,15 @@ private slots:
         auto saved = loadSourcesFile(app.dir.filePath("sources.json"));
         QVERIFY(saved && saved->size() == 1);
 
-        // Every source removed: the demo is back.
+        // Every source removed in the dialog, then OK: the demo is back.
         QVERIFY(w.showPage(QStringLiteral("Metrics")));
-        app.controller.applySources({});
+        app.controller.openDialog(&w);
+        auto* dialog = w.findChild<DataSourcesDialog*>();
+        QVERIFY(dialog);
+        QCOMPARE(dialog->sources().size(), std::size_t(1));
+        dialog->removeSource();
+        QVERIFY(dialog->sources().empty());
+        dialog->accept();
         QCOMPARE(changed.count(), 2);
         QVERIFY(w.backends().metrics == app.demo.metrics);
         QTRY_VERIFY_WITH_TIMEOUT(w.isSettled(), 10000);
