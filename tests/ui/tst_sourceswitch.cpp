@@ -4,6 +4,7 @@
 // The demo is tests/ui/fakesources.h; the loopback replay server stands in for Prometheus.
 #include "../connectors/replayserver.h"
 #include "fakesources.h"
+#include "ui/anomalypage.h"
 #include "ui/datasourcesdialog.h"
 #include "ui/forecastpage.h"
 #include "ui/logspage.h"
@@ -12,6 +13,7 @@
 #include "ui/metricspage.h"
 #include "ui/sourcescontroller.h"
 #include "ui/taskrunner.h"
+#include "ui/tracespage.h"
 
 #include <QLabel>
 #include <QSettings>
@@ -84,6 +86,10 @@ private slots:
         MainWindow& w = *app.window;
         auto* logs = new LogsPage(&w);
         w.addPage(QStringLiteral("Logs"), logs);
+        auto* traces = new TracesPage(&w);
+        w.addPage(QStringLiteral("Traces"), traces);
+        auto* anomalies = new AnomalyPage(&w);
+        w.addPage(QStringLiteral("Anomalies"), anomalies);
         auto* forecast = new ForecastPage(app.demo, w.taskRunner());
         w.addPage(QStringLiteral("Forecast"), forecast);
         connect(&w, &MainWindow::backendsChanged, forecast,
@@ -119,9 +125,13 @@ private slots:
         // The pages follow: no log source now, and the forecast runs on Prometheus when shown.
         QVERIFY(w.showPage(QStringLiteral("Logs")));
         QTRY_COMPARE_WITH_TIMEOUT(logs->statusText(), QStringLiteral("No log source configured"), 5000);
+        QVERIFY(w.showPage(QStringLiteral("Traces")));
+        QTRY_COMPARE_WITH_TIMEOUT(traces->statusText(), QStringLiteral("No trace source configured"), 5000);
         const int demoQueries = app.demoSource->queries;
         QVERIFY(w.showPage(QStringLiteral("Forecast")));
         QTRY_VERIFY_WITH_TIMEOUT(forecast->isLoaded(), 10000);
+        QVERIFY(w.showPage(QStringLiteral("Anomalies")));
+        QTRY_VERIFY_WITH_TIMEOUT(!anomalies->isScanning(), 10000);
         QCOMPARE(app.demoSource->queries.load(), demoQueries); // nothing asked the demo any more
         auto saved = loadSourcesFile(app.dir.filePath("sources.json"));
         QVERIFY(saved && saved->size() == 1);
