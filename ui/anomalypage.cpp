@@ -222,13 +222,23 @@ AnomalyPage::AnomalyPage(MainWindow* window, std::unique_ptr<detect::DetectStore
     connect(m_remediate, &QPushButton::clicked, this, &AnomalyPage::remediateSelected);
     connect(m_sensitivity, &QComboBox::activated, this, &AnomalyPage::applySensitivity);
     connect(m_silencesButton, &QPushButton::clicked, this, &AnomalyPage::editSilences);
-    if (m_window)
+    if (m_window) {
         connect(m_window, &MainWindow::timeRangeChanged, this, [this] {
             if (isVisible())
                 scan();
             else
                 m_scannedOnce = false;
         });
+        // The data sources were edited: drop a scan of the old source and scan the new one.
+        connect(m_window, &MainWindow::backendsChanged, this, [this] {
+            m_window->taskRunner()->cancelKey(QStringLiteral("anomalies"));
+            m_scanning = false;
+            if (isVisible())
+                scan();
+            else
+                m_scannedOnce = false;
+        });
+    }
 }
 
 AnomalyPage::~AnomalyPage() = default;

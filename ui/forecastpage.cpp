@@ -126,6 +126,16 @@ void ForecastPage::showEvent(QShowEvent* event) {
     }
 }
 
+void ForecastPage::setBackends(Backends backends) {
+    m_backends = std::move(backends);
+    if (m_runner)
+        m_runner->cancelKey(QStringLiteral("forecast-page"));
+    if (isVisible())
+        refresh();
+    else
+        m_started = false;
+}
+
 void ForecastPage::refresh() {
     m_started = true;
     if (!m_runner)

@@ -39,6 +39,9 @@ class ForecastPage : public QWidget {
 public:
     ForecastPage(Backends backends, TaskRunner* runner, QWidget* parent = nullptr);
 
+    // New backends (the data sources were edited): drops a forecast of the old ones and forecasts again,
+    // now if the page is visible, else when it is next shown.
+    void setBackends(Backends backends);
     void setLookback(TimeMs lookback) { m_lookback = lookback; }
     void setWarnWithin(TimeMs within) { m_warnWithin = within; }
 

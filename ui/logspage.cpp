@@ -116,6 +116,12 @@ LogsPage::LogsPage(MainWindow* window)
         connect(overview, &OverviewPage::anomalyActivated, this, [this](const QString&, TimeMs peak) {
             setChangeWindow({peak - 15 * kMinuteMs, peak + 15 * kMinuteMs});
         });
+    // The data sources were edited: drop the old source's jobs and reload from the new one.
+    connect(m_window, &MainWindow::backendsChanged, this, [this, changed] {
+        m_window->taskRunner()->cancelKey(QStringLiteral("logs-page"));
+        m_window->taskRunner()->cancelKey(QStringLiteral("logs-page-changes"));
+        changed();
+    });
     // Live mode: the log source answered again after failing — reload what the page shows.
     connect(m_window, &MainWindow::sourceRecovered, this, [this](const QString& name) {
         if (name.toStdString() != m_window->backends().logsSourceName)

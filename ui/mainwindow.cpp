@@ -204,9 +204,7 @@ void MainWindow::buildUi() {
     statusBar()->addWidget(m_sourceLabel);
     statusBar()->addWidget(new TaskStatusWidget(m_runner, this));
     statusBar()->addPermanentWidget(m_updatedLabel);
-    m_sourceLabel->setText(m_backends.metrics ? QStringLiteral("Source: ") +
-                                                    QString::fromStdString(m_backends.metrics->name())
-                                              : QStringLiteral("No metric source"));
+    updateSourceLabel();
     auto* quit = new QAction(QStringLiteral("Quit"), this);
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, this, &QWidget::close);
@@ -368,6 +366,44 @@ void MainWindow::attachSourceMonitor(SourceMonitor* monitor) {
                 emit sourceRecovered(name);
             });
     updateStale();
+}
+
+void MainWindow::updateSourceLabel() {
+    m_sourceLabel->setText(m_backends.metrics ? QStringLiteral("Source: ") +
+                                                    QString::fromStdString(m_backends.metrics->name())
+                                              : QStringLiteral("No metric source"));
+}
+
+void MainWindow::setBackends(Backends backends) {
+    // The window's own jobs of the old backends: their results must not land on the new views.
+    for (quint64* job : {&m_inventoryJob, &m_healthJob, &m_chartsJob}) {
+        m_runner->cancel(*job);
+        *job = 0;
+    }
+    m_backends = std::move(backends);
+    updateSourceLabel();
+    const TimeRange before = m_range;
+    recomputeRange(); // relative ranges end at the new backends' clock
+    // Keep the selection if the new source has it too; otherwise start() picks the first service.
+    if (m_selection.isValid())
+        m_restoredSelectionKey = m_selection.key();
+    m_selection = {};
+    m_inventoryDone = false;
+    m_inventoryOk = false;
+    m_settled = false;
+    m_pendingView = {};
+    m_chartsStaleError.clear();
+    m_banner->hide();
+    m_navModel->setInventory({});
+    m_overview->setHealth({}, {});
+    m_metrics->clear();
+    updateHeading();
+    attachSourceMonitor(m_monitor); // which configured source feeds the metrics (live tail, stale banner)
+    emit backendsChanged();
+    if (m_range != before)
+        emit timeRangeChanged(m_range);
+    if (m_started)
+        start();
 }
 
 int MainWindow::liveIntervalMs() const {

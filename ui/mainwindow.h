@@ -53,6 +53,12 @@ public:
     QString currentPageTitle() const;
     QStringList pageTitles() const;
 
+    // Switches every view to new backends (the data sources were edited): jobs of the old backends are
+    // superseded or cancelled so their results are dropped, the navigator and charts are listed afresh from
+    // the new metric source (keeping the selection when it still exists) and backendsChanged() tells the
+    // pages to reload. Never blocks: the reload runs on the task runner like the first load.
+    void setBackends(Backends backends);
+
     // --- Shared state for pages ---
     TaskRunner* taskRunner() const { return m_runner; }
     const Backends& backends() const { return m_backends; }
@@ -99,6 +105,8 @@ signals:
     void healthUpdated();
     void chartsUpdated();
     void settled();
+    // setBackends() replaced the backends: pages drop their old jobs and reload from backends().
+    void backendsChanged();
     // A configured source answered again after failing (the name from its configuration).
     void sourceRecovered(const QString& name);
 
@@ -120,6 +128,7 @@ private:
     void checkSettled();
     void liveTick();
     void updateStale();
+    void updateSourceLabel();
     int liveIntervalMs() const;
 
     Backends m_backends;

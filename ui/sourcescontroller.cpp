@@ -1,6 +1,8 @@
 #include "ui/sourcescontroller.h"
 
 #include "ui/datasourcesdialog.h"
+#include "ui/mainwindow.h"
+#include "ui/sourcebackends.h"
 #include "ui/taskrunner.h"
 
 #include <QAction>
@@ -92,15 +94,33 @@ void SourcesController::install(QMainWindow* window) {
 void SourcesController::openDialog(QWidget* parent) {
     auto* dialog = new DataSourcesDialog(m_sources, m_store.get(), m_cache, m_runner, parent);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &DataSourcesDialog::accepted, this, [this, dialog] {
-        m_sources = dialog->sources();
-        const QString error = saveSourcesFile(m_path, m_sources);
-        if (!error.isEmpty() && m_indicator)
-            m_indicator->setText(error);
-        m_monitor->setSources(allSources());
-        emit sourcesChanged();
-    });
+    connect(dialog, &DataSourcesDialog::accepted, this, [this, dialog] { applySources(dialog->sources()); });
     dialog->open();
+}
+
+void SourcesController::follow(MainWindow* window, Backends demo) {
+    m_window = window;
+    m_demo = std::move(demo);
+}
+
+void SourcesController::applySources(std::vector<sources::SourceConfig> sources) {
+    m_sources = std::move(sources);
+    const QString error = saveSourcesFile(m_path, m_sources);
+    m_monitor->setSources(allSources());
+    switchBackends();
+    if (!error.isEmpty() && m_indicator)
+        m_indicator->setText(error);
+    emit sourcesChanged();
+}
+
+void SourcesController::switchBackends() {
+    if (!m_window)
+        return;
+    // Building connectors only parses their configuration: nothing here waits on the network.
+    auto built = backendsFromSources(allSources(), resolver(), m_demo);
+    m_window->setBackends(std::move(built.backends));
+    if (!built.errors.isEmpty())
+        m_window->showError(built.errors.join(QLatin1Char(' ')));
 }
 
 QString SourcesController::summary() const {

@@ -1,14 +1,17 @@
 // SourcesController: glue between the main window and the data sources — loads the sources file, reads
 // keyring secrets into the SecretCache, runs the SourceMonitor (live health), puts a health indicator in the
 // status bar and a "Data sources…" action in the window, and opens the DataSourcesDialog (saving the file
-// and restarting the monitor afterwards). The app installs it; MainWindow itself is unchanged.
+// and restarting the monitor afterwards). The app installs it; with follow() each accepted edit also switches
+// the window's views to the new sources at once (MainWindow::setBackends), no restart needed.
 // Thread-safety: UI thread only.
 #pragma once
 
+#include "ui/backends.h"
 #include "ui/secretstore.h"
 #include "ui/sourcemonitor.h"
 
 #include <QObject>
+#include <QPointer>
 
 #include <memory>
 #include <vector>
@@ -18,6 +21,7 @@ class QMainWindow;
 
 namespace cairn::ui {
 
+class MainWindow;
 class TaskRunner;
 
 class SourcesController : public QObject {
@@ -32,6 +36,12 @@ public:
     // Adds the status-bar indicator and the action (Ctrl+Shift+D) to the window and starts the monitor.
     void install(QMainWindow* window);
     void openDialog(QWidget* parent);
+    // From now on every change of the sources rebuilds the window's backends from allSources() — the demo
+    // backends when nothing real is configured — and hands them to window->setBackends().
+    void follow(MainWindow* window, Backends demo);
+    // What OK in the dialog does: keeps the list, saves the file (an error shows in the indicator), restarts
+    // the monitor, switches the followed window's backends, then emits sourcesChanged().
+    void applySources(std::vector<sources::SourceConfig> sources);
 
     const std::vector<sources::SourceConfig>& sources() const { return m_sources; }
     // A source given on the command line: monitored like the others, never written to the file.
@@ -49,6 +59,7 @@ signals:
 
 private:
     void updateIndicator();
+    void switchBackends();
 
     QString m_path;
     std::unique_ptr<SecretStore> m_store;
@@ -58,6 +69,8 @@ private:
     std::vector<sources::SourceConfig> m_sources;
     std::vector<sources::SourceConfig> m_transient;
     QLabel* m_indicator = nullptr;
+    QPointer<MainWindow> m_window; // followed by follow()
+    Backends m_demo;
 };
 
 } // namespace cairn::ui

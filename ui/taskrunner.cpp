@@ -124,6 +124,11 @@ void TaskRunner::cancel(JobId id) {
         m_latestByKey.remove(it->key);
 }
 
+void TaskRunner::cancelKey(const QString& key) {
+    if (auto it = m_latestByKey.find(key); it != m_latestByKey.end())
+        cancel(it.value());
+}
+
 void TaskRunner::cancelAll() {
     const auto ids = m_jobs.keys();
     for (JobId id : ids)

@@ -52,6 +52,8 @@ public:
                  std::function<std::function<void()>(const TaskContext&)> work);
 
     void cancel(JobId id);
+    // Cancels the newest job submitted with this key (its result is dropped); nothing when none is active.
+    void cancelKey(const QString& key);
     void cancelAll();
 
     int activeCount() const { return static_cast<int>(m_jobs.size()); }

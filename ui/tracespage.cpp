@@ -132,6 +132,11 @@ TracesPage::TracesPage(MainWindow* window)
     };
     connect(m_window, &MainWindow::timeRangeChanged, this, changed);
     connect(m_window, &MainWindow::selectionChanged, this, changed);
+    // The data sources were edited: drop the old source's job and reload from the new one.
+    connect(m_window, &MainWindow::backendsChanged, this, [this, changed] {
+        m_window->taskRunner()->cancelKey(QStringLiteral("traces-page"));
+        changed();
+    });
     connect(m_window, &MainWindow::sourceRecovered, this, [this, changed](const QString& name) {
         if (name.toStdString() == m_window->backends().tracesSourceName)
             changed();

@@ -98,12 +98,14 @@ int main(int argc, char** argv) {
     }
     // Configured sources (and --prometheus) replace the demo: metrics, logs and traces each from the first
     // source that provides them.
+    const cairn::ui::Backends demo = backends;
     auto fromSources = cairn::ui::backendsFromSources(sources->allSources(), sources->resolver(), backends);
     for (const QString& error : fromSources.errors)
         std::fprintf(stderr, "cairn: %s\n", qPrintable(error));
     backends = std::move(fromSources.backends);
     cairn::ui::MainWindow window(backends);
     sources->install(&window);
+    sources->follow(&window, demo); // edits in the Data sources dialog switch the views at once
     window.attachSourceMonitor(sources->monitor());
     auto* anomalies = new cairn::ui::AnomalyPage(&window);
     anomalies->setFilterText(parser.value(anomalyFilter));
@@ -111,8 +113,10 @@ int main(int argc, char** argv) {
     window.addPage(QStringLiteral("Logs"), new cairn::ui::LogsPage(&window));
     window.addPage(QStringLiteral("Traces"), new cairn::ui::TracesPage(&window));
     cairn::app::addRemediationPage(window);
-    window.addPage(QStringLiteral("Forecast"), new cairn::ui::ForecastPage(backends, window.taskRunner()),
-                   QKeySequence(Qt::CTRL | Qt::Key_5));
+    auto* forecast = new cairn::ui::ForecastPage(backends, window.taskRunner());
+    window.addPage(QStringLiteral("Forecast"), forecast, QKeySequence(Qt::CTRL | Qt::Key_5));
+    QObject::connect(&window, &cairn::ui::MainWindow::backendsChanged, forecast,
+                     [&window, forecast] { forecast->setBackends(window.backends()); });
     if (parser.isSet(page) && !window.showPage(parser.value(page))) {
         std::fprintf(stderr, "cairn: no page called '%s'\n", qPrintable(parser.value(page)));
         return 2;

@@ -105,6 +105,32 @@ private slots:
         QCOMPARE(busy.at(1).at(0).toBool(), false);
     }
 
+    void cancelKeyDropsOnlyThatKeysJob() {
+        TaskRunner runner;
+        bool keptDelivered = false, cancelledDelivered = false;
+        std::atomic<bool> sawCancel{false}, started{false};
+        const auto id = runner.run(
+            QStringLiteral("old-source"), QStringLiteral("slow"),
+            [&sawCancel, &started](const TaskContext& ctx) {
+                started = true;
+                while (!ctx.cancel.isCancelled())
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                sawCancel = true;
+                return 0;
+            },
+            [&](int) { cancelledDelivered = true; });
+        runner.run(
+            QStringLiteral("other"), QStringLiteral("other"), [](const TaskContext&) { return 1; },
+            [&](int) { keptDelivered = true; });
+        QTRY_VERIFY(started.load());
+        runner.cancelKey(QStringLiteral("old-source"));
+        runner.cancelKey(QStringLiteral("no-such-key")); // nothing to cancel: no effect
+        QTRY_VERIFY(!runner.isActive(id));
+        QTRY_VERIFY(keptDelivered);
+        QVERIFY(sawCancel);
+        QVERIFY(!cancelledDelivered);
+    }
+
     void reportsProgressToTheOwnerThread() {
         TaskRunner runner;
         QSignalSpy progress(&runner, &TaskRunner::jobProgress);
