@@ -156,8 +156,9 @@ std::unexpected<Error> refuse(const std::string& why, const Action& a) {
 
 } // namespace
 
-Result<Remediation> Remediation::propose(Action action, std::string proposer, const PolicyEngine& policy,
-                                         const ExecutionHistory& history, AuditLog& log, TimeMs now) {
+Result<Remediation> Remediation::propose(Action action, const std::string& proposer,
+                                         const PolicyEngine& policy, const ExecutionHistory& history,
+                                         AuditLog& log, TimeMs now) {
     if (proposer.empty())
         return fail(ErrorCode::InvalidArgument, "a proposal needs the proposer's name",
                     "remediation " + action.id);
@@ -416,7 +417,7 @@ Result<void> Remediation::reject(const std::string& actor, const std::string& re
     return apply(Command{Command::Type::Reject, actor, now, json{{"reason", reason}}});
 }
 
-Result<void> Remediation::amend(Action changed, const std::string& actor, const PolicyEngine& policy,
+Result<void> Remediation::amend(const Action& changed, const std::string& actor, const PolicyEngine& policy,
                                 const ExecutionHistory& history, TimeMs now) {
     Command c{Command::Type::Amend, actor, now, json::object()};
     c.data["action"] = toJson(changed);

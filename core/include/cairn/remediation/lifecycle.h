@@ -68,7 +68,7 @@ std::string_view toString(Command::Type type);
 class Remediation {
 public:
     // Proposes `action`: evaluates the policy and writes the first audit entry.
-    static Result<Remediation> propose(Action action, std::string proposer, const PolicyEngine& policy,
+    static Result<Remediation> propose(Action action, const std::string& proposer, const PolicyEngine& policy,
                                        const ExecutionHistory& history, AuditLog& log, TimeMs now);
 
     const Action& action() const { return m_action; }
@@ -90,7 +90,7 @@ public:
     Result<void> withdrawApproval(const std::string& actor, const std::string& reason, TimeMs now);
     Result<void> reject(const std::string& actor, const std::string& reason, TimeMs now);
     // Replaces the action (kind, targets, parameters...). Back to proposed; earlier approvals are void.
-    Result<void> amend(Action changed, const std::string& actor, const PolicyEngine& policy,
+    Result<void> amend(const Action& changed, const std::string& actor, const PolicyEngine& policy,
                        const ExecutionHistory& history, TimeMs now);
 
     struct RunContext {
