@@ -161,7 +161,10 @@ TimeMs parseRetryAfter(std::string_view value, TimeMs now) {
     const time_t when = curl_getdate(v.c_str(), nullptr);
     if (when < 0)
         return -1;
-    return std::max<TimeMs>(0, static_cast<TimeMs>(when) * 1000 - now);
+    // Clamp to the year 9999 first: a date far in the future would overflow the milliseconds (found by
+    // fuzz_http_helpers under UBSan).
+    const TimeMs whenMs = static_cast<TimeMs>(std::min<long long>(when, 253'402'300'799LL)) * 1000;
+    return std::max<TimeMs>(0, whenMs - now);
 }
 
 struct HttpClient::Impl {
