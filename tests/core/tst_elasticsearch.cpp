@@ -244,6 +244,38 @@ private slots:
         QVERIFY(!r);
         QCOMPARE_CODE(r.error().code, ErrorCode::InvalidArgument);
     }
+
+    void decodesSearchHitsAndRejectsMalformedAnswers() {
+        const std::string body = R"({"hits":{"hits":[
+            {"_id":"a1","_index":"logs-1","sort":[1795514400125,3],
+             "_source":{"@timestamp":"2026-11-24T10:00:00Z","message":"disk full","log":{"level":"ERROR"},
+                        "service":{"name":"orders-db"},"host":{"name":"node-4"},"pod":"orders-db-0"}},
+            {"_id":"a2","sort":[1e300],"_source":{"@timestamp":"2026-11-24T10:00:01.500Z","message":7}},
+            "not an object"]}})";
+        auto records = decodeSearchHits(body, LogFieldMapping{});
+        QVERIFY2(records.has_value(), records ? "" : records.error().what().c_str());
+        QCOMPARE(records->size(), std::size_t(3));
+        const LogRecord& first = (*records)[0];
+        QCOMPARE(first.time, TimeMs(1795514400125));
+        QCOMPARE(first.message, std::string("disk full"));
+        QVERIFY(first.level == LogLevel::Error);
+        QCOMPARE(first.service, std::string("orders-db"));
+        QCOMPARE(first.host, std::string("node-4"));
+        QCOMPARE(first.fields.at("pod"), std::string("orders-db-0"));
+        QCOMPARE(first.fields.at("_id"), std::string("a1"));
+        QVERIFY(!first.fields.count("message"));
+        // A sort value that is no epoch-ms date falls back to the document's timestamp.
+        QCOMPARE((*records)[1].time, TimeMs(1795514401500));
+        QCOMPARE((*records)[2].time, TimeMs(0));
+        QVERIFY((*records)[2].message.empty());
+
+        for (const char* bad : {"", "{", "[]", R"({"hits":{}})", R"({"hits":{"hits":{}}})"}) {
+            auto r = decodeSearchHits(bad, LogFieldMapping{});
+            QVERIFY2(!r, bad);
+            QVERIFY(r.error().code == ErrorCode::Parse);
+            QVERIFY(!r.error().message.empty());
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestElasticsearch)

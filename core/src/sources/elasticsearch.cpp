@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 namespace cairn::sources {
 
@@ -264,15 +265,32 @@ void ElasticsearchSource::closePointInTime(const std::string& id) {
     (void)m_http.send(req, {});
 }
 
-LogRecord ElasticsearchSource::toRecord(const json& hit) const {
+namespace {
+
+// hits.hits of a _search answer, or nullptr when the answer has none.
+const json* searchHits(const json& page) {
+    if (!page.is_object() || !page.contains("hits") || !page["hits"].is_object() ||
+        !page["hits"].contains("hits") || !page["hits"]["hits"].is_array())
+        return nullptr;
+    return &page["hits"]["hits"];
+}
+
+} // namespace
+
+LogRecord logRecordFromHit(const json& hit, const LogFieldMapping& f) {
     LogRecord r;
+    if (!hit.is_object())
+        return r;
     static const json kEmpty = json::object();
     const json& source = hit.contains("_source") && hit["_source"].is_object() ? hit["_source"] : kEmpty;
-    const auto& f = m_options.fields;
     // Sort values of a date field are epoch milliseconds: exact and cheap.
     std::optional<TimeMs> t;
-    if (hit.contains("sort") && hit["sort"].is_array() && !hit["sort"].empty() && hit["sort"][0].is_number())
-        t = static_cast<TimeMs>(hit["sort"][0].get<double>());
+    if (hit.contains("sort") && hit["sort"].is_array() && !hit["sort"].empty() &&
+        hit["sort"][0].is_number()) {
+        const double v = hit["sort"][0].get<double>();
+        if (std::isfinite(v) && std::abs(v) < 9.0e18) // beyond that it is no epoch-ms date (and no int64)
+            t = static_cast<TimeMs>(v);
+    }
     if (!t)
         t = parseDocTime(fieldAt(source, f.timestamp));
     r.time = t.value_or(0);
@@ -290,6 +308,23 @@ LogRecord ElasticsearchSource::toRecord(const json& hit) const {
     if (hit.contains("_index") && hit["_index"].is_string())
         r.fields["_index"] = hit["_index"].get<std::string>();
     return r;
+}
+
+Result<std::vector<LogRecord>> decodeSearchHits(std::string_view body, const LogFieldMapping& fields) {
+    try {
+        const json page = parseJsonDom<json>(body);
+        const json* hits = searchHits(page);
+        if (!hits)
+            return fail(ErrorCode::Parse, "The Elasticsearch answer has no hits.hits array.");
+        std::vector<LogRecord> records;
+        records.reserve(hits->size());
+        for (const auto& hit : *hits)
+            records.push_back(logRecordFromHit(hit, fields));
+        return records;
+    } catch (const json::exception& e) {
+        return fail(ErrorCode::Parse,
+                    std::string("The Elasticsearch answer is not valid JSON (") + e.what() + ").");
+    }
 }
 
 Result<std::size_t> ElasticsearchSource::scan(const LogQuery& query,
@@ -334,10 +369,8 @@ Result<std::size_t> ElasticsearchSource::scan(const LogQuery& query,
         }
         if (page->contains("pit_id") && (*page)["pit_id"].is_string())
             pit = (*page)["pit_id"].get<std::string>(); // the server may hand out a newer id
-        const json* hits = nullptr;
-        if (page->contains("hits") && (*page)["hits"].is_object() && (*page)["hits"].contains("hits"))
-            hits = &(*page)["hits"]["hits"];
-        if (!hits || !hits->is_array()) {
+        const json* hits = searchHits(*page);
+        if (!hits) {
             outcome = fail(
                 ErrorCode::Parse,
                 "Elasticsearch source '" + m_options.name + "' answered a search without hits.hits.", ctx);
@@ -345,7 +378,7 @@ Result<std::size_t> ElasticsearchSource::scan(const LogQuery& query,
         }
         bool stop = false;
         for (const auto& hit : *hits) {
-            LogRecord rec = toRecord(hit);
+            LogRecord rec = logRecordFromHit(hit, m_options.fields);
             // The server filtered already; levels are checked again because spellings vary.
             if (query.minLevel > LogLevel::Trace &&
                 (rec.level == LogLevel::Unknown || rec.level < query.minLevel))

@@ -47,6 +47,13 @@ struct LogCountBucket {
 nlohmann::json buildElasticsearchQuery(const LogQuery& query, const LogFieldMapping& fields);
 // Decodes the buckets of the first aggregation holding "buckets" in a _search answer.
 Result<std::vector<LogCountBucket>> decodeDateHistogram(std::string_view body);
+// One search hit as a LogRecord: time from the hit's first sort value (epoch ms) or the mapped timestamp
+// field, the mapped fields, and every other _source field flattened to dotted keys (plus _id, _index).
+// Never fails: missing or mistyped fields are left empty (time 0).
+LogRecord logRecordFromHit(const nlohmann::json& hit, const LogFieldMapping& fields);
+// The records of one _search answer (hits.hits), in server order. A body that is not JSON or has no
+// hits.hits array is a Parse error.
+Result<std::vector<LogRecord>> decodeSearchHits(std::string_view body, const LogFieldMapping& fields);
 
 class ElasticsearchSource : public LogSource {
 public:
@@ -71,7 +78,6 @@ private:
                                 const CancelToken& cancel, long* status = nullptr);
     std::string openPointInTime(const CancelToken& cancel);
     void closePointInTime(const std::string& id);
-    LogRecord toRecord(const nlohmann::json& hit) const;
 
     ElasticsearchOptions m_options;
     HttpClient m_http;
