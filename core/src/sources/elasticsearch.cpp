@@ -169,7 +169,17 @@ Result<std::vector<LogCountBucket>> decodeBuckets(const json& j) {
                 !b["doc_count"].is_number())
                 return fail(ErrorCode::Parse, "A date_histogram bucket lacks a numeric key or doc_count.",
                             name);
-            out.push_back({static_cast<TimeMs>(b["key"].get<double>()), b["doc_count"].get<std::uint64_t>()});
+            // Converting a double outside the target type's range is undefined: check before casting.
+            const double key = b["key"].get<double>();
+            const json& count = b["doc_count"];
+            const double countValue = count.get<double>();
+            if (!std::isfinite(key) || std::abs(key) >= 9.0e18 || !std::isfinite(countValue) ||
+                countValue < 0 || countValue >= 1.8e19)
+                return fail(ErrorCode::Parse, "A date_histogram bucket has a key or doc_count out of range.",
+                            name);
+            out.push_back({static_cast<TimeMs>(key), count.is_number_unsigned()
+                                                         ? count.get<std::uint64_t>()
+                                                         : static_cast<std::uint64_t>(countValue)});
         }
         return out;
     }
