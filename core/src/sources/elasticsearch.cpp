@@ -67,8 +67,12 @@ std::optional<TimeMs> parseDocTime(const json* v) {
         return std::nullopt;
     if (v->is_number_integer() || v->is_number_unsigned())
         return v->get<TimeMs>();
-    if (v->is_number_float())
-        return static_cast<TimeMs>(v->get<double>());
+    if (v->is_number_float()) {
+        const double d = v->get<double>();
+        if (!std::isfinite(d) || std::abs(d) >= 9.0e18) // out of int64 range: no date, and no defined cast
+            return std::nullopt;
+        return static_cast<TimeMs>(d);
+    }
     if (!v->is_string())
         return std::nullopt;
     std::string s = v->get<std::string>();

@@ -61,7 +61,8 @@ std::vector<DependencyEdge> edgesOf(const json& arr) {
         DependencyEdge d;
         d.parent = e["parent"].is_string() ? e["parent"].get<std::string>() : e["parent"].dump();
         d.child = e["child"].is_string() ? e["child"].get<std::string>() : e["child"].dump();
-        if (e.contains("callCount") && e["callCount"].is_number())
+        // Only a non-negative integer is a call count (casting a negative or huge double is undefined).
+        if (e.contains("callCount") && e["callCount"].is_number_unsigned())
             d.callCount = e["callCount"].get<std::uint64_t>();
         out.push_back(std::move(d));
     }
