@@ -475,27 +475,42 @@ Result<std::shared_ptr<Workspace>> Workspace::open(const OpenOptions& options) {
     sqlite3_extended_result_codes(raw.db, 1);
     sqlite3_busy_timeout(raw.db, options.busyTimeoutMs);
 
-    auto mode = rawColumn(raw.db, "PRAGMA journal_mode=WAL", context);
+    // Full sync until WAL is on: the setup below runs in the file's own journal mode.
+    if (auto r = rawExec(raw.db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL", context); !r)
+        return std::unexpected(r.error());
+    std::shared_ptr<Workspace> ws(new Workspace(raw.release(), path, options.busyTimeoutMs));
+
+    // Everything opening writes (the schema table, the application id, the migrations) is one
+    // transaction, before the switch to WAL: damage the quick check cannot see (a broken index, say)
+    // surfaces as a failed write, the transaction rolls back, and the refused file is byte for byte
+    // what it was.
+    auto setup = ws->transaction([&]() -> Result<void> {
+        if (auto r =
+                ws->exec("CREATE TABLE IF NOT EXISTS cairn_schema(area TEXT PRIMARY KEY, version INTEGER "
+                         "NOT NULL, applied_ms INTEGER NOT NULL);"
+                         "PRAGMA application_id=" +
+                         std::to_string(kApplicationId));
+            !r)
+            return r;
+        return ws->applyMigrations(*plan);
+    });
+    if (!setup) {
+        if (setup.error().code == ErrorCode::Corrupt)
+            return fail(ErrorCode::Corrupt,
+                        "The workspace file is damaged and was left untouched (" + setup.error().message +
+                            "). Move it aside to start a new workspace.",
+                        context);
+        return std::unexpected(setup.error());
+    }
+
+    auto mode = rawColumn(ws->handle(), "PRAGMA journal_mode=WAL", context);
     if (!mode)
         return std::unexpected(mode.error());
     if (mode->empty() || (*mode)[0] != "wal")
         return fail(ErrorCode::Unsupported,
                     "The workspace could not switch to WAL journaling (the file system may not support it).",
                     context);
-    if (auto r = rawExec(raw.db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL", context); !r)
-        return std::unexpected(r.error());
-    if (auto r =
-            rawExec(raw.db,
-                    "CREATE TABLE IF NOT EXISTS cairn_schema(area TEXT PRIMARY KEY, version INTEGER NOT NULL,"
-                    " applied_ms INTEGER NOT NULL);"
-                    "PRAGMA application_id=" +
-                        std::to_string(kApplicationId),
-                    context);
-        !r)
-        return std::unexpected(r.error());
-
-    std::shared_ptr<Workspace> ws(new Workspace(raw.release(), path, options.busyTimeoutMs));
-    if (auto r = ws->applyMigrations(*plan); !r)
+    if (auto r = rawExec(ws->handle(), "PRAGMA synchronous=NORMAL", context); !r)
         return std::unexpected(r.error());
     openWorkspaces()[key] = ws;
     return ws;
