@@ -8,7 +8,7 @@
 #include "cairn/detect/alerts.h"
 #include "cairn/detect/analyze.h"
 #include "cairn/detect/correlate.h"
-#include "cairn/detect/groupscan.h"
+#include "cairn/detect/fleet.h"
 #include "cairn/storage/workspace.h"
 
 #include <QCheckBox>
@@ -42,11 +42,6 @@ constexpr TimeMs kPersistFor = 5 * kMinuteMs;
 // Band of the group detector at medium sensitivity, in sigma-equivalents of the reconstruction error; a
 // series or service sensitivity scales it like the single-series band (low 4/3, high 2.5/3 of it).
 constexpr double kGroupBandMedium = 5.0;
-
-std::string silenceReason(const detect::Silence& sil) {
-    return (sil.maintenance ? "maintenance window '" : "silence '") + sil.id + "'" +
-           (sil.comment.empty() ? std::string() : ": " + sil.comment);
-}
 
 QString shortMember(const ts::SeriesId& id) {
     for (const char* key : {"pod", "instance"})
@@ -288,85 +283,48 @@ void AnomalyPage::scan() {
                 out.error = QString::fromStdString(ids.error().what());
                 return out;
             }
+            // Fetch (the first half of the progress), then the one fleet scan the CLI measures too.
             sources::MetricQuery q;
             q.range = {range.start - kWarmup, range.end};
             q.step = kMinuteMs;
             std::size_t done = 0;
             for (const auto& id : *ids) {
                 if (ctx.cancel.isCancelled())
-                    break;
+                    return out;
                 q.selector.metric = id.metric;
                 q.selector.equals = id.labels;
                 auto series = backends.queryMetrics(q, ctx.cancel);
-                reportProgress(ctx.progress, static_cast<double>(++done) / static_cast<double>(ids->size()),
-                               "scanning series");
+                reportProgress(ctx.progress,
+                               0.5 * static_cast<double>(++done) / static_cast<double>(ids->size()),
+                               "fetching series");
                 if (!series) {
                     out.error = QString::fromStdString(series.error().what());
                     continue;
                 }
-                for (auto& s : *series) {
-                    auto a = detect::analyzeSeries(s, tuning.optionsFor(s.id), ctx.cancel);
-                    tuning.apply(a);
-                    detect::applyPersistence(a, kPersistFor);
-                    for (auto& an : a.anomalies) {
-                        if (an.peak < range.start || an.start >= range.end)
-                            continue;
-                        if (an.suppressed.empty())
-                            for (const auto& sil : silenceList)
-                                if (sil.matches(s.id, an.start)) {
-                                    an.suppressed = silenceReason(sil);
-                                    break;
-                                }
-                        out.anomalies.push_back(std::move(an));
-                    }
-                    out.estimates.push_back(std::move(a.points));
+                for (auto& s : *series)
                     out.series.push_back(std::move(s));
-                }
             }
-            // The group detector over related series, with the same feedback, persistence and silences.
-            std::vector<ts::SeriesId> scannedIds;
-            for (const auto& s : out.series)
-                scannedIds.push_back(s.id);
-            for (const auto& g : detect::defineGroups(scannedIds)) {
-                if (ctx.cancel.isCancelled())
-                    break;
-                detect::GroupScanOptions go;
-                go.config.bandSigmas = kGroupBandMedium * tuning.bandSigmasFor(g.id) /
-                                       detect::bandSigmasFor(detect::Sensitivity::Medium);
-                for (auto& an : detect::scanGroups(out.series, {g}, go, ctx.cancel)) {
-                    if (an.peak < range.start || an.start >= range.end)
-                        continue;
-                    an.suppressed = tuning.coveredByFeedback(an);
-                    if (an.suppressed.empty() && an.end - an.start < kPersistFor && an.deviation < 8.0)
-                        an.suppressed = "shorter than " + std::to_string(kPersistFor / kMinuteMs) +
-                                        " min (persistence rule)";
-                    if (an.suppressed.empty())
-                        for (const auto& sil : silenceList)
-                            if (sil.matches(g.id, an.start)) {
-                                an.suppressed = silenceReason(sil);
-                                break;
-                            }
-                    ++out.groupAnomalies;
-                    out.anomalies.push_back(std::move(an));
-                }
-            }
-            // Alert correlation over everything listed (suppressed anomalies stay out of the groups).
-            std::vector<detect::Alert> alerts;
-            for (const auto& an : out.anomalies)
-                alerts.push_back(detect::alertFromAnomaly(an, range.end));
-            detect::CorrelationOptions co;
+            detect::FleetScanOptions options;
+            options.window = range;
+            options.tuning = &tuning;
+            options.silences = silenceList;
+            options.persistFor = kPersistFor;
+            options.groupBandMedium = kGroupBandMedium;
             if (backends.traces)
                 if (auto deps = backends.traces->dependencies(range, ctx.cancel); deps)
                     for (const auto& d : *deps)
-                        co.dependencies.push_back({d.parent, d.child});
-            const auto groups = detect::correlateAlerts(alerts, co);
-            out.alertGroupOf.assign(out.anomalies.size(), -1);
-            for (std::size_t g = 0; g < groups.size(); ++g) {
-                for (std::size_t i : groups[g].alerts)
-                    out.alertGroupOf[i] = static_cast<int>(g + 1);
-                out.headlines.push_back(QString::fromStdString(groups[g].headline));
-                out.raised += groups[g].alerts.size();
-            }
+                        options.dependencies.push_back({d.parent, d.child});
+            auto scan =
+                detect::scanFleet(out.series, options, ctx.cancel, [&](double f, std::string_view stage) {
+                    reportProgress(ctx.progress, 0.5 + 0.5 * f, stage);
+                });
+            out.anomalies = std::move(scan.anomalies);
+            out.estimates = std::move(scan.estimates);
+            out.alertGroupOf = std::move(scan.alertGroupOf);
+            for (const auto& g : scan.alertGroups)
+                out.headlines.push_back(QString::fromStdString(g.headline));
+            out.raised = scan.raised;
+            out.groupAnomalies = scan.groupAnomalies;
             return out;
         },
         [this](ScanResult r) {

@@ -25,6 +25,29 @@ std::string_view toString(AlertState s) {
     return "firing";
 }
 
+std::string silenceReason(const Silence& s) {
+    std::string reason = s.maintenance ? "maintenance window" : "silence";
+    if (!s.id.empty())
+        reason += " '" + s.id + "'";
+    if (s.every)
+        reason += s.every == kDayMs ? " (daily)" : s.every == kWeekMs ? " (weekly)" : " (recurring)";
+    if (!s.comment.empty())
+        reason += ": " + s.comment;
+    return reason;
+}
+
+void applySilences(std::vector<Anomaly>& anomalies, const std::vector<Silence>& silences) {
+    for (Anomaly& a : anomalies) {
+        if (!a.suppressed.empty())
+            continue;
+        for (const Silence& s : silences)
+            if (s.matches(a.series, a.start)) {
+                a.suppressed = silenceReason(s);
+                break;
+            }
+    }
+}
+
 AlertEngine::AlertEngine(AlertPolicy policy, std::vector<Silence> silences)
     : m_policy(policy)
     , m_silences(std::move(silences)) {
@@ -32,18 +55,9 @@ AlertEngine::AlertEngine(AlertPolicy policy, std::vector<Silence> silences)
 }
 
 std::string AlertEngine::suppression(const ts::SeriesId& id, TimeMs t, const Track& track) const {
-    for (const Silence& s : m_silences) {
-        if (!s.matches(id, t))
-            continue;
-        std::string reason = s.maintenance ? "maintenance window" : "silence";
-        if (!s.id.empty())
-            reason += " '" + s.id + "'";
-        if (s.every)
-            reason += s.every == kDayMs ? " (daily)" : s.every == kWeekMs ? " (weekly)" : " (recurring)";
-        if (!s.comment.empty())
-            reason += ": " + s.comment;
-        return reason;
-    }
+    for (const Silence& s : m_silences)
+        if (s.matches(id, t))
+            return silenceReason(s);
     if (m_policy.flapRaises > 0 && static_cast<int>(track.raises.size()) >= m_policy.flapRaises)
         return "flapping: " + std::to_string(track.raises.size()) + " raises within " +
                std::to_string(m_policy.flapWindow / kMinuteMs) + " min";
@@ -146,15 +160,19 @@ std::vector<Alert> AlertEngine::finish() {
     return out;
 }
 
-void applyPersistence(SeriesAnalysis& analysis, TimeMs persistFor, double immediateSigmas) {
+void applyPersistence(std::vector<Anomaly>& anomalies, TimeMs persistFor, double immediateSigmas) {
     if (persistFor <= 0)
         return;
-    for (Anomaly& a : analysis.anomalies) {
+    for (Anomaly& a : anomalies) {
         if (!a.suppressed.empty() || a.end - a.start >= persistFor ||
             std::fabs(a.deviation) >= immediateSigmas)
             continue;
         a.suppressed = "shorter than " + std::to_string(persistFor / kMinuteMs) + " min (persistence rule)";
     }
+}
+
+void applyPersistence(SeriesAnalysis& analysis, TimeMs persistFor, double immediateSigmas) {
+    applyPersistence(analysis.anomalies, persistFor, immediateSigmas);
 }
 
 std::vector<Alert> alertsFor(const ts::Series& series, const SeriesAnalysis& analysis,

@@ -98,6 +98,12 @@ private:
 // shorter than `persistFor`, unless their deviation is at least `immediateSigmas` (a huge jolt alerts at
 // once). They stay in the list, with the reason, so nothing is hidden.
 void applyPersistence(SeriesAnalysis& analysis, TimeMs persistFor, double immediateSigmas = 8.0);
+void applyPersistence(std::vector<Anomaly>& anomalies, TimeMs persistFor, double immediateSigmas = 8.0);
+
+// Why a silence suppresses: "silence 'nightly-backup' (daily): backups" / "maintenance window 'db-upgrade'".
+std::string silenceReason(const Silence& silence);
+// Marks (Anomaly::suppressed) every anomaly not yet suppressed whose series and start a silence covers.
+void applySilences(std::vector<Anomaly>& anomalies, const std::vector<Silence>& silences);
 
 // Batch helper: alerts for one analysed series.
 std::vector<Alert> alertsFor(const ts::Series& series, const SeriesAnalysis& analysis,
