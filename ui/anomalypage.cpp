@@ -1,4 +1,5 @@
 #include "anomalypage.h"
+#include "lazyreload.h"
 
 #include "anomalymodel.h"
 #include "mainwindow.h"
@@ -218,21 +219,14 @@ AnomalyPage::AnomalyPage(MainWindow* window, std::unique_ptr<detect::DetectStore
     connect(m_sensitivity, &QComboBox::activated, this, &AnomalyPage::applySensitivity);
     connect(m_silencesButton, &QPushButton::clicked, this, &AnomalyPage::editSilences);
     if (m_window) {
-        connect(m_window, &MainWindow::timeRangeChanged, this, [this] {
-            if (isVisible())
-                scan();
-            else
-                m_scannedOnce = false;
-        });
-        // The data sources were edited: drop a scan of the old source and scan the new one.
-        connect(m_window, &MainWindow::backendsChanged, this, [this] {
-            m_window->taskRunner()->cancelKey(QStringLiteral("anomalies"));
-            m_scanning = false;
-            if (isVisible())
-                scan();
-            else
-                m_scannedOnce = false;
-        });
+        // Scans when first shown, and again when the range or the data sources change (dropping a scan
+        // of the old source).
+        m_lazy = new LazyReload(this, [this] { scan(); });
+        LazyReload::Triggers triggers;
+        triggers.selection = false;
+        triggers.cancelKeys = {QStringLiteral("anomalies")};
+        triggers.onSourcesChanged = [this] { m_scanning = false; };
+        m_lazy->follow(m_window, triggers);
     }
 }
 
@@ -257,16 +251,11 @@ void AnomalyPage::setFilterText(const QString& text) {
     m_filter->setText(text);
 }
 
-void AnomalyPage::showEvent(QShowEvent* event) {
-    QWidget::showEvent(event);
-    if (!m_scannedOnce)
-        scan();
-}
-
 void AnomalyPage::scan() {
     if (!m_window)
         return;
-    m_scannedOnce = true;
+    if (m_lazy)
+        m_lazy->markFresh();
     m_scanning = true;
     m_status->setText(tr("Scanning every series for anomalies…"));
     const Backends backends = m_window->backends();

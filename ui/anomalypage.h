@@ -34,6 +34,7 @@ namespace cairn::ui {
 
 class AnomalyFilterProxy;
 class AnomalyTableModel;
+class LazyReload;
 class MainWindow;
 class MetricChart;
 
@@ -76,7 +77,6 @@ signals:
     void remediateRequested(const cairn::detect::Anomaly& anomaly);
 
 protected:
-    void showEvent(QShowEvent* event) override;
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
@@ -86,6 +86,7 @@ private:
     int selectedSourceRow() const;
 
     MainWindow* m_window;
+    LazyReload* m_lazy = nullptr;
     std::unique_ptr<detect::DetectStore> m_store;
     std::unique_ptr<detect::Tuning> m_tuning;
     AnomalyTableModel* m_model = nullptr;
@@ -106,7 +107,6 @@ private:
     std::map<std::string, std::vector<detect::Estimate>> m_estimates;
     std::size_t m_alertGroups = 0;
     bool m_scanning = false;
-    bool m_scannedOnce = false;
 };
 
 } // namespace cairn::ui

@@ -1,4 +1,5 @@
 #include "forecastpage.h"
+#include "lazyreload.h"
 
 #include "capacitymodel.h"
 #include "forecastchart.h"
@@ -46,6 +47,7 @@ ForecastPage::ForecastPage(Backends backends, TaskRunner* runner, QWidget* paren
     : QWidget(parent)
     , m_backends(std::move(backends))
     , m_runner(runner) {
+    m_lazy = new LazyReload(this, [this] { refresh(); });
     m_status = new QLabel(tr("Capacity and early warning: not loaded yet."), this);
     m_refresh = new QPushButton(tr("Refresh"), this);
     connect(m_refresh, &QPushButton::clicked, this, &ForecastPage::refresh);
@@ -118,26 +120,15 @@ ForecastPage::ForecastPage(Backends backends, TaskRunner* runner, QWidget* paren
     layout->addWidget(split, 1);
 }
 
-void ForecastPage::showEvent(QShowEvent* event) {
-    QWidget::showEvent(event);
-    if (!m_started) {
-        m_started = true;
-        refresh();
-    }
-}
-
 void ForecastPage::setBackends(Backends backends) {
     m_backends = std::move(backends);
     if (m_runner)
         m_runner->cancelKey(QStringLiteral("forecast-page"));
-    if (isVisible())
-        refresh();
-    else
-        m_started = false;
+    m_lazy->request();
 }
 
 void ForecastPage::refresh() {
-    m_started = true;
+    m_lazy->markFresh();
     if (!m_runner)
         return;
     m_status->setText(tr("Forecasting every bounded resource…"));

@@ -23,6 +23,7 @@ class QTableView;
 namespace cairn::ui {
 
 class CapacityTableModel;
+class LazyReload;
 class ForecastChart;
 class TaskRunner;
 
@@ -63,9 +64,6 @@ signals:
     void loaded();
     void failed(const QString& message);
 
-protected:
-    void showEvent(QShowEvent* event) override;
-
 private:
     void apply(ForecastPageData data);
 
@@ -75,7 +73,7 @@ private:
     TimeMs m_warnWithin = kDayMs;
     ForecastPageData m_data;
     bool m_loaded = false;
-    bool m_started = false;
+    LazyReload* m_lazy = nullptr;
     int m_shown = -1;
 
     QLabel* m_status = nullptr;

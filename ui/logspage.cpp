@@ -1,4 +1,5 @@
 #include "logspage.h"
+#include "lazyreload.h"
 
 #include "mainwindow.h"
 #include "metricspage.h"
@@ -98,14 +99,11 @@ LogsPage::LogsPage(MainWindow* window)
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &LogsPage::showSelected);
     connect(m_showInCharts, &QPushButton::clicked, this, &LogsPage::showInCharts);
     // Scanning logs costs seconds for long ranges: a hidden page only notes that it is out of date.
-    auto changed = [this] {
-        if (isVisible())
-            reload();
-        else
-            m_dirty = true;
-    };
-    connect(m_window, &MainWindow::timeRangeChanged, this, changed);
-    connect(m_window, &MainWindow::selectionChanged, this, changed);
+    auto* lazy = new LazyReload(this, [this] { reload(); });
+    LazyReload::Triggers triggers;
+    triggers.cancelKeys = {QStringLiteral("logs-page"), QStringLiteral("logs-page-changes")};
+    triggers.sourceName = [this] { return m_window->backends().logsSourceName; };
+    lazy->follow(m_window, triggers);
     if (auto* metrics = m_window->metricsPage())
         connect(metrics, &MetricsPage::viewRangeChanged, this, [this](TimeRange view) {
             // Zooming the charts into part of the range links that window here; the full range unlinks.
@@ -116,28 +114,7 @@ LogsPage::LogsPage(MainWindow* window)
         connect(overview, &OverviewPage::anomalyActivated, this, [this](const QString&, TimeMs peak) {
             setChangeWindow({peak - 15 * kMinuteMs, peak + 15 * kMinuteMs});
         });
-    // The data sources were edited: drop the old source's jobs and reload from the new one.
-    connect(m_window, &MainWindow::backendsChanged, this, [this, changed] {
-        m_window->taskRunner()->cancelKey(QStringLiteral("logs-page"));
-        m_window->taskRunner()->cancelKey(QStringLiteral("logs-page-changes"));
-        changed();
-    });
-    // Live mode: the log source answered again after failing — reload what the page shows.
-    connect(m_window, &MainWindow::sourceRecovered, this, [this](const QString& name) {
-        if (name.toStdString() != m_window->backends().logsSourceName)
-            return;
-        if (isVisible())
-            reload();
-        else
-            m_dirty = true;
-    });
     m_status->setText(tr("No logs loaded"));
-}
-
-void LogsPage::showEvent(QShowEvent* event) {
-    QWidget::showEvent(event);
-    if (m_dirty)
-        reload();
 }
 
 QString LogsPage::statusText() const {
@@ -154,7 +131,6 @@ void LogsPage::reload() {
     m_range = m_window->timeRange();
     if (!m_range.valid())
         return;
-    m_dirty = false;
     const Selection sel = m_window->selection();
     const TimeRange range = m_range;
     const TimeMs bucket = std::max<TimeMs>(kMinuteMs, (range.duration() / kSparkPoints + kMinuteMs - 1) /

@@ -54,9 +54,6 @@ signals:
     void loaded();
     void failed(); // a reload failed; the last patterns stay
 
-protected:
-    void showEvent(QShowEvent* event) override;
-
 private:
     void showSelected();
     void showInCharts();
@@ -75,7 +72,6 @@ private:
     TimeRange m_changeWindow;
     bool m_loaded = false;
     QDateTime m_loadedAt; // of the patterns on screen
-    bool m_dirty = true;  // the range or selection changed while the page was hidden
 };
 
 } // namespace cairn::ui

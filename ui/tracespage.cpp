@@ -1,4 +1,5 @@
 #include "tracespage.h"
+#include "lazyreload.h"
 
 #include "mainwindow.h"
 #include "taskrunner.h"
@@ -124,30 +125,12 @@ TracesPage::TracesPage(MainWindow* window)
         if (!m_filling)
             reload();
     });
-    auto changed = [this] {
-        if (isVisible())
-            reload();
-        else
-            m_dirty = true;
-    };
-    connect(m_window, &MainWindow::timeRangeChanged, this, changed);
-    connect(m_window, &MainWindow::selectionChanged, this, changed);
-    // The data sources were edited: drop the old source's job and reload from the new one.
-    connect(m_window, &MainWindow::backendsChanged, this, [this, changed] {
-        m_window->taskRunner()->cancelKey(QStringLiteral("traces-page"));
-        changed();
-    });
-    connect(m_window, &MainWindow::sourceRecovered, this, [this, changed](const QString& name) {
-        if (name.toStdString() == m_window->backends().tracesSourceName)
-            changed();
-    });
+    auto* lazy = new LazyReload(this, [this] { reload(); });
+    LazyReload::Triggers triggers;
+    triggers.cancelKeys = {QStringLiteral("traces-page")};
+    triggers.sourceName = [this] { return m_window->backends().tracesSourceName; };
+    lazy->follow(m_window, triggers);
     m_status->setText(tr("No traces loaded"));
-}
-
-void TracesPage::showEvent(QShowEvent* event) {
-    QWidget::showEvent(event);
-    if (m_dirty)
-        reload();
 }
 
 QString TracesPage::statusText() const {
@@ -163,7 +146,6 @@ void TracesPage::reload() {
     const TimeRange range = m_window->timeRange();
     if (!range.valid())
         return;
-    m_dirty = false;
     const Selection sel = m_window->selection();
     const std::string wanted = sel.kind == Selection::Kind::None ? std::string() : sel.service;
     const std::string chosen = m_service->currentText().toStdString();

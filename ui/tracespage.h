@@ -39,9 +39,6 @@ signals:
     void loaded();
     void failed();
 
-protected:
-    void showEvent(QShowEvent* event) override;
-
 private:
     MainWindow* m_window;
     QComboBox* m_service;
@@ -52,7 +49,6 @@ private:
     QTableView* m_traceView;
     QDateTime m_loadedAt;
     bool m_loaded = false;
-    bool m_dirty = true;
     bool m_filling = false; // the service box is being refilled: its signal is not a user choice
 };
 
