@@ -8,13 +8,6 @@ namespace cairn::detect {
 
 namespace {
 
-std::string firstLabel(const ts::SeriesId& id, const std::vector<std::string>& keys) {
-    for (const auto& k : keys)
-        if (auto v = id.label(k); !v.empty())
-            return v;
-    return {};
-}
-
 struct UnionFind {
     std::vector<std::size_t> parent;
     explicit UnionFind(std::size_t n)
@@ -66,8 +59,8 @@ std::vector<AlertGroup> correlateAlerts(const std::vector<Alert>& alerts, const 
     std::vector<std::string> service(alerts.size());
     std::vector<std::string> host(alerts.size());
     for (std::size_t i : idx) {
-        service[i] = firstLabel(alerts[i].series, options.serviceLabels);
-        host[i] = firstLabel(alerts[i].series, options.hostLabels);
+        service[i] = alerts[i].series.firstLabel(options.serviceLabels);
+        host[i] = alerts[i].series.firstLabel(options.hostLabels);
     }
     std::set<std::pair<std::string, std::string>> edges;
     for (const auto& d : options.dependencies) {

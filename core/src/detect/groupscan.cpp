@@ -9,13 +9,6 @@ namespace cairn::detect {
 
 namespace {
 
-std::string firstLabel(const ts::SeriesId& id, const std::vector<std::string>& keys) {
-    for (const auto& k : keys)
-        if (auto v = id.label(k); !v.empty())
-            return v;
-    return {};
-}
-
 // Splits a long member list into chunks of at most `max`, keeping each chunk at least `min` long.
 std::vector<std::vector<std::size_t>> chunks(const std::vector<std::size_t>& all, std::size_t min,
                                              std::size_t max) {
@@ -34,7 +27,7 @@ std::vector<std::vector<std::size_t>> chunks(const std::vector<std::size_t>& all
 }
 
 std::string shortName(const ts::SeriesId& id, const std::vector<std::string>& keys) {
-    if (auto v = firstLabel(id, keys); !v.empty())
+    if (auto v = id.firstLabel(keys); !v.empty())
         return v;
     return id.toString();
 }
@@ -51,9 +44,9 @@ std::vector<SeriesGroup> defineGroups(const std::vector<ts::SeriesId>& ids, cons
         const auto& id = ids[i];
         if (id.metric.ends_with("_total"))
             continue;
-        const std::string service = firstLabel(id, options.serviceLabels);
-        const std::string instance = firstLabel(id, options.instanceLabels);
-        const std::string host = firstLabel(id, options.hostLabels);
+        const std::string service = id.firstLabel(options.serviceLabels);
+        const std::string instance = id.firstLabel(options.instanceLabels);
+        const std::string host = id.firstLabel(options.hostLabels);
         if (!service.empty() && !instance.empty())
             byService[{id.metric, service}].push_back(i);
         else if (service.empty() && !host.empty())

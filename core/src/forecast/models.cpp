@@ -173,10 +173,13 @@ void drift(std::span<const double> y, int horizon, double* out) {
         out[h] = y[n - 1] + slope * (h + 1);
 }
 
-void linearTrend(std::span<const double> y, int horizon, double* out) {
+// Ordinary least squares of y against t = 0..n-1.
+struct Line {
+    double intercept = 0.0;
+    double slope = 0.0;
+};
+Line leastSquaresLine(std::span<const double> y) {
     const auto n = static_cast<double>(y.size());
-    if (y.size() < 2)
-        return naive(y, horizon, out);
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
     for (std::size_t t = 0; t < y.size(); ++t) {
         const auto x = static_cast<double>(t);
@@ -187,7 +190,14 @@ void linearTrend(std::span<const double> y, int horizon, double* out) {
     }
     const double den = n * sxx - sx * sx;
     const double b = den != 0 ? (n * sxy - sx * sy) / den : 0.0;
-    const double a = (sy - b * sx) / n;
+    return {(sy - b * sx) / n, b};
+}
+
+void linearTrend(std::span<const double> y, int horizon, double* out) {
+    const auto n = static_cast<double>(y.size());
+    if (y.size() < 2)
+        return naive(y, horizon, out);
+    const auto [a, b] = leastSquaresLine(y);
     for (int h = 0; h < horizon; ++h)
         out[h] = a + b * (n - 1 + h + 1);
 }
@@ -196,16 +206,7 @@ void theta(std::span<const double> y, int horizon, double* out) {
     const auto n = static_cast<double>(y.size());
     if (y.size() < 3)
         return naive(y, horizon, out);
-    double sx = 0, sy = 0, sxx = 0, sxy = 0;
-    for (std::size_t t = 0; t < y.size(); ++t) {
-        const auto x = static_cast<double>(t);
-        sx += x;
-        sy += y[t];
-        sxx += x * x;
-        sxy += x * y[t];
-    }
-    const double den = n * sxx - sx * sx;
-    const double b = den != 0 ? (n * sxy - sx * sy) / den : 0.0;
+    const double b = leastSquaresLine(y).slope;
     const auto fit = fitSes(y);
     // Theta(2) line extrapolated by SES plus half the slope of the theta(0) line (Hyndman & Billah, 2003).
     const double drift = 1.0 / fit.alpha - std::pow(1.0 - fit.alpha, n) / fit.alpha;

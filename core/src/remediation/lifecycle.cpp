@@ -141,6 +141,18 @@ json reportJson(const ExecutionReport& r) {
     return json{{"ok", r.ok}, {"command", r.command}, {"output", out}, {"error", r.error}};
 }
 
+// The policy verdict recorded in an audit row (anything unreadable denies).
+Verdict verdictFrom(const json& v) {
+    Verdict out;
+    const std::string d = v.value("decision", std::string("deny"));
+    out.decision = d == "allow"            ? Decision::Allow
+                   : d == "needs approval" ? Decision::NeedsApproval
+                                           : Decision::Deny;
+    out.requiredApprovals = v.value("requiredApprovals", 0);
+    out.reasons = v.value("reasons", std::vector<std::string>());
+    return out;
+}
+
 ExecutionReport reportFrom(const json& j) {
     ExecutionReport r;
     r.ok = j.value("ok", false);
@@ -217,14 +229,7 @@ Result<void> Remediation::apply(const Command& c) {
     switch (c.type) {
     case T::Propose: {
         m_fingerprint = fingerprint(m_action);
-        m_verdict.decision = Decision::Deny;
-        const auto& v = c.data.at("verdict");
-        const std::string d = v.value("decision", std::string("deny"));
-        m_verdict.decision = d == "allow"            ? Decision::Allow
-                             : d == "needs approval" ? Decision::NeedsApproval
-                                                     : Decision::Deny;
-        m_verdict.requiredApprovals = v.value("requiredApprovals", 0);
-        m_verdict.reasons = v.value("reasons", std::vector<std::string>());
+        m_verdict = verdictFrom(c.data.at("verdict"));
         return record(c, State::Proposed);
     }
     case T::DryRun: {
@@ -236,13 +241,7 @@ Result<void> Remediation::apply(const Command& c) {
             return r;
         m_dryRun = reportFrom(c.data.at("report"));
         m_dryRunFingerprint = m_fingerprint;
-        const auto& v = c.data.at("verdict");
-        const std::string d = v.value("decision", std::string("deny"));
-        m_verdict.decision = d == "allow"            ? Decision::Allow
-                             : d == "needs approval" ? Decision::NeedsApproval
-                                                     : Decision::Deny;
-        m_verdict.requiredApprovals = v.value("requiredApprovals", 0);
-        m_verdict.reasons = v.value("reasons", std::vector<std::string>());
+        m_verdict = verdictFrom(c.data.at("verdict"));
         return {};
     }
     case T::Approve: {
@@ -310,13 +309,7 @@ Result<void> Remediation::apply(const Command& c) {
         m_dryRun.reset();
         m_dryRunFingerprint.clear();
         m_approvals.clear(); // void: they were given for what is no longer the action
-        const auto& v = c.data.at("verdict");
-        const std::string d = v.value("decision", std::string("deny"));
-        m_verdict.decision = d == "allow"            ? Decision::Allow
-                             : d == "needs approval" ? Decision::NeedsApproval
-                                                     : Decision::Deny;
-        m_verdict.requiredApprovals = v.value("requiredApprovals", 0);
-        m_verdict.reasons = v.value("reasons", std::vector<std::string>());
+        m_verdict = verdictFrom(c.data.at("verdict"));
         return {};
     }
     case T::StartExecution: {

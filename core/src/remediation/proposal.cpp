@@ -62,6 +62,12 @@ struct Subject {
     std::string service;
     std::string pod; // empty: the service as a whole
     std::string host;
+    // The labels that select its series: the pod's, else the service's.
+    std::map<std::string, std::string> labels() const {
+        if (!pod.empty())
+            return {{"pod", pod}};
+        return {{"service", service}};
+    }
 };
 
 Result<Subject> subjectOf(const std::string& service, const std::string& pod, const demo::Topology& topology,
@@ -225,11 +231,7 @@ Result<Action> proposeForAnomaly(const detect::Anomaly& anomaly, const demo::Top
     auto subject = subjectOf(anomaly.series.label("service"), anomaly.series.label("pod"), topology, ctx);
     if (!subject)
         return std::unexpected(subject.error());
-    std::map<std::string, std::string> labels;
-    if (!subject->pod.empty())
-        labels["pod"] = subject->pod;
-    else
-        labels["service"] = subject->service;
+    const auto labels = subject->labels();
     // The explanation is shown beside the proposal already; the effect names the symptom only.
     const std::string why =
         std::string(anomaly.observed < anomaly.expected ? "the drop" : "the rise") + " in " + metric;
@@ -250,11 +252,7 @@ Result<Action> proposeForIncident(const demo::IncidentTruth& incident, double ex
         subjectOf(incident.rootService, podMetric ? incident.rootPod : std::string(), topology, ctx);
     if (!subject)
         return std::unexpected(subject.error());
-    std::map<std::string, std::string> labels;
-    if (!subject->pod.empty())
-        labels["pod"] = subject->pod;
-    else
-        labels["service"] = subject->service;
+    const auto labels = subject->labels();
     const std::string why = std::string(demo::toString(incident.kind)) + " " + incident.id;
     return build(*remedy, *subject, metric, labels, expected, observed, topology, options, why, ctx);
 }

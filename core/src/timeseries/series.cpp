@@ -46,6 +46,13 @@ std::string SeriesId::label(const std::string& key) const {
     return it == labels.end() ? std::string() : it->second;
 }
 
+std::string SeriesId::firstLabel(const std::vector<std::string>& keys) const {
+    for (const auto& k : keys)
+        if (auto v = label(k); !v.empty())
+            return v;
+    return {};
+}
+
 bool Selector::matches(const SeriesId& id) const {
     if (!metric.empty() && metric != id.metric)
         return false;

@@ -21,6 +21,8 @@ struct SeriesId {
     std::string toString() const;
     // Value of a label, or empty.
     std::string label(const std::string& key) const;
+    // Value of the first of these labels that is set ("service", "job", "app"), or empty.
+    std::string firstLabel(const std::vector<std::string>& keys) const;
     auto operator<=>(const SeriesId&) const = default;
 };
 
