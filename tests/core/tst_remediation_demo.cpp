@@ -1,5 +1,6 @@
 // The whole remediation loop on the demo environment: a leaking pod is restarted through the DemoExecutor,
 // verification reads the demo's memory through DemoMetricProbe and holds, and every step is in the audit log.
+#include "../support/demoworld.h"
 #include "cairn/demo/demoenvironment.h"
 #include "cairn/remediation/demoexecutor.h"
 #include "cairn/remediation/lifecycle.h"
@@ -11,45 +12,13 @@
 
 using namespace cairn;
 using namespace cairn::remediation;
+using cairn::testing::SharedClock;
 
 namespace {
 
-constexpr TimeMs kHistoryStart = 1'790'000'000'000 - (1'790'000'000'000 % kMinuteMs);
-
-// The test's clock drives the demo's clock: sleeping advances both.
-class SharedClock final : public Clock {
-public:
-    explicit SharedClock(std::shared_ptr<std::atomic<TimeMs>> now)
-        : m_now(std::move(now)) {}
-    TimeMs now() override { return m_now->load(); }
-    void sleepFor(TimeMs ms) override { m_now->fetch_add(ms); }
-
-private:
-    std::shared_ptr<std::atomic<TimeMs>> m_now;
-};
-
-struct Fixture {
-    std::shared_ptr<std::atomic<TimeMs>> now =
-        std::make_shared<std::atomic<TimeMs>>(kHistoryStart + 14 * kDayMs);
-    std::unique_ptr<demo::DemoEnvironment> env;
-    Fixture() {
-        demo::DemoConfig c;
-        c.seed = 7;
-        c.historyStart = kHistoryStart;
-        auto n = now;
-        c.clock = [n] { return n->load(); };
-        env = std::make_unique<demo::DemoEnvironment>(c);
-    }
-    // Moves now into the middle of the first memory leak and returns it.
-    std::optional<demo::IncidentTruth> intoLeak() {
-        for (const auto& i : env->incidents())
-            if (i.kind == demo::IncidentKind::MemoryLeak && !i.rootPod.empty() &&
-                i.end - i.start > 30 * kMinuteMs) {
-                now->store(i.start + (i.end - i.start) * 3 / 4);
-                return i;
-            }
-        return std::nullopt;
-    }
+// The demo on simulated time; intoLeak() moves into the middle of its first memory leak.
+struct Fixture : testing::DemoWorld {
+    std::optional<demo::IncidentTruth> intoLeak() { return into(demo::IncidentKind::MemoryLeak); }
 };
 
 Action restart(const std::string& pod) {

@@ -3,6 +3,7 @@
 // verification derived from the anomaly's own series, the rollback, the refusals; then the proposed action
 // run through the lifecycle on the demo (directly, and through DemoMirrorExecutor as the SSH route does)
 // until the demo reacts and the verification holds.
+#include "../support/demoworld.h"
 #include "cairn/demo/demoenvironment.h"
 #include "cairn/remediation/demoexecutor.h"
 #include "cairn/remediation/lifecycle.h"
@@ -18,21 +19,9 @@
 
 using namespace cairn;
 using namespace cairn::remediation;
+using cairn::testing::SharedClock;
 
 namespace {
-
-constexpr TimeMs kHistoryStart = 1'790'000'000'000 - (1'790'000'000'000 % kMinuteMs);
-
-class SharedClock final : public Clock {
-public:
-    explicit SharedClock(std::shared_ptr<std::atomic<TimeMs>> now)
-        : m_now(std::move(now)) {}
-    TimeMs now() override { return m_now->load(); }
-    void sleepFor(TimeMs ms) override { m_now->fetch_add(ms); }
-
-private:
-    std::shared_ptr<std::atomic<TimeMs>> m_now;
-};
 
 // A stand-in for the SSH plugin: succeeds (or fails) without touching anything, and counts its calls.
 class RecordingExecutor final : public Executor {
@@ -50,26 +39,7 @@ public:
     }
 };
 
-struct Fixture {
-    std::shared_ptr<std::atomic<TimeMs>> now =
-        std::make_shared<std::atomic<TimeMs>>(kHistoryStart + 14 * kDayMs);
-    std::unique_ptr<demo::DemoEnvironment> env;
-    Fixture() {
-        demo::DemoConfig c;
-        c.seed = 7;
-        c.historyStart = kHistoryStart;
-        auto n = now;
-        c.clock = [n] { return n->load(); };
-        env = std::make_unique<demo::DemoEnvironment>(c);
-    }
-    std::optional<demo::IncidentTruth> into(demo::IncidentKind kind) {
-        for (const auto& i : env->incidents())
-            if (i.kind == kind && !i.rootPod.empty() && i.end - i.start > 30 * kMinuteMs) {
-                now->store(i.start + (i.end - i.start) * 3 / 4);
-                return i;
-            }
-        return std::nullopt;
-    }
+struct Fixture : testing::DemoWorld {
     double value(const std::string& metric, const std::string& label, const std::string& v, TimeMs at) {
         ts::Selector sel;
         sel.metric = metric;

@@ -9,6 +9,7 @@
 // and the rollback runs (policy: automatic) or is proposed (policy: people decide). The panel is rendered at
 // each stage to PNG (in the build tree's test-screens/).
 #include "../plugins/sshdfixture.h"
+#include "../support/demoworld.h"
 #include "api/pluginexecutor.h"
 #include "api/pluginhost.h"
 #include "cairn/demo/demoenvironment.h"
@@ -35,20 +36,6 @@ using namespace cairn::ui;
 
 namespace {
 
-constexpr TimeMs kHistoryStart = 1'790'000'000'000 - (1'790'000'000'000 % kMinuteMs);
-
-// Simulated time shared by the demo and the lifecycle: verification polls advance it instead of sleeping.
-class SharedClock final : public Clock {
-public:
-    explicit SharedClock(std::shared_ptr<std::atomic<TimeMs>> now)
-        : m_now(std::move(now)) {}
-    TimeMs now() override { return m_now->load(); }
-    void sleepFor(TimeMs ms) override { m_now->fetch_add(ms); }
-
-private:
-    std::shared_ptr<std::atomic<TimeMs>> m_now;
-};
-
 QString readAll(const QString& path) {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
@@ -64,10 +51,7 @@ class TestRemediationE2E : public QObject {
     QString m_work; // where the remote commands write
     QString m_shots;
 
-    struct World {
-        std::shared_ptr<std::atomic<TimeMs>> now =
-            std::make_shared<std::atomic<TimeMs>>(kHistoryStart + 14 * kDayMs);
-        std::shared_ptr<demo::DemoEnvironment> env;
+    struct World : cairn::testing::DemoWorld {
         std::shared_ptr<AuditLog> log;
         std::shared_ptr<AuditStore> store;
         QString dbPath;
@@ -77,12 +61,6 @@ class TestRemediationE2E : public QObject {
 
     std::unique_ptr<World> makeWorld(const QString& name, bool autoRollback, int approvals) {
         auto w = std::make_unique<World>();
-        demo::DemoConfig c;
-        c.seed = 7;
-        c.historyStart = kHistoryStart;
-        auto n = w->now;
-        c.clock = [n] { return n->load(); };
-        w->env = std::make_shared<demo::DemoEnvironment>(c);
         w->dbPath = m_sshd.path(name + QStringLiteral(".cairn"));
         auto store = WorkspaceAuditStore::open(w->dbPath.toStdString());
         if (!store)
@@ -111,7 +89,7 @@ class TestRemediationE2E : public QObject {
         b.probe = std::make_shared<DemoMetricProbe>(*w->env);
         b.policy = std::make_shared<PolicyEngine>(p);
         b.log = w->log;
-        b.clock = std::make_shared<SharedClock>(w->now);
+        b.clock = w->clock();
         w->page = std::make_unique<RemediationPage>(b, &w->runner, QStringLiteral("alice"));
         auto env = w->env;
         w->page->setAnomalyProposer([env](const detect::Anomaly& a) {
