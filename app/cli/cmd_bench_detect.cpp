@@ -98,11 +98,15 @@ bool applySettings(const std::string& text, detect::PipelineConfig& c) {
         const double v = std::strtod(item.c_str() + eq + 1, &end);
         if (end == item.c_str() + eq + 1 || *end != '\0' || !std::isfinite(v))
             return false;
-        const std::map<std::string, double*> doubles{
-            {"deviationSigmas", &c.deviationSigmas}, {"contextWeight", &c.contextWeight},
-            {"longMemory", &c.longMemory},           {"minStd", &c.minStd},
-            {"extremeScore", &c.extremeScore},       {"fireLevel", &c.fireLevel},
-            {"bandSigmas", &c.ensemble.bandSigmas},  {"extremeSigmas", &c.extremeSigmas}};
+        const std::map<std::string, double*> doubles{{"deviationSigmas", &c.deviationSigmas},
+                                                     {"contextWeight", &c.contextWeight},
+                                                     {"longMemory", &c.longMemory},
+                                                     {"minStd", &c.minStd},
+                                                     {"extremeScore", &c.extremeScore},
+                                                     {"fireLevel", &c.fireLevel},
+                                                     {"bandSigmas", &c.ensemble.bandSigmas},
+                                                     {"extremeSigmas", &c.extremeSigmas},
+                                                     {"extremeRangeFloor", &c.extremeRangeFloor}};
         const std::map<std::string, int*> ints{{"shortWindow", &c.shortWindow},
                                                {"warmupPoints", &c.warmupPoints},
                                                {"restPoints", &c.restPoints},
@@ -134,7 +138,7 @@ int benchNab(int argc, char** argv, int first) {
             "  --set changes pipeline parameters for the whole corpus (sensitivity studies):\n"
             "  deviationSigmas contextWeight shortWindow longMemory minStd warmupPoints\n"
             "  extremeScore fireLevel restPoints contextBins bandSigmas longWindow\n"
-            "  extremeWarmupPoints extremeSigmas\n"
+            "  extremeWarmupPoints extremeSigmas extremeRangeFloor\n"
             "  --dump DIR writes each file's scores (one per row) into DIR (diagnostics).\n");
         return 2;
     }

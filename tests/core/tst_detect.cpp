@@ -456,6 +456,31 @@ private slots:
         QCOMPARE(joltReason, std::string("extreme"));
     }
 
+    // A series that mostly sits at 0 with bursts has a degenerate band (sigma near 0): a new record by 1%
+    // of the range must not count as a jolt of many sigmas, while doubling the record still does.
+    void pipelineExtremeInIdleSeriesIsMeasuredAgainstTheRange() {
+        auto scoreOf = [](double factor, double floor) {
+            PipelineConfig c;
+            c.extremeRangeFloor = floor;
+            ScorePipeline p(c);
+            TimeMs t = kStart;
+            double top = 0.0;
+            for (int i = 0; i < 3000; ++i, t += 5 * kMinuteMs) {
+                const double v = i % 97 == 0 ? 1000.0 + 3.0 * (i % 7) : 0.0;
+                top = std::max(top, v);
+                p.update(t, v);
+            }
+            return p.update(t, top * factor);
+        };
+        const PipelineConfig c;
+        const double hair = scoreOf(1.01, c.extremeRangeFloor);
+        const double hairNoFloor = scoreOf(1.01, 0.0);
+        const double jolt = scoreOf(2.0, c.extremeRangeFloor);
+        QVERIFY2(hair >= c.extremeScore && hair < c.extremeScore + 0.03, qPrintable(QString::number(hair)));
+        QVERIFY2(hairNoFloor > hair + 0.1, qPrintable(QString("%1 vs %2").arg(hairNoFloor).arg(hair)));
+        QVERIFY2(jolt > c.extremeScore + 0.2, qPrintable(QString::number(jolt)));
+    }
+
     void pipelineHandlesBadInput_data() {
         QTest::addColumn<QString>("kind");
         QTest::newRow("nan") << "nan";

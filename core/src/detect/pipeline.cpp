@@ -78,7 +78,11 @@ double ScorePipeline::extreme(double value) {
             // How far out, in units of extremeSigmas robust sigmas of the series' own band (a new record
             // by a hair in a noisy series is far less telling than a jolt of many sigmas); the range
             // stands in while there is no band.
-            const double sigma = (m_last.upper - m_last.lower) / (2.0 * m_config.ensemble.bandSigmas);
+            // A degenerate band (a series that mostly sits on one value) would make any excess huge in
+            // sigmas: the sigma is at least a small share of the range.
+            const double sigma =
+                std::max((m_last.upper - m_last.lower) / (2.0 * m_config.ensemble.bandSigmas),
+                         m_config.extremeRangeFloor * range);
             const double b = m_config.extremeSigmas > 0 && sigma > 0
                                  ? beyond * range / (m_config.extremeSigmas * sigma)
                                  : beyond;

@@ -12,7 +12,8 @@
 //      counts (multi-scale: a lasting moderate surprise as well as a short strong one);
 //   3. extreme: a value beyond the whole range seen so far scores at least `extremeScore` on its own (a
 //      quiet series alarms on its first big jolt even when its likelihood history is short), more the
-//      further out in sigmas of the series' band (`extremeSigmas`), so a record by a hair ranks low;
+//      further out in sigmas of the series' band (`extremeSigmas`; the sigma is at least
+//      `extremeRangeFloor` of the range), so a record by a hair ranks low;
 //   4. fire once: after the score reaches `fireLevel`, the next `restPoints` points score 0 — NAB-style
 //      scoring (and an operator) rewards the earliest report of an event and charges every repeat.
 // Causal, O(1) per point, fixed state (see stateBytes()). Times are UTC milliseconds.
@@ -48,6 +49,9 @@ struct PipelineConfig {
     int extremeWarmupPoints = 150; // points before a new extreme counts (the range is still being learned)
     double extremeSigmas = 10.0;   // this many band sigmas past the range score halfway from extremeScore
                                    // to 1 (0: measure in units of the range instead)
+    // Floor of that band sigma as a share of the range seen so far: in a series whose band is degenerate
+    // (mostly one value with bursts, e.g. idle disk writes) a record by a hair is not a jolt of many sigmas.
+    double extremeRangeFloor = 0.02;
     // 4. fire once
     double fireLevel = 0.6; // a score at least this high starts a rest period
     int restPoints = 25;    // points after a report that score 0
