@@ -106,13 +106,15 @@ bool applySettings(const std::string& text, detect::PipelineConfig& c) {
                                                      {"fireLevel", &c.fireLevel},
                                                      {"bandSigmas", &c.ensemble.bandSigmas},
                                                      {"extremeSigmas", &c.extremeSigmas},
-                                                     {"extremeRangeFloor", &c.extremeRangeFloor}};
+                                                     {"extremeRangeFloor", &c.extremeRangeFloor},
+                                                     {"patternSigmas", &c.patternSigmas}};
         const std::map<std::string, int*> ints{{"shortWindow", &c.shortWindow},
                                                {"warmupPoints", &c.warmupPoints},
                                                {"restPoints", &c.restPoints},
                                                {"longWindow", &c.longWindow},
                                                {"extremeWarmupPoints", &c.extremeWarmupPoints},
-                                               {"contextBins", &c.context.bins}};
+                                               {"contextBins", &c.context.bins},
+                                               {"patternWindow", &c.patternWindow}};
         if (auto d = doubles.find(key); d != doubles.end())
             *d->second = v;
         else if (auto i = ints.find(key); i != ints.end())
@@ -138,7 +140,7 @@ int benchNab(int argc, char** argv, int first) {
             "  --set changes pipeline parameters for the whole corpus (sensitivity studies):\n"
             "  deviationSigmas contextWeight shortWindow longMemory minStd warmupPoints\n"
             "  extremeScore fireLevel restPoints contextBins bandSigmas longWindow\n"
-            "  extremeWarmupPoints extremeSigmas extremeRangeFloor\n"
+            "  extremeWarmupPoints extremeSigmas extremeRangeFloor patternSigmas patternWindow\n"
             "  --dump DIR writes each file's scores (one per row) into DIR (diagnostics).\n");
         return 2;
     }

@@ -421,6 +421,7 @@ private slots:
             PipelineConfig c;
             c.longWindow = longWindow;
             c.restPoints = 0;
+            c.patternSigmas = 0.0; // the long scale alone
             ScorePipeline p(c);
             double sum = 0.0; // mean score over the stretch
             for (std::size_t i = 0; i < s.size(); ++i) {
@@ -479,6 +480,68 @@ private slots:
         QVERIFY2(hair >= c.extremeScore && hair < c.extremeScore + 0.03, qPrintable(QString::number(hair)));
         QVERIFY2(hairNoFloor > hair + 0.1, qPrintable(QString("%1 vs %2").arg(hairNoFloor).arg(hair)));
         QVERIFY2(jolt > c.extremeScore + 0.2, qPrintable(QString::number(jolt)));
+    }
+
+    // The profile deviation is measured against the shape of a day alone: when a day goes flat at its
+    // mean level (every value inside the usual range), the seasonal band's short-memory bias follows the
+    // flat day within a few points, but the deviation from the profile stays large.
+    void seasonalProfileDeviationSeesAChangedDay() {
+        ts::Series s = dailySeries(288 * 10, 5 * kMinuteMs, 2.0);
+        SeasonalDetector d;
+        d.setScoring(false);
+        QVERIFY(std::isnan(d.profileDeviation()));
+        double lateBand = 0.0;
+        double lateProfile = 0.0;
+        int late = 0;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const bool flat = i >= 288 * 8 && i < 288 * 9;
+            const Estimate e = d.update(s.time[i], flat ? 100.0 : s.value[i]);
+            if (i == 100)
+                QVERIFY(std::isnan(d.profileDeviation())); // no daily season yet
+            // On the way up to the daily peak (6 h after midnight, where the flat day is 40 below the usual
+            // shape), while the season is in use (an odd day can make the seasonal model drop it for a
+            // while).
+            const auto inDay = static_cast<int>(i % 288);
+            if (flat && inDay >= 30 && inDay < 66 && !std::isnan(d.profileDeviation())) {
+                lateBand += std::fabs(e.deviation);
+                lateProfile += std::fabs(d.profileDeviation());
+                ++late;
+            }
+        }
+        QVERIFY(d.dailyActive());
+        QVERIFY2(late >= 12, qPrintable(QString::number(late)));
+        QVERIFY2(lateProfile / late > 5.0, qPrintable(QString::number(lateProfile / late)));
+        QVERIFY2(lateProfile > 1.5 * lateBand,
+                 qPrintable(QString("%1 vs %2").arg(lateProfile).arg(lateBand)));
+    }
+
+    // Pattern channel: a day whose peak is cut off (a plateau at 110 where the day usually rises to 140;
+    // every value inside the usual range, no single point far out) is reported once, as "pattern", and
+    // not at all without the channel.
+    void pipelineReportsAChangedDayOnce() {
+        ts::Series s = dailySeries(288 * 10, 5 * kMinuteMs, 2.0);
+        for (std::size_t i = 288 * 8; i < 288 * 9; ++i)
+            s.value[i] = std::min(s.value[i], 110.0);
+        auto run = [&](double patternSigmas) {
+            PipelineConfig c;
+            c.patternSigmas = patternSigmas;
+            ScorePipeline p(c);
+            int reports = 0;
+            int patternReports = 0;
+            for (std::size_t i = 0; i < s.size(); ++i) {
+                const double score = p.update(s.time[i], s.value[i]);
+                if (i >= 288 * 8 && i < 288 * 9 && score >= c.fireLevel) {
+                    ++reports;
+                    patternReports += p.lastReason() == "pattern" ? 1 : 0;
+                }
+            }
+            return std::pair{reports, patternReports};
+        };
+        const auto [reports, patternReports] = run(PipelineConfig{}.patternSigmas);
+        const auto [reportsOff, patternOff] = run(0.0);
+        QVERIFY2(patternReports == 1, qPrintable(QString("%1 of %2").arg(patternReports).arg(reports)));
+        QCOMPARE(patternOff, 0);
+        QVERIFY2(reports > reportsOff, qPrintable(QString("%1 vs %2").arg(reports).arg(reportsOff)));
     }
 
     void pipelineHandlesBadInput_data() {

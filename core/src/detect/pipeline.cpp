@@ -24,7 +24,8 @@ ScorePipeline::ScorePipeline(PipelineConfig config)
     , m_context(config.context)
     , m_longAlpha(1.0 / std::max(config.longMemory, 1.0))
     , m_shortAlpha(2.0 / (std::max(config.shortWindow, 1) + 1.0))
-    , m_slowAlpha(2.0 / (std::max(config.longWindow, 1) + 1.0)) {}
+    , m_slowAlpha(2.0 / (std::max(config.longWindow, 1) + 1.0))
+    , m_patAlpha(2.0 / (std::max(config.patternWindow, 1) + 1.0)) {}
 
 void ScorePipeline::reset() {
     *this = ScorePipeline(m_config);
@@ -61,6 +62,25 @@ double ScorePipeline::likelihood() {
         m_slowVar = (1.0 - a) * (m_slowVar + a * ds * ds);
     }
     return score;
+}
+
+double ScorePipeline::pattern() {
+    // Judged only while a daily season is in use (the deviation from the shape of a day exists), with
+    // its own count: the channel's memory starts when the season does.
+    const double dev = m_ensemble.seasonal().profileDeviation();
+    if (!(m_config.patternSigmas > 0) || std::isnan(dev))
+        return 0.0; // (not judged: does not re-arm the channel either)
+    ++m_patN;
+    const double u = dev / m_config.patternSigmas;
+    m_pat += m_patAlpha * (std::min(1.0, 0.5 * u * u) - m_pat);
+    const double d = m_pat - m_patMean;
+    const double score = m_patN > m_config.warmupPoints ? tailScore(d, m_patVar) : 0.0;
+    const double a = m_patN < m_config.longMemory ? 1.0 / static_cast<double>(m_patN) : m_longAlpha;
+    m_patMean += a * d;
+    m_patVar = (1.0 - a) * (m_patVar + a * d * d);
+    if (!m_patArmed && score < 0.5 * m_config.fireLevel)
+        m_patArmed = true;
+    return m_patArmed ? score : 0.0;
 }
 
 double ScorePipeline::extreme(double value) {
@@ -113,8 +133,13 @@ double ScorePipeline::update(TimeMs t, double value) {
 
     const double fromExtreme = extreme(value);
     const double fromLikelihood = likelihood();
+    const double fromPattern = pattern();
     double score = fromLikelihood;
     m_reason = "likelihood";
+    if (fromPattern > score) {
+        score = fromPattern;
+        m_reason = "pattern";
+    }
     if (fromExtreme > score) {
         score = fromExtreme;
         m_reason = "extreme";
@@ -125,6 +150,9 @@ double ScorePipeline::update(TimeMs t, double value) {
         score = 0.0;
     } else if (score >= m_config.fireLevel) {
         m_sinceFire = 0;
+        // The slow pattern channel lags: it does not report again what was just reported (whichever
+        // stage reported it), nor a changed day once per rest period; it waits until it calms down.
+        m_patArmed = false;
     }
     if (score < 0.5)
         m_reason = {};

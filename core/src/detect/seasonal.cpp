@@ -107,6 +107,7 @@ void SeasonalDetector::updateRates(TimeMs t) {
 
 Estimate SeasonalDetector::update(TimeMs t, double value) {
     m_slowDeviation = 0.0;
+    m_profileDeviation = std::numeric_limits<double>::quiet_NaN();
     if (!std::isfinite(value) || (m_count > 0 && t <= m_last)) {
         Estimate e = expectation(t); // skipped: band kept, nothing learned
         e.score = 0.0;
@@ -169,6 +170,15 @@ Estimate SeasonalDetector::update(TimeMs t, double value) {
     const double aW = std::max(m_aWeekErr, 1.0 / n);
     m_errDaily += aW * (std::min(std::fabs(value - m_level - d), limit) - m_errDaily);
     m_errFull += aW * (std::min(std::fabs(value - m_level - d - w), limit) - m_errFull);
+    if (m_useDaily && e.ready) {
+        // Against the daily profile alone and in units of its own error (about a week of memory), not the
+        // band's (which includes the bias). Not the weekly profile: learned from few weeks it can fit noise
+        // (it may switch on for a series without a weekly pattern), and its smaller error would turn that
+        // noise into deviations; a weekly pattern shows here as a recurring deviation, which the caller's
+        // long memory learns.
+        const double ps = kMeanAbsToSigma * m_errDaily;
+        m_profileDeviation = ps > 0 ? (value - m_level - d) / ps : 0.0;
+    }
     m_slowDeviation = s > 0 && e.ready ? (value - (m_useDaily ? e.expected : m_level)) / s : 0.0;
     m_bias += wt * m_config.biasAlpha * (clip(value - m_level - d - (m_useWeekly ? w : 0.0), limit) - m_bias);
     const double used = std::min(std::fabs(r), limit);

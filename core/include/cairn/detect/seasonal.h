@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 
 namespace cairn::detect {
 
@@ -62,6 +63,11 @@ public:
     // Deviation (sigmas) of the last point from the slow baseline (the slow level, or the seasonal model
     // when a season is in use): what a change-point test should watch, since the fast level absorbs shifts.
     double slowDeviation() const { return m_slowDeviation; }
+    // Deviation (sigmas) of the last point from the daily profile alone (slow level + daily profile),
+    // without the short-memory bias, in units of that profile's own typical error: a day that departs
+    // from the usual shape of a day stays visible here, while the bias follows it within a few points.
+    // NaN while the daily season is not in use (and for skipped points).
+    double profileDeviation() const { return m_profileDeviation; }
 
 private:
     struct Slot {
@@ -92,6 +98,7 @@ private:
     double m_errDaily = 0.0;     // mean |x - level - daily|
     double m_errDailyBias = 0.0; // mean |x - level - bias - daily|
     double m_slowDeviation = 0.0;
+    double m_profileDeviation = std::numeric_limits<double>::quiet_NaN();
     double m_errFull = 0.0;  // mean |x - level - daily - weekly|
     double m_absScale = 0.0; // mean |residual| of the model in use
     TimeMs m_first = 0;
