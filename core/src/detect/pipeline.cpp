@@ -65,8 +65,8 @@ double ScorePipeline::likelihood() {
 }
 
 double ScorePipeline::pattern() {
-    // Judged only while a daily season is in use (the deviation from the shape of a day exists), with
-    // its own count: the channel's memory starts when the season does.
+    // Judged only once the daily profile exists (the deviation from the shape of a day is reported),
+    // with its own count: the channel's memory starts when the profile does.
     const double dev = m_ensemble.seasonal().profileDeviation();
     if (!(m_config.patternSigmas > 0) || std::isnan(dev))
         return 0.0; // (not judged: does not re-arm the channel either)

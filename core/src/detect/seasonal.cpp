@@ -170,7 +170,7 @@ Estimate SeasonalDetector::update(TimeMs t, double value) {
     const double aW = std::max(m_aWeekErr, 1.0 / n);
     m_errDaily += aW * (std::min(std::fabs(value - m_level - d), limit) - m_errDaily);
     m_errFull += aW * (std::min(std::fabs(value - m_level - d - w), limit) - m_errFull);
-    if (m_useDaily && e.ready) {
+    if (t - m_first >= kDayMs + kDayMs / 2 && e.ready) {
         // Against the daily profile alone and in units of its own error (about a week of memory), not the
         // band's (which includes the bias). Not the weekly profile: learned from few weeks it can fit noise
         // (it may switch on for a series without a weekly pattern), and its smaller error would turn that

@@ -10,7 +10,7 @@
 //      x / (x + 5) (p = 1e-5 scores 0.5; never saturates, so one threshold can still rank extremes);
 //      optionally the same test runs on a second, longer average (`longWindow`) and the larger score
 //      counts (multi-scale: a lasting moderate surprise as well as a short strong one);
-//   2b. pattern (once a daily season is in use): the same test on a separate, slower channel, the
+//   2b. pattern (once the series has spanned 1.5 days): the same test on a separate, slower channel, the
 //      deviation of each point from the learned shape of a day alone (SeasonalDetector::profileDeviation,
 //      without the short-memory bias that follows a changed day within a few points): a day whose shape
 //      changes while its values stay within the usual range (a plateau, a missing peak, a lower day) is
@@ -52,7 +52,7 @@ struct PipelineConfig {
     int longWindow = 0;
     // 2b. pattern: raw surprise min(1, (d / patternSigmas)^2 / 2) of the profile deviation d (0 = off),
     // averaged over about patternWindow points, judged like the likelihood (same memory and warm-up,
-    // counted from the first point with a daily season in use)
+    // counted from the first point with a learned daily profile)
     double patternSigmas = 4.0;
     int patternWindow = 32;
     // 3. extreme
@@ -112,7 +112,7 @@ private:
     double m_pat = 0.0;     // EWMA of the pattern surprise
     double m_patMean = 0.0; // long-memory mean and variance of m_pat
     double m_patVar = 0.0;
-    std::int64_t m_patN = 0; // points judged on the pattern channel (daily season in use)
+    std::int64_t m_patN = 0; // points judged on the pattern channel
     bool m_patArmed = true;  // false after a report until the pattern channel calms down
     double m_min = 0.0;      // range of the values seen so far
     double m_max = 0.0;

@@ -66,7 +66,9 @@ public:
     // Deviation (sigmas) of the last point from the daily profile alone (slow level + daily profile),
     // without the short-memory bias, in units of that profile's own typical error: a day that departs
     // from the usual shape of a day stays visible here, while the bias follows it within a few points.
-    // NaN while the daily season is not in use (and for skipped points).
+    // Reported once the series has spanned 1.5 days (the daily profile learns whether or not it is in
+    // use: a series whose pattern the simpler model follows well enough still has a shape of a day);
+    // NaN before (and for skipped points).
     double profileDeviation() const { return m_profileDeviation; }
 
 private:
