@@ -514,6 +514,25 @@ private slots:
                  qPrintable(QString("%1 vs %2").arg(lateProfile).arg(lateBand)));
     }
 
+    // The daily profile learns whether or not the model uses it: once 1.5 days are spanned the deviation
+    // from it is reported (finite) even for a series whose daily season is not in use (plain noise).
+    void seasonalProfileDeviationDoesNotNeedTheSeasonInUse() {
+        std::mt19937 rng(3);
+        std::normal_distribution<double> n(0.0, 1.0);
+        SeasonalDetector d;
+        const TimeMs step = 5 * kMinuteMs;
+        for (int i = 0; i < 288 * 3; ++i) {
+            d.update(kStart + i * step, 50.0 + n(rng));
+            if (i == 288)
+                QVERIFY(std::isnan(d.profileDeviation())); // one day: not yet
+        }
+        QVERIFY(!d.dailyActive());
+        QVERIFY(std::isfinite(d.profileDeviation()));
+        QVERIFY(std::fabs(d.profileDeviation()) < 6.0);
+        d.update(kStart + 288 * 3 * step, std::numeric_limits<double>::quiet_NaN());
+        QVERIFY(std::isnan(d.profileDeviation())); // a skipped point has no deviation
+    }
+
     // Pattern channel: a day whose peak is cut off (a plateau at 110 where the day usually rises to 140;
     // every value inside the usual range, no single point far out) is reported once, as "pattern", and
     // not at all without the channel.
