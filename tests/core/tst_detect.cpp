@@ -533,6 +533,35 @@ private slots:
         QVERIFY(std::isnan(d.profileDeviation())); // a skipped point has no deviation
     }
 
+    // A confirmed level shift (shiftLevel) re-levels the band at once, but the profile deviation adopts it
+    // only over levelTau: right after the shift it still sees the departure from the usual day, days later
+    // the new level is normal for it too.
+    void seasonalProfileDeviationAdoptsAShiftSlowly() {
+        ts::Series s = dailySeries(288 * 12, 5 * kMinuteMs, 2.0);
+        SeasonalDetector d;
+        d.setScoring(false);
+        const std::size_t at = 288 * 6;
+        double soonBand = 0.0;
+        double soonProfile = 0.0;
+        double lateProfile = 0.0;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const double v = s.value[i] + (i >= at ? 30.0 : 0.0);
+            if (i == at)
+                d.shiftLevel(30.0);
+            const Estimate e = d.update(s.time[i], v);
+            if (i >= at && i < at + 12) {
+                soonBand += std::fabs(e.deviation) / 12;
+                soonProfile += std::fabs(d.profileDeviation()) / 12;
+            }
+            if (i >= s.size() - 288)
+                lateProfile += std::fabs(d.profileDeviation()) / 288;
+        }
+        QVERIFY2(soonProfile > 2.5 && soonProfile > 2.0 * soonBand,
+                 qPrintable(QString("%1 vs %2").arg(soonProfile).arg(soonBand)));
+        QVERIFY2(lateProfile < 0.5 * soonProfile,
+                 qPrintable(QString("%1 vs %2").arg(lateProfile).arg(soonProfile)));
+    }
+
     // Pattern channel: a day whose peak is cut off (a plateau at 110 where the day usually rises to 140;
     // every value inside the usual range, no single point far out) is reported once, as "pattern", and
     // not at all without the channel.

@@ -53,7 +53,7 @@ struct PipelineConfig {
     // 2b. pattern: raw surprise min(1, (d / patternSigmas)^2 / 2) of the profile deviation d (0 = off),
     // averaged over about patternWindow points, judged like the likelihood (same memory and warm-up,
     // counted from the first point with a learned daily profile)
-    double patternSigmas = 4.0;
+    double patternSigmas = 3.5;
     int patternWindow = 32;
     // 3. extreme
     double extremeScore = 0.6;     // score floor of a value beyond the range seen so far
