@@ -25,7 +25,8 @@ ScorePipeline::ScorePipeline(PipelineConfig config)
     , m_longAlpha(1.0 / std::max(config.longMemory, 1.0))
     , m_shortAlpha(2.0 / (std::max(config.shortWindow, 1) + 1.0))
     , m_slowAlpha(2.0 / (std::max(config.longWindow, 1) + 1.0))
-    , m_patAlpha(2.0 / (std::max(config.patternWindow, 1) + 1.0)) {}
+    , m_patAlpha(2.0 / (std::max(config.patternWindow, 1) + 1.0))
+    , m_patInv(config.patternSigmas > 0 ? 1.0 / config.patternSigmas : 0.0) {}
 
 void ScorePipeline::reset() {
     *this = ScorePipeline(m_config);
@@ -68,10 +69,10 @@ double ScorePipeline::pattern() {
     // Judged only once the daily profile exists (the deviation from the shape of a day is reported),
     // with its own count: the channel's memory starts when the profile does.
     const double dev = m_ensemble.seasonal().profileDeviation();
-    if (!(m_config.patternSigmas > 0) || std::isnan(dev))
+    if (!(m_patInv > 0) || std::isnan(dev))
         return 0.0; // (not judged: does not re-arm the channel either)
     ++m_patN;
-    const double u = dev / m_config.patternSigmas;
+    const double u = dev * m_patInv;
     m_pat += m_patAlpha * (std::min(1.0, 0.5 * u * u) - m_pat);
     const double d = m_pat - m_patMean;
     const double score = m_patN > m_config.warmupPoints ? tailScore(d, m_patVar) : 0.0;

@@ -109,6 +109,7 @@ private:
     double m_slowMean = 0.0; // long-memory mean and variance of m_slow
     double m_slowVar = 0.0;
     double m_patAlpha;      // EWMA weight of the pattern average (patternWindow)
+    double m_patInv;        // 1 / patternSigmas (0 = channel off)
     double m_pat = 0.0;     // EWMA of the pattern surprise
     double m_patMean = 0.0; // long-memory mean and variance of m_pat
     double m_patVar = 0.0;
