@@ -98,17 +98,23 @@ bool applySettings(const std::string& text, detect::PipelineConfig& c) {
         const double v = std::strtod(item.c_str() + eq + 1, &end);
         if (end == item.c_str() + eq + 1 || *end != '\0' || !std::isfinite(v))
             return false;
-        const std::map<std::string, double*> doubles{
-            {"deviationSigmas", &c.deviationSigmas}, {"contextWeight", &c.contextWeight},
-            {"longMemory", &c.longMemory},           {"minStd", &c.minStd},
-            {"extremeScore", &c.extremeScore},       {"fireLevel", &c.fireLevel},
-            {"bandSigmas", &c.ensemble.bandSigmas},  {"extremeSigmas", &c.extremeSigmas}};
+        const std::map<std::string, double*> doubles{{"deviationSigmas", &c.deviationSigmas},
+                                                     {"contextWeight", &c.contextWeight},
+                                                     {"longMemory", &c.longMemory},
+                                                     {"minStd", &c.minStd},
+                                                     {"extremeScore", &c.extremeScore},
+                                                     {"fireLevel", &c.fireLevel},
+                                                     {"bandSigmas", &c.ensemble.bandSigmas},
+                                                     {"extremeSigmas", &c.extremeSigmas},
+                                                     {"extremeRangeFloor", &c.extremeRangeFloor},
+                                                     {"patternSigmas", &c.patternSigmas}};
         const std::map<std::string, int*> ints{{"shortWindow", &c.shortWindow},
                                                {"warmupPoints", &c.warmupPoints},
                                                {"restPoints", &c.restPoints},
                                                {"longWindow", &c.longWindow},
                                                {"extremeWarmupPoints", &c.extremeWarmupPoints},
-                                               {"contextBins", &c.context.bins}};
+                                               {"contextBins", &c.context.bins},
+                                               {"patternWindow", &c.patternWindow}};
         if (auto d = doubles.find(key); d != doubles.end())
             *d->second = v;
         else if (auto i = ints.find(key); i != ints.end())
@@ -134,7 +140,7 @@ int benchNab(int argc, char** argv, int first) {
             "  --set changes pipeline parameters for the whole corpus (sensitivity studies):\n"
             "  deviationSigmas contextWeight shortWindow longMemory minStd warmupPoints\n"
             "  extremeScore fireLevel restPoints contextBins bandSigmas longWindow\n"
-            "  extremeWarmupPoints extremeSigmas\n"
+            "  extremeWarmupPoints extremeSigmas extremeRangeFloor patternSigmas patternWindow\n"
             "  --dump DIR writes each file's scores (one per row) into DIR (diagnostics).\n");
         return 2;
     }

@@ -421,6 +421,7 @@ private slots:
             PipelineConfig c;
             c.longWindow = longWindow;
             c.restPoints = 0;
+            c.patternSigmas = 0.0; // the long scale alone
             ScorePipeline p(c);
             double sum = 0.0; // mean score over the stretch
             for (std::size_t i = 0; i < s.size(); ++i) {
@@ -454,6 +455,140 @@ private slots:
         QVERIFY2(jolt > c.extremeScore + 0.1, qPrintable(QString::number(jolt)));
         QCOMPARE(hairReason, std::string("extreme"));
         QCOMPARE(joltReason, std::string("extreme"));
+    }
+
+    // A series that mostly sits at 0 with bursts has a degenerate band (sigma near 0): a new record by 1%
+    // of the range must not count as a jolt of many sigmas, while doubling the record still does.
+    void pipelineExtremeInIdleSeriesIsMeasuredAgainstTheRange() {
+        auto scoreOf = [](double factor, double floor) {
+            PipelineConfig c;
+            c.extremeRangeFloor = floor;
+            ScorePipeline p(c);
+            TimeMs t = kStart;
+            double top = 0.0;
+            for (int i = 0; i < 3000; ++i, t += 5 * kMinuteMs) {
+                const double v = i % 97 == 0 ? 1000.0 + 3.0 * (i % 7) : 0.0;
+                top = std::max(top, v);
+                p.update(t, v);
+            }
+            return p.update(t, top * factor);
+        };
+        const PipelineConfig c;
+        const double hair = scoreOf(1.01, c.extremeRangeFloor);
+        const double hairNoFloor = scoreOf(1.01, 0.0);
+        const double jolt = scoreOf(2.0, c.extremeRangeFloor);
+        QVERIFY2(hair >= c.extremeScore && hair < c.extremeScore + 0.03, qPrintable(QString::number(hair)));
+        QVERIFY2(hairNoFloor > hair + 0.1, qPrintable(QString("%1 vs %2").arg(hairNoFloor).arg(hair)));
+        QVERIFY2(jolt > c.extremeScore + 0.2, qPrintable(QString::number(jolt)));
+    }
+
+    // The profile deviation is measured against the shape of a day alone: when a day goes flat at its
+    // mean level (every value inside the usual range), the seasonal band's short-memory bias follows the
+    // flat day within a few points, but the deviation from the profile stays large.
+    void seasonalProfileDeviationSeesAChangedDay() {
+        ts::Series s = dailySeries(288 * 10, 5 * kMinuteMs, 2.0);
+        SeasonalDetector d;
+        d.setScoring(false);
+        QVERIFY(std::isnan(d.profileDeviation()));
+        double lateBand = 0.0;
+        double lateProfile = 0.0;
+        int late = 0;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const bool flat = i >= 288 * 8 && i < 288 * 9;
+            const Estimate e = d.update(s.time[i], flat ? 100.0 : s.value[i]);
+            if (i == 100)
+                QVERIFY(std::isnan(d.profileDeviation())); // no daily profile yet
+            // On the way up to the daily peak (6 h after midnight, where the flat day is 40 below the usual
+            // shape).
+            const auto inDay = static_cast<int>(i % 288);
+            if (flat && inDay >= 30 && inDay < 66) {
+                lateBand += std::fabs(e.deviation);
+                lateProfile += std::fabs(d.profileDeviation());
+                ++late;
+            }
+        }
+        QVERIFY(d.dailyActive());
+        QCOMPARE(late, 36);
+        QVERIFY2(lateProfile / late > 5.0, qPrintable(QString::number(lateProfile / late)));
+        QVERIFY2(lateProfile > 1.5 * lateBand,
+                 qPrintable(QString("%1 vs %2").arg(lateProfile).arg(lateBand)));
+    }
+
+    // The daily profile learns whether or not the model uses it: once 1.5 days are spanned the deviation
+    // from it is reported (finite) even for a series whose daily season is not in use (plain noise).
+    void seasonalProfileDeviationDoesNotNeedTheSeasonInUse() {
+        std::mt19937 rng(3);
+        std::normal_distribution<double> n(0.0, 1.0);
+        SeasonalDetector d;
+        const TimeMs step = 5 * kMinuteMs;
+        for (int i = 0; i < 288 * 3; ++i) {
+            d.update(kStart + i * step, 50.0 + n(rng));
+            if (i == 288)
+                QVERIFY(std::isnan(d.profileDeviation())); // one day: not yet
+        }
+        QVERIFY(!d.dailyActive());
+        QVERIFY(std::isfinite(d.profileDeviation()));
+        QVERIFY(std::fabs(d.profileDeviation()) < 6.0);
+        d.update(kStart + 288 * 3 * step, std::numeric_limits<double>::quiet_NaN());
+        QVERIFY(std::isnan(d.profileDeviation())); // a skipped point has no deviation
+    }
+
+    // A confirmed level shift (shiftLevel) re-levels the band at once, but the profile deviation adopts it
+    // only over levelTau: right after the shift it still sees the departure from the usual day, days later
+    // the new level is normal for it too.
+    void seasonalProfileDeviationAdoptsAShiftSlowly() {
+        ts::Series s = dailySeries(288 * 12, 5 * kMinuteMs, 2.0);
+        SeasonalDetector d;
+        d.setScoring(false);
+        const std::size_t at = 288 * 6;
+        double soonBand = 0.0;
+        double soonProfile = 0.0;
+        double lateProfile = 0.0;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const double v = s.value[i] + (i >= at ? 30.0 : 0.0);
+            if (i == at)
+                d.shiftLevel(30.0);
+            const Estimate e = d.update(s.time[i], v);
+            if (i >= at && i < at + 12) {
+                soonBand += std::fabs(e.deviation) / 12;
+                soonProfile += std::fabs(d.profileDeviation()) / 12;
+            }
+            if (i >= s.size() - 288)
+                lateProfile += std::fabs(d.profileDeviation()) / 288;
+        }
+        QVERIFY2(soonProfile > 2.5 && soonProfile > 2.0 * soonBand,
+                 qPrintable(QString("%1 vs %2").arg(soonProfile).arg(soonBand)));
+        QVERIFY2(lateProfile < 0.5 * soonProfile,
+                 qPrintable(QString("%1 vs %2").arg(lateProfile).arg(soonProfile)));
+    }
+
+    // Pattern channel: a day whose peak is cut off (a plateau at 110 where the day usually rises to 140;
+    // every value inside the usual range, no single point far out) is reported once, as "pattern", and
+    // not at all without the channel.
+    void pipelineReportsAChangedDayOnce() {
+        ts::Series s = dailySeries(288 * 10, 5 * kMinuteMs, 2.0);
+        for (std::size_t i = 288 * 8; i < 288 * 9; ++i)
+            s.value[i] = std::min(s.value[i], 110.0);
+        auto run = [&](double patternSigmas) {
+            PipelineConfig c;
+            c.patternSigmas = patternSigmas;
+            ScorePipeline p(c);
+            int reports = 0;
+            int patternReports = 0;
+            for (std::size_t i = 0; i < s.size(); ++i) {
+                const double score = p.update(s.time[i], s.value[i]);
+                if (i >= 288 * 8 && i < 288 * 9 && score >= c.fireLevel) {
+                    ++reports;
+                    patternReports += p.lastReason() == "pattern" ? 1 : 0;
+                }
+            }
+            return std::pair{reports, patternReports};
+        };
+        const auto [reports, patternReports] = run(PipelineConfig{}.patternSigmas);
+        const auto [reportsOff, patternOff] = run(0.0);
+        QVERIFY2(patternReports == 1, qPrintable(QString("%1 of %2").arg(patternReports).arg(reports)));
+        QCOMPARE(patternOff, 0);
+        QVERIFY2(reports > reportsOff, qPrintable(QString("%1 vs %2").arg(reports).arg(reportsOff)));
     }
 
     void pipelineHandlesBadInput_data() {

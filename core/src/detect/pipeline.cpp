@@ -24,7 +24,9 @@ ScorePipeline::ScorePipeline(PipelineConfig config)
     , m_context(config.context)
     , m_longAlpha(1.0 / std::max(config.longMemory, 1.0))
     , m_shortAlpha(2.0 / (std::max(config.shortWindow, 1) + 1.0))
-    , m_slowAlpha(2.0 / (std::max(config.longWindow, 1) + 1.0)) {}
+    , m_slowAlpha(2.0 / (std::max(config.longWindow, 1) + 1.0))
+    , m_patAlpha(2.0 / (std::max(config.patternWindow, 1) + 1.0))
+    , m_patInv(config.patternSigmas > 0 ? 1.0 / config.patternSigmas : 0.0) {}
 
 void ScorePipeline::reset() {
     *this = ScorePipeline(m_config);
@@ -63,6 +65,25 @@ double ScorePipeline::likelihood() {
     return score;
 }
 
+double ScorePipeline::pattern() {
+    // Judged only once the daily profile exists (the deviation from the shape of a day is reported),
+    // with its own count: the channel's memory starts when the profile does.
+    const double dev = m_ensemble.seasonal().profileDeviation();
+    if (!(m_patInv > 0) || std::isnan(dev))
+        return 0.0; // (not judged: does not re-arm the channel either)
+    ++m_patN;
+    const double u = dev * m_patInv;
+    m_pat += m_patAlpha * (std::min(1.0, 0.5 * u * u) - m_pat);
+    const double d = m_pat - m_patMean;
+    const double score = m_patN > m_config.warmupPoints ? tailScore(d, m_patVar) : 0.0;
+    const double a = m_patN < m_config.longMemory ? 1.0 / static_cast<double>(m_patN) : m_longAlpha;
+    m_patMean += a * d;
+    m_patVar = (1.0 - a) * (m_patVar + a * d * d);
+    if (!m_patArmed && score < 0.5 * m_config.fireLevel)
+        m_patArmed = true;
+    return m_patArmed ? score : 0.0;
+}
+
 double ScorePipeline::extreme(double value) {
     // A value beyond the whole range seen so far scores at least extremeScore, more the further out.
     // (beyond: distance past the range, in units of the range)
@@ -78,7 +99,11 @@ double ScorePipeline::extreme(double value) {
             // How far out, in units of extremeSigmas robust sigmas of the series' own band (a new record
             // by a hair in a noisy series is far less telling than a jolt of many sigmas); the range
             // stands in while there is no band.
-            const double sigma = (m_last.upper - m_last.lower) / (2.0 * m_config.ensemble.bandSigmas);
+            // A degenerate band (a series that mostly sits on one value) would make any excess huge in
+            // sigmas: the sigma is at least a small share of the range.
+            const double sigma =
+                std::max((m_last.upper - m_last.lower) / (2.0 * m_config.ensemble.bandSigmas),
+                         m_config.extremeRangeFloor * range);
             const double b = m_config.extremeSigmas > 0 && sigma > 0
                                  ? beyond * range / (m_config.extremeSigmas * sigma)
                                  : beyond;
@@ -109,8 +134,13 @@ double ScorePipeline::update(TimeMs t, double value) {
 
     const double fromExtreme = extreme(value);
     const double fromLikelihood = likelihood();
+    const double fromPattern = pattern();
     double score = fromLikelihood;
     m_reason = "likelihood";
+    if (fromPattern > score) {
+        score = fromPattern;
+        m_reason = "pattern";
+    }
     if (fromExtreme > score) {
         score = fromExtreme;
         m_reason = "extreme";
@@ -121,6 +151,9 @@ double ScorePipeline::update(TimeMs t, double value) {
         score = 0.0;
     } else if (score >= m_config.fireLevel) {
         m_sinceFire = 0;
+        // The slow pattern channel lags: it does not report again what was just reported (whichever
+        // stage reported it), nor a changed day once per rest period; it waits until it calms down.
+        m_patArmed = false;
     }
     if (score < 0.5)
         m_reason = {};

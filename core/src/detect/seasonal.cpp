@@ -84,6 +84,7 @@ void SeasonalDetector::shiftLevel(double delta) {
     if (std::isfinite(delta)) {
         m_level += delta;
         m_fast += delta;
+        m_shifted += delta;
     }
 }
 
@@ -107,6 +108,7 @@ void SeasonalDetector::updateRates(TimeMs t) {
 
 Estimate SeasonalDetector::update(TimeMs t, double value) {
     m_slowDeviation = 0.0;
+    m_profileDeviation = std::numeric_limits<double>::quiet_NaN();
     if (!std::isfinite(value) || (m_count > 0 && t <= m_last)) {
         Estimate e = expectation(t); // skipped: band kept, nothing learned
         e.score = 0.0;
@@ -154,6 +156,8 @@ Estimate SeasonalDetector::update(TimeMs t, double value) {
     m_outsideMs = std::clamp(m_outsideMs + (outside ? stepDt : -stepDt), 0.0, 2.0 * adopt);
     const double wt = outside && m_outsideMs < adopt ? std::clamp(m_config.anomalyWeight, 0.0, 1.0) : 1.0;
     const double aL = wt * std::max(m_aLevel, 1.0 / n);
+    // A level shift confirmed by the caller is adopted by the profile deviation over levelTau only.
+    m_shifted -= m_aLevel * m_shifted;
     const double aF = wt * std::max(m_config.fastAlpha, 1.0 / n);
     const double aE = std::max(m_config.scaleAlpha, 1.0 / n);
     const double limit = e.ready && s > 0 ? m_config.clipSigmas * s : std::numeric_limits<double>::infinity();
@@ -169,6 +173,15 @@ Estimate SeasonalDetector::update(TimeMs t, double value) {
     const double aW = std::max(m_aWeekErr, 1.0 / n);
     m_errDaily += aW * (std::min(std::fabs(value - m_level - d), limit) - m_errDaily);
     m_errFull += aW * (std::min(std::fabs(value - m_level - d - w), limit) - m_errFull);
+    if (t - m_first >= kDayMs + kDayMs / 2 && e.ready) {
+        // Against the daily profile alone and in units of its own error (about a week of memory), not the
+        // band's (which includes the bias). Not the weekly profile: learned from few weeks it can fit noise
+        // (it may switch on for a series without a weekly pattern), and its smaller error would turn that
+        // noise into deviations; a weekly pattern shows here as a recurring deviation, which the caller's
+        // long memory learns.
+        const double ps = kMeanAbsToSigma * m_errDaily;
+        m_profileDeviation = ps > 0 ? (value - (m_level - m_shifted) - d) / ps : 0.0;
+    }
     m_slowDeviation = s > 0 && e.ready ? (value - (m_useDaily ? e.expected : m_level)) / s : 0.0;
     m_bias += wt * m_config.biasAlpha * (clip(value - m_level - d - (m_useWeekly ? w : 0.0), limit) - m_bias);
     const double used = std::min(std::fabs(r), limit);

@@ -10,9 +10,16 @@
 //      x / (x + 5) (p = 1e-5 scores 0.5; never saturates, so one threshold can still rank extremes);
 //      optionally the same test runs on a second, longer average (`longWindow`) and the larger score
 //      counts (multi-scale: a lasting moderate surprise as well as a short strong one);
+//   2b. pattern (once the series has spanned 1.5 days): the same test on a separate, slower channel, the
+//      deviation of each point from the learned shape of a day alone (SeasonalDetector::profileDeviation,
+//      without the short-memory bias that follows a changed day within a few points): a day whose shape
+//      changes while its values stay within the usual range (a plateau, a missing peak, a lower day) is
+//      improbable over `patternWindow` points. The channel lags, so it does not repeat an event: after
+//      any report it stays silent until its score has fallen below half the fire level;
 //   3. extreme: a value beyond the whole range seen so far scores at least `extremeScore` on its own (a
 //      quiet series alarms on its first big jolt even when its likelihood history is short), more the
-//      further out in sigmas of the series' band (`extremeSigmas`), so a record by a hair ranks low;
+//      further out in sigmas of the series' band (`extremeSigmas`; the sigma is at least
+//      `extremeRangeFloor` of the range), so a record by a hair ranks low;
 //   4. fire once: after the score reaches `fireLevel`, the next `restPoints` points score 0 — NAB-style
 //      scoring (and an operator) rewards the earliest report of an event and charges every repeat.
 // Causal, O(1) per point, fixed state (see stateBytes()). Times are UTC milliseconds.
@@ -43,11 +50,19 @@ struct PipelineConfig {
     // Off by default: on NAB it adds +0.2 at 64 points only (no plateau with extremeSigmas on) and
     // costs about 5% of throughput; kept for parameter studies (bench nab --set longWindow=N).
     int longWindow = 0;
+    // 2b. pattern: raw surprise min(1, (d / patternSigmas)^2 / 2) of the profile deviation d (0 = off),
+    // averaged over about patternWindow points, judged like the likelihood (same memory and warm-up,
+    // counted from the first point with a learned daily profile)
+    double patternSigmas = 3.5;
+    int patternWindow = 32;
     // 3. extreme
     double extremeScore = 0.6;     // score floor of a value beyond the range seen so far
     int extremeWarmupPoints = 150; // points before a new extreme counts (the range is still being learned)
     double extremeSigmas = 10.0;   // this many band sigmas past the range score halfway from extremeScore
                                    // to 1 (0: measure in units of the range instead)
+    // Floor of that band sigma as a share of the range seen so far: in a series whose band is degenerate
+    // (mostly one value with bursts, e.g. idle disk writes) a record by a hair is not a jolt of many sigmas.
+    double extremeRangeFloor = 0.02;
     // 4. fire once
     double fireLevel = 0.6; // a score at least this high starts a rest period
     int restPoints = 25;    // points after a report that score 0
@@ -62,7 +77,8 @@ public:
     const EnsembleDetector& ensemble() const { return m_ensemble; }
     const ContextDetector& context() const { return m_context; }
     // Why the last score reached 0.5: "likelihood" (the recent surprise is improbable for this series),
-    // "extreme" (beyond the range seen so far), or empty.
+    // "pattern" (the recent points depart from the usual shape of a day), "extreme" (beyond the range seen
+    // so far), or empty.
     std::string_view lastReason() const { return m_reason; }
     // Raw surprise of the last point in [0,1] (before the likelihood stage).
     double lastRawSurprise() const { return m_raw; }
@@ -73,6 +89,7 @@ public:
 
 private:
     double likelihood();
+    double pattern();
     double tailScore(double d, double var) const;
     double extreme(double value);
 
@@ -91,7 +108,14 @@ private:
     double m_slow = 0.0;     // EWMA of the raw surprise over about longWindow points
     double m_slowMean = 0.0; // long-memory mean and variance of m_slow
     double m_slowVar = 0.0;
-    double m_min = 0.0; // range of the values seen so far
+    double m_patAlpha;      // EWMA weight of the pattern average (patternWindow)
+    double m_patInv;        // 1 / patternSigmas (0 = channel off)
+    double m_pat = 0.0;     // EWMA of the pattern surprise
+    double m_patMean = 0.0; // long-memory mean and variance of m_pat
+    double m_patVar = 0.0;
+    std::int64_t m_patN = 0; // points judged on the pattern channel
+    bool m_patArmed = true;  // false after a report until the pattern channel calms down
+    double m_min = 0.0;      // range of the values seen so far
     double m_max = 0.0;
     std::int64_t m_n = 0;
     std::int64_t m_sinceFire = std::int64_t{1} << 40;

@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 
 namespace cairn::detect {
 
@@ -62,6 +63,16 @@ public:
     // Deviation (sigmas) of the last point from the slow baseline (the slow level, or the seasonal model
     // when a season is in use): what a change-point test should watch, since the fast level absorbs shifts.
     double slowDeviation() const { return m_slowDeviation; }
+    // Deviation (sigmas) of the last point from the daily profile alone (slow level + daily profile),
+    // without the short-memory bias, in units of that profile's own typical error: a day that departs
+    // from the usual shape of a day stays visible here, while the bias follows it within a few points.
+    // The level is the one before recent shiftLevel() calls: a confirmed level shift re-levels the
+    // baseline at once (so the band stops alarming), but the shape of a day adopts it only over levelTau
+    // (a day that jumps to a plateau is a departure from the usual day, not a new normal within minutes).
+    // Reported once the series has spanned 1.5 days (the daily profile learns whether or not it is in
+    // use: a series whose pattern the simpler model follows well enough still has a shape of a day);
+    // NaN before (and for skipped points).
+    double profileDeviation() const { return m_profileDeviation; }
 
 private:
     struct Slot {
@@ -92,6 +103,8 @@ private:
     double m_errDaily = 0.0;     // mean |x - level - daily|
     double m_errDailyBias = 0.0; // mean |x - level - bias - daily|
     double m_slowDeviation = 0.0;
+    double m_shifted = 0.0; // shiftLevel() deltas not yet adopted by the profile deviation (decays)
+    double m_profileDeviation = std::numeric_limits<double>::quiet_NaN();
     double m_errFull = 0.0;  // mean |x - level - daily - weekly|
     double m_absScale = 0.0; // mean |residual| of the model in use
     TimeMs m_first = 0;
