@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The QtKeychain path for real: starts a private D-Bus session (dbus-run-session) with Debian's gnome-keyring as
-# the Secret Service, unlocked with a test password, then runs tst_keychain twice — the first process stores a
+# the Secret Service, unlocked with a test password, then runs keychain_phases (tests/ui/keychain_phases.cpp) twice — the first process stores a
 # source's password through the Data sources dialog and checks it is in no file Cairn writes, the second (a new
 # process, as after a restart) reads it back from the keyring. Skips only when the daemon cannot start.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=${CAIRN_SOURCE_DIR:-$(cd "$here/../.." && pwd)}
 bin=${CAIRN_BIN_DIR:-$src/build/bin}
-test_bin=$bin/tst_keychain
+test_bin=$bin/keychain_phases
 
 if [ ! -x "$test_bin" ]; then
     echo "SKIP: $test_bin is not built (the GUI is off)"

@@ -2,7 +2,7 @@
 // Service (gnome-keyring, started and unlocked by tests/scripts/test_keychain.sh under dbus-run-session),
 // never into the sources file, the settings or any other file Cairn writes; a new process reads it back.
 // Run in two phases by the script (CAIRN_KEYCHAIN_PHASE=store, then =read in a fresh process, both with
-// CAIRN_KEYCHAIN_DIR set); run on its own (ctest) it skips and says how to run it.
+// CAIRN_KEYCHAIN_DIR set); not a CTest test itself (run on its own it skips and says how to run it).
 #include "ui/datasourcesdialog.h"
 #include "ui/secretstore.h"
 #include "ui/sourcescontroller.h"
@@ -117,4 +117,4 @@ private slots:
 };
 
 QTEST_MAIN(TestKeychain)
-#include "tst_keychain.moc"
+#include "keychain_phases.moc"
