@@ -8,6 +8,17 @@
 
 namespace cairn::detect {
 
+namespace {
+
+// Median of a sorted window of n > 0 values (a local function: the per-point path inlines it).
+double sortedMedian(const float* s, int n) {
+    if (n % 2 == 1)
+        return s[n / 2];
+    return 0.5 * (static_cast<double>(s[n / 2 - 1]) + s[n / 2]);
+}
+
+} // namespace
+
 RollingMadDetector::RollingMadDetector(double bandSigmas, int warmupPoints)
     : m_bandSigmas(bandSigmas)
     , m_warmup(std::clamp(warmupPoints, 3, kWindow)) {}
@@ -21,11 +32,7 @@ void RollingMadDetector::reset() {
 double RollingMadDetector::median() const {
     if (m_size == 0)
         return kNaN;
-    const int n = m_size;
-    if (n % 2 == 1)
-        return m_sorted[static_cast<std::size_t>(n / 2)];
-    return 0.5 * (static_cast<double>(m_sorted[static_cast<std::size_t>(n / 2 - 1)]) +
-                  m_sorted[static_cast<std::size_t>(n / 2)]);
+    return sortedMedian(m_sorted.data(), m_size);
 }
 
 double RollingMadDetector::mad(double med) const {
@@ -64,7 +71,7 @@ double RollingMadDetector::sigma() const {
 Estimate RollingMadDetector::update(TimeMs t, double value) {
     Estimate e;
     if (m_size > 0) {
-        e.expected = median();
+        e.expected = sortedMedian(m_sorted.data(), m_size);
         const double s = std::max(std::max(1.4826 * m_mad, 0.5 * kMeanAbsToSigma * m_absEwma),
                                   1e-3 * std::fabs(e.expected) + 1e-9);
         e.lower = e.expected - m_bandSigmas * s;
@@ -117,7 +124,7 @@ Estimate RollingMadDetector::update(TimeMs t, double value) {
     m_size = n + 1;
     if (++m_sinceMad >= kMadRefresh || m_size < m_warmup + kMadRefresh) {
         m_sinceMad = 0;
-        m_mad = mad(median());
+        m_mad = mad(sortedMedian(m_sorted.data(), m_size));
     }
     return e;
 }

@@ -33,7 +33,7 @@ public:
     void setScoring(bool on) { m_scoring = on; }
 
 private:
-    double mad(double med) const;
+    inline double mad(double med) const; // inline: defined in robust.cpp only
 
     std::array<float, kWindow> m_ring{};   // arrival order
     std::array<float, kWindow> m_sorted{}; // the same values, sorted
