@@ -3,7 +3,9 @@
 #include "cairn/detect/seasonal.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 namespace cairn::detect {
@@ -15,6 +17,18 @@ double sortedMedian(const float* s, int n) {
     if (n % 2 == 1)
         return s[n / 2];
     return 0.5 * (static_cast<double>(s[n / 2 - 1]) + s[n / 2]);
+}
+
+// Comparison key for inserting v into a sorted window: v itself when the values below v go before it
+// (orEqual false), else the smallest float above v, so that x < key exactly when x <= v, for any float x.
+// Integer selects only: whether v moves up or down in the window is random and a branch would mispredict.
+float insertKey(float v, bool orEqual) {
+    auto bits = std::bit_cast<std::uint32_t>(v);
+    const auto negativeZero = static_cast<std::uint32_t>(bits == 0x80000000u);
+    bits &= negativeZero - 1u; // -0 counts as +0: the next float above both is the smallest denormal
+    const std::uint32_t next = bits + 1u - ((bits >> 31) << 1); // one ulp towards +inf (v < +inf)
+    const std::uint32_t pick = 0u - static_cast<std::uint32_t>(orEqual);
+    return std::bit_cast<float>((std::bit_cast<std::uint32_t>(v) & ~pick) | (next & pick));
 }
 
 } // namespace
@@ -96,24 +110,29 @@ Estimate RollingMadDetector::update(TimeMs t, double value) {
     float* s = m_sorted.data();
     int n = m_size;
     if (n == kWindow) {
-        // Replace the oldest value by the new one in the sorted copy: one in-place pass from the old
-        // value's slot towards the new value's (usually a few slots; no second search and move).
+        // Replace the oldest value by the new one in the sorted copy. The ranks of the leaving and the
+        // arriving value are random, so searching and shifting with branches mispredicts several times per
+        // point: instead every slot is rebuilt from its neighbours with selects on value comparisons
+        // (vectorised by the compiler, no data-dependent branch). Same result as removing the first slot
+        // holding `old` and putting v after the values below it (v >= old) or up to it (v < old):
+        //   t = s without that slot: t[i] = s[i] < old ? s[i] : s[i + 1]
+        //   v goes after the t[i] < key, key = v (v >= old) or the next float above v (v < old, so
+        //   t[i] < key means t[i] <= v); slots past it hold t[i - 1].
         const float old = m_ring[static_cast<std::size_t>(m_head)];
-        int at = static_cast<int>(std::lower_bound(s, s + n, old) - s);
-        if (v >= old) {
-            while (at + 1 < n && s[at + 1] < v) {
-                s[at] = s[at + 1];
-                ++at;
-            }
-        } else {
-            while (at > 0 && s[at - 1] > v) {
-                s[at] = s[at - 1];
-                --at;
-            }
+        const float key = insertKey(v, !(v >= old));
+        float snap[kWindow + 3]; // s with -inf before it and +inf after it (t[-1] < key, t[kWindow-1] >= key)
+        snap[0] = -HUGE_VALF;
+        std::memcpy(snap + 1, s, sizeof(float) * kWindow);
+        snap[kWindow + 1] = snap[kWindow + 2] = HUGE_VALF;
+        float out[kWindow + 1];
+        for (int i = 0; i < kWindow + 1; ++i) {
+            const float prev = snap[i] < old ? snap[i] : snap[i + 1];         // t[i - 1]
+            const float here = snap[i + 1] < old ? snap[i + 1] : snap[i + 2]; // t[i]
+            out[i] = here < key ? here : prev < key ? v : prev;
         }
-        s[at] = v;
+        std::memcpy(s, out, sizeof(float) * kWindow);
         m_ring[static_cast<std::size_t>(m_head)] = v;
-        m_head = (m_head + 1) % kWindow;
+        m_head = m_head + 1 == kWindow ? 0 : m_head + 1;
         n = kWindow - 1; // m_size stays kWindow below
     } else {
         m_ring[static_cast<std::size_t>(m_size)] = v;
