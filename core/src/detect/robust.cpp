@@ -35,7 +35,10 @@ float insertKey(float v, bool orEqual) {
 
 RollingMadDetector::RollingMadDetector(double bandSigmas, int warmupPoints)
     : m_bandSigmas(bandSigmas)
-    , m_warmup(std::clamp(warmupPoints, 3, kWindow)) {}
+    , m_warmup(std::clamp(warmupPoints, 3, kWindow)) {
+    m_sorted.fill(HUGE_VALF);
+    m_sorted[0] = -HUGE_VALF;
+}
 
 void RollingMadDetector::reset() {
     const bool scoring = m_scoring;
@@ -46,7 +49,7 @@ void RollingMadDetector::reset() {
 double RollingMadDetector::median() const {
     if (m_size == 0)
         return kNaN;
-    return sortedMedian(m_sorted.data(), m_size);
+    return sortedMedian(m_sorted.data() + 1, m_size);
 }
 
 double RollingMadDetector::mad(double med) const {
@@ -55,10 +58,7 @@ double RollingMadDetector::mad(double med) const {
     const int n = m_size;
     if (n == 0)
         return 0.0;
-    float buf[kWindow + 2];
-    buf[0] = -HUGE_VALF;
-    std::memcpy(buf + 1, m_sorted.data(), sizeof(float) * static_cast<std::size_t>(n));
-    buf[n + 1] = HUGE_VALF;
+    const float* buf = m_sorted.data(); // -inf, the n values, +inf
     const int k = n / 2;
     int l = ((n % 2 == 1) ? n / 2 : n / 2 - 1) + 1;
     int r = l + 1;
@@ -85,7 +85,7 @@ double RollingMadDetector::sigma() const {
 Estimate RollingMadDetector::update(TimeMs t, double value) {
     Estimate e;
     if (m_size > 0) {
-        e.expected = sortedMedian(m_sorted.data(), m_size);
+        e.expected = sortedMedian(m_sorted.data() + 1, m_size);
         const double s = std::max(std::max(1.4826 * m_mad, 0.5 * kMeanAbsToSigma * m_absEwma),
                                   1e-3 * std::fabs(e.expected) + 1e-9);
         e.lower = e.expected - m_bandSigmas * s;
@@ -107,7 +107,7 @@ Estimate RollingMadDetector::update(TimeMs t, double value) {
     }
 
     const float v = static_cast<float>(value);
-    float* s = m_sorted.data();
+    float* s = m_sorted.data() + 1;
     int n = m_size;
     if (n == kWindow) {
         // Replace the oldest value by the new one in the sorted copy. The ranks of the leaving and the
@@ -120,17 +120,19 @@ Estimate RollingMadDetector::update(TimeMs t, double value) {
         //   t[i] < key means t[i] <= v); slots past it hold t[i - 1].
         const float old = m_ring[static_cast<std::size_t>(m_head)];
         const float key = insertKey(v, !(v >= old));
-        float snap[kWindow + 3]; // s with -inf before it and +inf after it (t[-1] < key, t[kWindow-1] >= key)
-        snap[0] = -HUGE_VALF;
-        std::memcpy(snap + 1, s, sizeof(float) * kWindow);
-        snap[kWindow + 1] = snap[kWindow + 2] = HUGE_VALF;
+        // Read from the sentinel-padded window itself (a padded local copy would be read back straight
+        // after it was written, in pieces that do not match the stores: store-forwarding stalls).
+        const float* p = m_sorted.data(); // p[i] = s[i - 1], -inf before s, +inf after it
         float out[kWindow + 1];
         for (int i = 0; i < kWindow + 1; ++i) {
-            const float prev = snap[i] < old ? snap[i] : snap[i + 1];         // t[i - 1]
-            const float here = snap[i + 1] < old ? snap[i + 1] : snap[i + 2]; // t[i]
+            const float a = p[i]; // unconditional loads: the selects below vectorise
+            const float b = p[i + 1];
+            const float c = p[i + 2];
+            const float prev = a < old ? a : b; // t[i - 1] (-inf for i = 0)
+            const float here = b < old ? b : c; // t[i] (+inf for i >= kWindow - 1)
             out[i] = here < key ? here : prev < key ? v : prev;
         }
-        std::memcpy(s, out, sizeof(float) * kWindow);
+        std::memcpy(s, out, sizeof out); // out[kWindow] is +inf: the sentinel after s stays
         m_ring[static_cast<std::size_t>(m_head)] = v;
         m_head = m_head + 1 == kWindow ? 0 : m_head + 1;
         n = kWindow - 1; // m_size stays kWindow below
@@ -143,7 +145,7 @@ Estimate RollingMadDetector::update(TimeMs t, double value) {
     m_size = n + 1;
     if (++m_sinceMad >= kMadRefresh || m_size < m_warmup + kMadRefresh) {
         m_sinceMad = 0;
-        m_mad = mad(sortedMedian(m_sorted.data(), m_size));
+        m_mad = mad(sortedMedian(m_sorted.data() + 1, m_size));
     }
     return e;
 }
