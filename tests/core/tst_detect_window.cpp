@@ -1,8 +1,10 @@
 // Tests for the per-point fast paths of cairn/detect: the branch-free sorted window of RollingMadDetector
 // must keep exactly the window the straightforward algorithm (search the leaving value, slide the values
-// between it and the arriving one) keeps, for any data: duplicates, signed zeros, values beyond float
-// range, denormals, monotone runs.
+// between it and the arriving one) keeps, and its MAD must be the one a merge of the deviations on both
+// sides of the median finds, for any data: duplicates, signed zeros, values beyond float range,
+// denormals, monotone runs.
 #include "cairn/detect/robust.h"
+#include "cairn/detect/seasonal.h"
 
 #include <QtTest>
 
@@ -22,10 +24,52 @@ using namespace cairn::detect;
 
 namespace {
 
-// The reference: the rolling window kept sorted by a binary search and in-place slides.
+// The reference: the rolling window kept sorted by a binary search and in-place slides, its MAD found by
+// merging the deviations below and above the median, and the detector's scale from both.
 class ReferenceWindow {
 public:
     void push(double value) {
+        if (m_size > 0) {
+            const double dev = std::fabs(value - median());
+            const double cap = 6.0 * std::max(m_absEwma, 1e-12);
+            m_absEwma += 0.05 * ((m_size < kWarmup ? dev : std::min(dev, cap)) - m_absEwma);
+        }
+        insert(value);
+        if (++m_sinceMad >= RollingMadDetector::kMadRefresh ||
+            m_size < kWarmup + RollingMadDetector::kMadRefresh) {
+            m_sinceMad = 0;
+            m_mad = mad(median());
+        }
+    }
+    double median() const {
+        if (m_size % 2 == 1)
+            return m_sorted[static_cast<std::size_t>(m_size / 2)];
+        return 0.5 * (static_cast<double>(m_sorted[static_cast<std::size_t>(m_size / 2 - 1)]) +
+                      m_sorted[static_cast<std::size_t>(m_size / 2)]);
+    }
+    double sigma() const {
+        const double s = std::max(1.4826 * m_mad, 0.5 * kMeanAbsToSigma * m_absEwma);
+        return std::max(s, 1e-3 * std::fabs(median()) + 1e-9);
+    }
+
+private:
+    static constexpr int kWarmup = 8; // RollingMadDetector's default
+
+    double mad(double med) const {
+        // Take the k + 1 smallest deviations, always the smaller of the next one below and above (past either
+        // end: -inf and +inf values, so an infinite median gives NaN deviations as in the detector).
+        int l = (m_size % 2 == 1 ? m_size / 2 : m_size / 2 - 1);
+        int r = l + 1;
+        double d = 0.0;
+        for (int picked = 0; picked <= m_size / 2; ++picked) {
+            const double dl = med - (l >= 0 ? m_sorted[static_cast<std::size_t>(l)] : -HUGE_VALF);
+            const double dr = (r < m_size ? m_sorted[static_cast<std::size_t>(r)] : HUGE_VALF) - med;
+            d = dl <= dr ? dl : dr;
+            (dl <= dr ? l : r) += dl <= dr ? -1 : 1;
+        }
+        return d;
+    }
+    void insert(double value) {
         const float v = static_cast<float>(value);
         constexpr int kN = RollingMadDetector::kWindow;
         float* s = m_sorted.data();
@@ -54,21 +98,23 @@ public:
             ++m_size;
         }
     }
-    double median() const {
-        if (m_size % 2 == 1)
-            return m_sorted[static_cast<std::size_t>(m_size / 2)];
-        return 0.5 * (static_cast<double>(m_sorted[static_cast<std::size_t>(m_size / 2 - 1)]) +
-                      m_sorted[static_cast<std::size_t>(m_size / 2)]);
-    }
 
-private:
     std::array<float, RollingMadDetector::kWindow> m_ring{};
     std::array<float, RollingMadDetector::kWindow> m_sorted{};
     int m_size = 0;
     int m_head = 0;
+    int m_sinceMad = 0;
+    double m_absEwma = 0.0;
+    double m_mad = 0.0;
 };
 
-// Feeds `values` to both; the medians must agree to the bit (sign of zero included) after every point.
+bool same(double a, double b) {
+    return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b) ||
+           (std::isnan(a) && std::isnan(b));
+}
+
+// Feeds `values` to both; the medians must agree to the bit (sign of zero included) after every point, and
+// so must the scales (MAD-based sigma; a MAD of zero may differ in sign, sigma is floored above zero).
 bool sameWindow(const std::vector<double>& values, QString& why) {
     RollingMadDetector mad;
     ReferenceWindow ref;
@@ -79,15 +125,18 @@ bool sameWindow(const std::vector<double>& values, QString& why) {
         t += 60'000;
         const double a = mad.median();
         const double b = ref.median();
-        if (std::bit_cast<std::uint64_t>(a) != std::bit_cast<std::uint64_t>(b) &&
-            !(std::isnan(a) && std::isnan(b))) {
-            why = QStringLiteral("point %1 (value %2): median %3 (bits %4), reference %5 (bits %6)")
-                      .arg(i)
-                      .arg(values[i])
-                      .arg(a)
-                      .arg(std::bit_cast<std::uint64_t>(a), 0, 16)
-                      .arg(b)
-                      .arg(std::bit_cast<std::uint64_t>(b), 0, 16);
+        if (!same(a, b) || !same(mad.sigma(), ref.sigma())) {
+            why =
+                QStringLiteral("point %1 (value %2): median %3 (bits %4), reference %5 (bits %6); sigma %7, "
+                               "reference %8")
+                    .arg(i)
+                    .arg(values[i])
+                    .arg(a)
+                    .arg(std::bit_cast<std::uint64_t>(a), 0, 16)
+                    .arg(b)
+                    .arg(std::bit_cast<std::uint64_t>(b), 0, 16)
+                    .arg(mad.sigma(), 0, 'g', 17)
+                    .arg(ref.sigma(), 0, 'g', 17);
             return false;
         }
     }

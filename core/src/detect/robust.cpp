@@ -59,6 +59,21 @@ double RollingMadDetector::mad(double med) const {
     if (n == 0)
         return 0.0;
     const float* buf = m_sorted.data(); // -inf, the n values, +inf
+    if (n == kWindow && std::isfinite(med)) {
+        // The full window (the usual case): the (k+1)-th smallest deviation is the smallest, over the ways
+        // of taking it from j values below the middle and the rest above, of the largest deviation taken
+        // (min over j of max(med - s[m - j], s[m + k - j] - med)), which is exactly the value the merge
+        // below ends on; no dependent chain of loads. (A zero's sign may differ from the merge's; the scale
+        // is floored by a positive number wherever it is used.) med finite: no inf - inf.
+        constexpr int kHalf = kWindow / 2; // k: the middle slot is buf[kHalf + 1]
+        double d0 = HUGE_VAL;
+        double d1 = HUGE_VAL; // two accumulators: half the dependency chain
+        for (int j = 1; j <= kHalf + 1; j += 2) {
+            d0 = std::min(d0, std::max(med - buf[j], buf[j + kHalf] - med));
+            d1 = std::min(d1, std::max(med - buf[j + 1], buf[j + 1 + kHalf] - med));
+        }
+        return std::min(d0, d1);
+    }
     const int k = n / 2;
     int l = ((n % 2 == 1) ? n / 2 : n / 2 - 1) + 1;
     int r = l + 1;
