@@ -54,18 +54,24 @@ Estimate ContextDetector::update(TimeMs t, double value) {
     const int depth = static_cast<int>(std::min<std::int64_t>(m_count, kMaxContext));
     int fresh = 0;
     std::uint64_t h = 0x9E3779B97F4A7C15ull;
-    for (int l = 0; l < depth; ++l) {
+    const auto context = [&](int l) {
         h = (h ^ (((m_recent >> (8 * l)) & 0xFF) + 1u)) * 0x100000001B3ull;
         h ^= h >> 29;
         const auto idx = static_cast<std::size_t>((h * 0xBF58476D1CE4E5B9ull) >> 51); // 13 bits
         std::uint64_t& word = m_seen[idx >> 6];
-        const std::uint64_t bit = 1ull << (idx & 63);
-        if (!(word & bit)) {
-            word |= bit;
-            ++m_setBits;
-            ++fresh;
-        }
+        // Whether a context is new is data-dependent: count it without a branch (which would mispredict).
+        const int isNew = static_cast<int>((~word >> (idx & 63)) & 1u);
+        word |= 1ull << (idx & 63);
+        fresh += isNew;
+    };
+    if (depth == kMaxContext) {
+        for (int l = 0; l < kMaxContext; ++l) // the usual case: a fixed count, unrolled
+            context(l);
+    } else {
+        for (int l = 0; l < depth; ++l)
+            context(l);
     }
+    m_setBits += fresh;
     const double range = m_max - m_min;
     const double width = range / m_config.bins;
     e.expected = m_min + (std::clamp(bin, 1, m_config.bins) - 0.5) * width;

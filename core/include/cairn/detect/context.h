@@ -38,7 +38,7 @@ public:
     double fill() const { return static_cast<double>(m_setBits) / kBits; }
 
 private:
-    int quantise(double value) const;
+    inline int quantise(double value) const; // inline: per-point helper, defined in context.cpp
 
     ContextConfig m_config;
     std::array<std::uint64_t, kBits / 64> m_seen{};

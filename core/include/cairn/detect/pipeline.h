@@ -88,10 +88,11 @@ public:
     void reset();
 
 private:
-    double likelihood();
-    double pattern();
-    double tailScore(double d, double var) const;
-    double extreme(double value);
+    // Inline (defined in pipeline.cpp only): per-point helpers, so the shared library inlines them.
+    inline double likelihood();
+    inline double pattern();
+    inline double tailScore(double d, double var) const;
+    inline double extreme(double value);
 
     PipelineConfig m_config;
     EnsembleDetector m_ensemble;

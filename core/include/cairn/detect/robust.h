@@ -33,10 +33,12 @@ public:
     void setScoring(bool on) { m_scoring = on; }
 
 private:
-    double mad(double med) const;
+    inline double mad(double med) const; // inline: defined in robust.cpp only
 
-    std::array<float, kWindow> m_ring{};   // arrival order
-    std::array<float, kWindow> m_sorted{}; // the same values, sorted
+    std::array<float, kWindow> m_ring{}; // arrival order
+    // The same values, sorted, in slots 1..m_size; slot 0 holds -inf and every slot after the values +inf
+    // (sentinels: the window update and mad() read one or two slots past either end, without branches).
+    std::array<float, kWindow + 3> m_sorted{};
     double m_bandSigmas;
     double m_absEwma = 0.0; // mean |x - median|: fallback scale when the MAD is 0 (quantised data)
     double m_mad = 0.0;     // MAD of the window, refreshed every kMadRefresh points (it moves slowly)

@@ -81,9 +81,10 @@ private:
         float w1;
     };
     static inline Slot slot(TimeMs t, TimeMs period, int buckets);
-    Estimate expectationAt(const Slot& daily, const Slot& weekly) const;
-    double profile(const float* table, const Slot& s) const;
-    void learn(float* table, const Slot& s, double err, double alpha);
+    // Inline (defined in seasonal.cpp only): per-point helpers, so the shared library inlines them.
+    inline Estimate expectationAt(const Slot& daily, const Slot& weekly) const;
+    inline double profile(const float* table, const Slot& s) const;
+    inline void learn(float* table, const Slot& s, double err, double alpha);
     void updateRates(TimeMs t);
 
     SeasonalConfig m_config;
