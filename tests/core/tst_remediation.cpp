@@ -79,6 +79,19 @@ public:
     }
 };
 
+// What the lifecycle tests share: an audit log in memory, a policy, an empty execution history, a fake
+// executor and a manual clock at kT0.
+struct Rig {
+    explicit Rig(PolicyConfig config = basePolicy())
+        : policy(std::move(config)) {}
+    MemoryAuditStore store;
+    AuditLog log{store};
+    PolicyEngine policy;
+    ExecutionHistory h;
+    FakeExecutor ex;
+    ManualClock clock{kT0};
+};
+
 } // namespace
 
 class TestRemediation : public QObject {
@@ -240,12 +253,8 @@ private slots:
     }
 
     void lifecycleHappyPathIsAudited() {
-        MemoryAuditStore store;
-        AuditLog log(store);
-        PolicyEngine policy(basePolicy());
-        ExecutionHistory h;
-        FakeExecutor ex;
-        ManualClock clock(kT0);
+        Rig rig;
+        auto& [store, log, policy, h, ex, clock] = rig;
         Action a = restartAction();
         a.verification = VerificationCheck{"mem", Comparator::Below, 0.8, 60000, 10000, {}};
         auto r = Remediation::propose(a, "alice", policy, h, log, kT0);
@@ -269,12 +278,8 @@ private slots:
         QVERIFY(log.verify()->ok);
     }
     void refusesExecutionWithoutApproval() {
-        MemoryAuditStore store;
-        AuditLog log(store);
-        PolicyEngine policy(basePolicy());
-        ExecutionHistory h;
-        FakeExecutor ex;
-        ManualClock clock(kT0);
+        Rig rig;
+        auto& [store, log, policy, h, ex, clock] = rig;
         auto r = Remediation::propose(restartAction(), "alice", policy, h, log, kT0);
         QVERIFY(!r->execute("alice", {ex, policy, h, clock, nullptr, {}, {}}).has_value()); // no dry run
         QVERIFY(r->dryRun(ex, policy, h, {}, kT0).has_value());
@@ -284,12 +289,8 @@ private slots:
         QCOMPARE(ex.executions, 0);
     }
     void approvalVoidWhenTargetsChangeAfterDryRun() {
-        MemoryAuditStore store;
-        AuditLog log(store);
-        PolicyEngine policy(basePolicy());
-        ExecutionHistory h;
-        FakeExecutor ex;
-        ManualClock clock(kT0);
+        Rig rig;
+        auto& [store, log, policy, h, ex, clock] = rig;
         auto r = Remediation::propose(restartAction(), "alice", policy, h, log, kT0);
         QVERIFY(r->dryRun(ex, policy, h, {}, kT0).has_value());
         QVERIFY(r->approve("bob", "ok", kT0).has_value());
@@ -301,12 +302,8 @@ private slots:
         QCOMPARE(ex.executions, 0);
     }
     void approvalWithdrawnBetweenDryRunAndExecution() {
-        MemoryAuditStore store;
-        AuditLog log(store);
-        PolicyEngine policy(basePolicy());
-        ExecutionHistory h;
-        FakeExecutor ex;
-        ManualClock clock(kT0);
+        Rig rig;
+        auto& [store, log, policy, h, ex, clock] = rig;
         auto r = Remediation::propose(restartAction(), "alice", policy, h, log, kT0);
         QVERIFY(r->dryRun(ex, policy, h, {}, kT0).has_value());
         QVERIFY(r->approve("bob", "ok", kT0).has_value());
@@ -318,12 +315,8 @@ private slots:
     void twoPersonRuleStopsProposerAlone() {
         PolicyConfig cfg = basePolicy();
         cfg.allow[0].approvals = 2;
-        MemoryAuditStore store;
-        AuditLog log(store);
-        PolicyEngine policy(cfg);
-        ExecutionHistory h;
-        FakeExecutor ex;
-        ManualClock clock(kT0);
+        Rig rig(cfg);
+        auto& [store, log, policy, h, ex, clock] = rig;
         auto r = Remediation::propose(restartAction(), "alice", policy, h, log, kT0);
         QVERIFY(r->dryRun(ex, policy, h, {}, kT0).has_value());
         QVERIFY(r->approve("alice", "mine", kT0).has_value());
@@ -335,12 +328,8 @@ private slots:
         QCOMPARE(int(*r->execute("alice", {ex, policy, h, clock, nullptr, {}, {}})), int(State::Succeeded));
     }
     void policyChangeAfterApprovalStopsExecution() {
-        MemoryAuditStore store;
-        AuditLog log(store);
-        PolicyEngine policy(basePolicy());
-        ExecutionHistory h;
-        FakeExecutor ex;
-        ManualClock clock(kT0);
+        Rig rig;
+        auto& [store, log, policy, h, ex, clock] = rig;
         auto r = Remediation::propose(restartAction(), "alice", policy, h, log, kT0);
         QVERIFY(r->dryRun(ex, policy, h, {}, kT0).has_value());
         QVERIFY(r->approve("bob", "ok", kT0).has_value());
@@ -351,12 +340,8 @@ private slots:
         QCOMPARE(ex.executions, 0);
     }
     void failedVerificationRunsRollback() {
-        MemoryAuditStore store;
-        AuditLog log(store);
-        PolicyEngine policy(basePolicy());
-        ExecutionHistory h;
-        FakeExecutor ex;
-        ManualClock clock(kT0);
+        Rig rig;
+        auto& [store, log, policy, h, ex, clock] = rig;
         Action a = restartAction();
         a.verification = VerificationCheck{"mem", Comparator::Below, 0.8, 30000, 10000, {}};
         a.rollback = RollbackSpec{"ssh.restart-unit", {{"unit", "nginx.service"}}};
@@ -373,12 +358,8 @@ private slots:
     void failedVerificationProposesRollbackWhenPolicySays() {
         PolicyConfig cfg = basePolicy();
         cfg.autoRollback = false;
-        MemoryAuditStore store;
-        AuditLog log(store);
-        PolicyEngine policy(cfg);
-        ExecutionHistory h;
-        FakeExecutor ex;
-        ManualClock clock(kT0);
+        Rig rig(cfg);
+        auto& [store, log, policy, h, ex, clock] = rig;
         Action a = restartAction();
         a.verification = VerificationCheck{"mem", Comparator::Below, 0.8, 30000, 10000, {}};
         a.rollback = RollbackSpec{"ssh.restart-unit", {{"unit", "nginx.service"}}};
