@@ -39,7 +39,19 @@ public:
     }
 };
 
+PolicyConfig openPolicy() {
+    PolicyConfig p;
+    for (const char* k : {"demo.restart-pod", "demo.free-disk", "ssh.restart-unit"})
+        p.allow.push_back(AllowRule{k, "demo", "*", 1});
+    p.parameters["demo.free-disk"].push_back(ParameterRule{"bytes", "[0-9]{1,15}", true, 1, {}});
+    p.parameters["ssh.restart-unit"].push_back(ParameterRule{"unit", "[A-Za-z0-9._-]{1,64}", true, {}, {}});
+    p.maxReplicaFraction = 1.0;
+    return p;
+}
+
 struct Fixture : testing::DemoWorld {
+    MemoryAuditStore store; // the audit trail of runLifecycle()
+    AuditLog log{store};
     double value(const std::string& metric, const std::string& label, const std::string& v, TimeMs at) {
         ts::Selector sel;
         sel.metric = metric;
@@ -62,17 +74,23 @@ struct Fixture : testing::DemoWorld {
         a.explanation = "grows";
         return a;
     }
+    // Runs an action through the whole lifecycle on the demo's simulated time under openPolicy(): alice
+    // proposes, dry-runs, approves and executes; verification reads the demo. Returns the final state.
+    Result<State> runLifecycle(const Action& action, Executor& executor, OutputSink output = {}) {
+        DemoMetricProbe probe(*env);
+        SharedClock clock(now);
+        PolicyEngine policy(openPolicy());
+        ExecutionHistory h;
+        auto r = Remediation::propose(action, "alice", policy, h, log, clock.now());
+        if (!r)
+            return std::unexpected(r.error());
+        if (auto d = r->dryRun(executor, policy, h, {}, clock.now()); !d)
+            return std::unexpected(d.error());
+        if (auto p = r->approve("alice", "test", clock.now()); !p)
+            return std::unexpected(p.error());
+        return r->execute("alice", {executor, policy, h, clock, &probe, {}, std::move(output)});
+    }
 };
-
-PolicyConfig openPolicy() {
-    PolicyConfig p;
-    for (const char* k : {"demo.restart-pod", "demo.free-disk", "ssh.restart-unit"})
-        p.allow.push_back(AllowRule{k, "demo", "*", 1});
-    p.parameters["demo.free-disk"].push_back(ParameterRule{"bytes", "[0-9]{1,15}", true, 1, {}});
-    p.parameters["ssh.restart-unit"].push_back(ParameterRule{"unit", "[A-Za-z0-9._-]{1,64}", true, {}, {}});
-    p.maxReplicaFraction = 1.0;
-    return p;
-}
 
 } // namespace
 
@@ -109,21 +127,11 @@ private slots:
 
         // Run it: the demo reacts, the memory falls below the threshold.
         DemoExecutor ex(*f.env);
-        DemoMetricProbe probe(*f.env);
-        SharedClock clock(f.now);
-        MemoryAuditStore store;
-        AuditLog log(store);
-        PolicyEngine policy(openPolicy());
-        ExecutionHistory h;
-        auto r = Remediation::propose(*a, "alice", policy, h, log, clock.now());
-        QVERIFY(r);
-        QVERIFY(r->dryRun(ex, policy, h, {}, clock.now()));
-        QVERIFY(r->approve("alice", "leak", clock.now()));
-        auto s = r->execute("alice", {ex, policy, h, clock, &probe, {}, {}});
-        QVERIFY(s);
+        auto s = f.runLifecycle(*a, ex);
+        QVERIFY2(s, s ? "" : s.error().what().c_str());
         QCOMPARE(int(*s), int(State::Succeeded));
-        QVERIFY(log.verify()->ok);
-        const auto last = store.entriesForTesting().back();
+        QVERIFY(f.log.verify()->ok);
+        const auto last = f.store.entriesForTesting().back();
         QCOMPARE(last.type, std::string("verify"));
         QVERIFY(QString::fromStdString(last.payload).contains("memory_used_bytes{pod=\\\""));
     }
@@ -165,19 +173,9 @@ private slots:
         auto dry = mirror.dryRun(*a, {});
         QVERIFY(dry && dry->ok);
         QVERIFY(f.env->remediations().empty()); // a dry run never reaches the demo
-        DemoMetricProbe probe(*f.env);
-        SharedClock clock(f.now);
-        MemoryAuditStore store;
-        AuditLog log(store);
-        PolicyEngine policy(openPolicy());
-        ExecutionHistory h;
-        auto r = Remediation::propose(*a, "alice", policy, h, log, clock.now());
-        QVERIFY(r->dryRun(mirror, policy, h, {}, clock.now()));
-        QVERIFY(r->approve("alice", "leak", clock.now()));
         std::string out;
-        auto s = r->execute("alice",
-                            {mirror, policy, h, clock, &probe, {}, [&](std::string_view c) { out += c; }});
-        QVERIFY(s);
+        auto s = f.runLifecycle(*a, mirror, [&](std::string_view c) { out += c; });
+        QVERIFY2(s, s ? "" : s.error().what().c_str());
         QCOMPARE(int(*s), int(State::Succeeded));
         QCOMPARE(real->executions, 1);
         bool restartedRoot = false;
@@ -241,17 +239,8 @@ private slots:
         QCOMPARE(a->targets[0].name, fill->rootPod);
         QCOMPARE(a->verification->metric, std::string("disk_used_bytes"));
         DemoExecutor ex(*f.env);
-        DemoMetricProbe probe(*f.env);
-        SharedClock clock(f.now);
-        MemoryAuditStore store;
-        AuditLog log(store);
-        PolicyEngine policy(openPolicy());
-        ExecutionHistory h;
-        auto r = Remediation::propose(*a, "alice", policy, h, log, clock.now());
-        QVERIFY(r->dryRun(ex, policy, h, {}, clock.now()));
-        QVERIFY(r->approve("alice", "disk", clock.now()));
-        auto s = r->execute("alice", {ex, policy, h, clock, &probe, {}, {}});
-        QVERIFY(s);
+        auto s = f.runLifecycle(*a, ex);
+        QVERIFY2(s, s ? "" : s.error().what().c_str());
         QCOMPARE(int(*s), int(State::Succeeded));
         o.via = ProposalOptions::Via::Ssh;
         auto viaSsh = proposeForAnomaly(anomaly, f.env->topology(), o);
