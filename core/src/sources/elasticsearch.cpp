@@ -67,12 +67,8 @@ std::optional<TimeMs> parseDocTime(const json* v) {
         return std::nullopt;
     if (v->is_number_integer() || v->is_number_unsigned())
         return v->get<TimeMs>();
-    if (v->is_number_float()) {
-        const double d = v->get<double>();
-        if (!std::isfinite(d) || std::abs(d) >= 9.0e18) // out of int64 range: no date, and no defined cast
-            return std::nullopt;
-        return static_cast<TimeMs>(d);
-    }
+    if (v->is_number_float())
+        return int64FromDouble(v->get<double>());
     if (!v->is_string())
         return std::nullopt;
     std::string s = v->get<std::string>();
@@ -174,16 +170,14 @@ Result<std::vector<LogCountBucket>> decodeBuckets(const json& j) {
                 return fail(ErrorCode::Parse, "A date_histogram bucket lacks a numeric key or doc_count.",
                             name);
             // Converting a double outside the target type's range is undefined: check before casting.
-            const double key = b["key"].get<double>();
+            const auto key = int64FromDouble(b["key"].get<double>());
             const json& count = b["doc_count"];
             const double countValue = count.get<double>();
-            if (!std::isfinite(key) || std::abs(key) >= 9.0e18 || !std::isfinite(countValue) ||
-                countValue < 0 || countValue >= 1.8e19)
+            if (!key || !std::isfinite(countValue) || countValue < 0 || countValue >= 1.8e19)
                 return fail(ErrorCode::Parse, "A date_histogram bucket has a key or doc_count out of range.",
                             name);
-            out.push_back({static_cast<TimeMs>(key), count.is_number_unsigned()
-                                                         ? count.get<std::uint64_t>()
-                                                         : static_cast<std::uint64_t>(countValue)});
+            out.push_back({*key, count.is_number_unsigned() ? count.get<std::uint64_t>()
+                                                            : static_cast<std::uint64_t>(countValue)});
         }
         return out;
     }
@@ -299,12 +293,8 @@ LogRecord logRecordFromHit(const json& hit, const LogFieldMapping& f) {
     const json& source = hit.contains("_source") && hit["_source"].is_object() ? hit["_source"] : kEmpty;
     // Sort values of a date field are epoch milliseconds: exact and cheap.
     std::optional<TimeMs> t;
-    if (hit.contains("sort") && hit["sort"].is_array() && !hit["sort"].empty() &&
-        hit["sort"][0].is_number()) {
-        const double v = hit["sort"][0].get<double>();
-        if (std::isfinite(v) && std::abs(v) < 9.0e18) // beyond that it is no epoch-ms date (and no int64)
-            t = static_cast<TimeMs>(v);
-    }
+    if (hit.contains("sort") && hit["sort"].is_array() && !hit["sort"].empty() && hit["sort"][0].is_number())
+        t = int64FromDouble(hit["sort"][0].get<double>()); // beyond int64 it is no epoch-ms date
     if (!t)
         t = parseDocTime(fieldAt(source, f.timestamp));
     r.time = t.value_or(0);

@@ -77,10 +77,7 @@ std::int64_t toInt(const json& v) {
         return v.get<std::int64_t>();
     if (v.is_number_float()) {
         // Casting an out-of-range or NaN double is undefined behaviour (found by fuzz_zipkin_json).
-        const double d = v.get<double>();
-        if (!(d > -9.2e18 && d < 9.2e18))
-            return 0;
-        return static_cast<std::int64_t>(d);
+        return int64FromDouble(v.get<double>()).value_or(0);
     }
     if (v.is_string()) {
         try {

@@ -5,7 +5,9 @@
 
 #include "cairn/common/error.h"
 
+#include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +32,14 @@ struct TimeRange {
     bool valid() const { return end > start; }
     bool operator==(const TimeRange&) const = default;
 };
+
+// A number from outside input taken as an integer (epoch milliseconds, a count): empty when it is NaN,
+// infinite or beyond +-9e18, where converting it to int64 would be undefined behaviour.
+inline std::optional<std::int64_t> int64FromDouble(double d) {
+    if (!std::isfinite(d) || std::abs(d) >= 9.0e18)
+        return std::nullopt;
+    return static_cast<std::int64_t>(d);
+}
 
 // Wall-clock now, UTC.
 TimeMs nowMs();
