@@ -13,6 +13,21 @@
 using namespace cairn;
 using namespace cairn::ui;
 
+namespace {
+
+// Work that sets `started`, runs until its job is cancelled, then sets `sawCancel`.
+auto untilCancelled(std::atomic<bool>& started, std::atomic<bool>& sawCancel) {
+    return [&started, &sawCancel](const TaskContext& ctx) {
+        started = true;
+        while (!ctx.cancel.isCancelled())
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        sawCancel = true;
+        return 0;
+    };
+}
+
+} // namespace
+
 class TestTaskRunner : public QObject {
     Q_OBJECT
 private slots:
@@ -84,16 +99,8 @@ private slots:
         bool delivered = false;
         QSignalSpy finished(&runner, &TaskRunner::jobFinished);
         QSignalSpy busy(&runner, &TaskRunner::busyChanged);
-        const auto id = runner.run(
-            QStringLiteral("k"), QStringLiteral("loop"),
-            [&sawCancel, &started](const TaskContext& ctx) {
-                started = true;
-                while (!ctx.cancel.isCancelled())
-                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-                sawCancel = true;
-                return 0;
-            },
-            [&](int) { delivered = true; });
+        const auto id = runner.run(QStringLiteral("k"), QStringLiteral("loop"),
+                                   untilCancelled(started, sawCancel), [&](int) { delivered = true; });
         QVERIFY(runner.isActive(id));
         QTRY_VERIFY(started.load());
         runner.cancel(id);
@@ -109,16 +116,9 @@ private slots:
         TaskRunner runner;
         bool keptDelivered = false, cancelledDelivered = false;
         std::atomic<bool> sawCancel{false}, started{false};
-        const auto id = runner.run(
-            QStringLiteral("old-source"), QStringLiteral("slow"),
-            [&sawCancel, &started](const TaskContext& ctx) {
-                started = true;
-                while (!ctx.cancel.isCancelled())
-                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-                sawCancel = true;
-                return 0;
-            },
-            [&](int) { cancelledDelivered = true; });
+        const auto id =
+            runner.run(QStringLiteral("old-source"), QStringLiteral("slow"),
+                       untilCancelled(started, sawCancel), [&](int) { cancelledDelivered = true; });
         runner.run(
             QStringLiteral("other"), QStringLiteral("other"), [](const TaskContext&) { return 1; },
             [&](int) { keptDelivered = true; });
